@@ -3,6 +3,7 @@ package backprop.nn;
 import backprop.internal.Checks;
 import backprop.tensor.DType;
 import backprop.tensor.Tensor;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -11,12 +12,20 @@ import java.util.random.RandomGenerator;
  */
 public final class Dropout extends Module {
     private final double p;
-    private final RandomGenerator rng;
+    private RandomGenerator rng;
 
     public Dropout(double p, RandomGenerator rng) {
         Checks.require(p >= 0 && p < 1, "Dropout: p must be in [0, 1); got %s", p);
         this.p = p;
         this.rng = rng;
+    }
+
+    /**
+     * Restarts the mask stream from {@code seed}: the trainer does this at each epoch, so that a
+     * run resumed from a checkpoint draws the same masks as one never interrupted.
+     */
+    public void reseed(long seed) {
+        rng = new SplittableRandom(seed);
     }
 
     public double p() {
