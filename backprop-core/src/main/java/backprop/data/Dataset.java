@@ -116,6 +116,11 @@ public final class Dataset {
         return features.clone();
     }
 
+    /** The features themselves, not a copy, for readers in this package that promise not to write. */
+    float[] featuresUnsafe() {
+        return features;
+    }
+
     /** Feature {@code column} of row {@code row}. */
     public float feature(int row, int column) {
         require(row >= 0 && row < size, "Dataset.feature: row must be in 0..%d; got %d", size - 1, row);
