@@ -1,0 +1,106 @@
+package backprop.autograd;
+
+import backprop.internal.Checks;
+import backprop.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reverse-mode differentiation: walks the tape from a scalar root back to the leaves, running
+ * each backward rule once, in reverse topological order, and adds each contribution into the
+ * gradients ({@code grad()}) of the leaves that require one and of the tensors that retain one.
+ */
+public final class Backward {
+    private Backward() {}
+
+    /** {@code d(root)/d(t)} into every leaf {@code t} that requires it; frees the graph afterwards. */
+    public static void run(Tensor root) {
+        run(root, false, BackwardListener.NONE);
+    }
+
+    public static void run(Tensor root, BackwardListener listener) {
+        run(root, false, listener);
+    }
+
+    /**
+     * @param keepGraph keep the backward rules so that the graph can be differentiated again;
+     *     otherwise a second backward pass through it is an error, not a silent double count
+     */
+    public static void run(Tensor root, boolean keepGraph, BackwardListener listener) {
+        Checks.require(root.size() == 1,
+                "backward: the output must be a scalar (one element); got shape %s; differentiate sum(...) instead",
+                Arrays.toString(root.shape()));
+        Checks.require(root.requiresGrad(),
+                "backward: the output does not depend on any tensor that requires a gradient");
+        Map<Tensor, Tensor> pending = new IdentityHashMap<>();
+        pending.put(root, Tensor.onesLike(root));
+        List<Tensor> order = topologicalOrder(root);
+        try (var noGrad = GradMode.disabled()) {
+            for (int k = order.size() - 1; k >= 0; k--) {
+                Tensor t = order.get(k);
+                Tensor grad = pending.remove(t);
+                Node node = t.origin();
+                if (node == null || t.retainsGrad()) {
+                    t.accumulateGrad(grad);
+                }
+                if (node == null) {
+                    continue;
+                }
+                List<Tensor> inputs = node.inputs();
+                Tensor[] inputGrads = new Tensor[inputs.size()];
+                for (int i = 0; i < inputs.size(); i++) {
+                    Tensor input = inputs.get(i);
+                    if (!input.requiresGrad()) {
+                        continue;
+                    }
+                    Tensor g = node.gradient(i, grad).sumTo(input.shape());   // undo broadcasting, here only
+                    inputGrads[i] = g;
+                    pending.merge(input, g, Tensor::add);                      // fan-out: contributions add up
+                }
+                if (!keepGraph) {
+                    node.release();
+                }
+                listener.ruleRan(t, Collections.unmodifiableList(Arrays.asList(inputGrads)));
+            }
+        }
+    }
+
+    /**
+     * Every tensor that requires a gradient and that {@code root} depends on, each after its
+     * inputs. An explicit stack, never recursion: a 100,000-node chain must not overflow.
+     */
+    public static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        ArrayDeque<Tensor> stack = new ArrayDeque<>();
+        ArrayDeque<Integer> nextInput = new ArrayDeque<>();
+        stack.push(root);
+        nextInput.push(0);
+        visited.add(root);
+        while (!stack.isEmpty()) {
+            Tensor t = stack.peek();
+            int i = nextInput.pop();
+            List<Tensor> inputs = t.origin() == null ? List.of() : t.origin().inputs();
+            while (i < inputs.size() && (!inputs.get(i).requiresGrad() || visited.contains(inputs.get(i)))) {
+                i++;
+            }
+            if (i < inputs.size()) {
+                Tensor input = inputs.get(i);
+                nextInput.push(i + 1);
+                visited.add(input);
+                stack.push(input);
+                nextInput.push(0);
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,43 @@
+package backprop.autograd;
+
+/**
+ * Whether operations are recorded for backpropagation, per thread. Changed only through a
+ * scope that restores the previous state when closed, so scopes nest:
+ * <pre>{@code
+ * try (var noGrad = GradMode.disabled()) {
+ *     Tensor logits = model.forward(x);   // nothing is recorded
+ * }
+ * }</pre>
+ */
+public final class GradMode {
+    private static final ThreadLocal<boolean[]> ENABLED = ThreadLocal.withInitial(() -> new boolean[] {true});
+
+    private GradMode() {}
+
+    public static boolean isEnabled() {
+        return ENABLED.get()[0];
+    }
+
+    /** Stops recording on this thread until the returned scope is closed. */
+    public static Scope disabled() {
+        return set(false);
+    }
+
+    /** Records on this thread until the returned scope is closed (inside a disabled scope, say). */
+    public static Scope enabled() {
+        return set(true);
+    }
+
+    private static Scope set(boolean value) {
+        boolean[] state = ENABLED.get();
+        boolean previous = state[0];
+        state[0] = value;
+        return () -> state[0] = previous;
+    }
+
+    /** A scope whose {@code close()} throws nothing. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

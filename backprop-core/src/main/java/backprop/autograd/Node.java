@@ -1,0 +1,65 @@
+package backprop.autograd;
+
+import backprop.internal.Checks;
+import backprop.tensor.Tensor;
+import java.util.List;
+
+/**
+ * The record of one operation on the tape: its name, its inputs and its backward rule.
+ * A tensor made by an operation remembers its node ({@link Tensor#origin()}); leaves have none.
+ */
+public final class Node {
+    private final String op;
+    private final List<Tensor> inputs;
+    private BackwardRule rule;
+
+    private Node(String op, List<Tensor> inputs, BackwardRule rule) {
+        this.op = op;
+        this.inputs = inputs;
+        this.rule = rule;
+    }
+
+    /**
+     * Makes {@code out} remember how it was computed, when recording is on and some input
+     * requires a gradient; otherwise returns {@code out} untouched. This is the one way to make
+     * an operation differentiable, inside this library or outside it.
+     */
+    public static Tensor record(String op, Tensor out, List<Tensor> inputs, BackwardRule rule) {
+        if (!GradMode.isEnabled()) {
+            return out;
+        }
+        for (Tensor input : inputs) {
+            if (input.requiresGrad()) {
+                out.attachOrigin(new Node(op, List.copyOf(inputs), rule));
+                return out;
+            }
+        }
+        return out;
+    }
+
+    /** The operation's name ({@code "mul"}, {@code "cross_entropy"}), as drawings and messages show it. */
+    public String op() {
+        return op;
+    }
+
+    public List<Tensor> inputs() {
+        return inputs;
+    }
+
+    Tensor gradient(int input, Tensor gradOfOutput) {
+        Checks.requireState(rule != null,
+                "backward: the graph through '%s' was already used by a backward pass and freed; call backward(true) the first time to keep it",
+                op);
+        return rule.gradient(input, gradOfOutput);
+    }
+
+    /** Drops the backward rule (and with it the saved tensors it captured). */
+    void release() {
+        rule = null;
+    }
+
+    @Override
+    public String toString() {
+        return op;
+    }
+}

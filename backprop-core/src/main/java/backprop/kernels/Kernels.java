@@ -1,0 +1,61 @@
+package backprop.kernels;
+
+import java.util.ServiceLoader;
+
+/**
+ * The numeric loops the tensor operations stand on. Core ships {@link JavaKernels}; a faster
+ * implementation (OpenBLAS, in backprop-blas) is picked up through {@link ServiceLoader} when it
+ * is on the classpath. Set the system property {@code backprop.kernels=java} to force the pure-Java
+ * kernels. Nothing outside this package knows which implementation it got.
+ *
+ * <p>Matrices are row-major arrays; {@code op(X)} is X or its transpose.
+ */
+public interface Kernels {
+
+    /** The implementation in use, chosen once. */
+    static Kernels get() {
+        return Holder.INSTANCE;
+    }
+
+    /** A short name for reports: {@code "java"}, {@code "openblas"}. */
+    String name();
+
+    /** Higher wins when several implementations are on the classpath. */
+    default int priority() {
+        return 0;
+    }
+
+    /** Sets how many threads the kernels may use (at least 1). */
+    void setThreads(int threads);
+
+    int threads();
+
+    /**
+     * {@code C = op(A) op(B) + beta C}, where op(A) is m x k, op(B) is k x n and C is m x n; A is
+     * stored m x k (k x m when transposed), B k x n (n x k when transposed).
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float beta, float[] c);
+
+    /** As {@link #sgemm}, in float64. */
+    void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double beta, double[] c);
+
+    /** Lazily chooses the implementation: the JDK guarantees this runs once, on first use. */
+    final class Holder {
+        static final Kernels INSTANCE = choose();
+
+        private Holder() {}
+
+        private static Kernels choose() {
+            Kernels best = new JavaKernels();
+            if ("java".equals(System.getProperty("backprop.kernels"))) {
+                return best;
+            }
+            for (Kernels k : ServiceLoader.load(Kernels.class)) {
+                if (k.priority() > best.priority()) {
+                    best = k;
+                }
+            }
+            return best;
+        }
+    }
+}

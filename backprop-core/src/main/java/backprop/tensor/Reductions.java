@@ -1,0 +1,113 @@
+package backprop.tensor;
+
+import backprop.autograd.Node;
+import backprop.internal.Checks;
+import java.util.List;
+
+/** Sums and the normalizations over the last axis (softmax, log-softmax), with their backward rules. */
+final class Reductions {
+    private Reductions() {}
+
+    static Tensor sum(Tensor a) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) {
+            s += a.getFlat(i);
+        }
+        Tensor out = Tensor.zeros(a.dtype());
+        out.setFlat(0, s);
+        int[] shape = a.shape();
+        return Node.record("sum", out, List.of(a), (i, g) -> g.expand(shape));       // d(sum a)/da_i = 1
+    }
+
+    /** The sum over {@code axis} (already normalized); with {@code keepDim} the axis stays with size 1. */
+    static Tensor sum(Tensor a, int axis, boolean keepDim) {
+        int[] shape = a.shape();
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= shape[i];
+        }
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int n = shape[axis];
+        int[] kept = shape.clone();
+        kept[axis] = 1;
+        Tensor out = Tensor.zeros(a.dtype(), keepDim ? kept : dropAxis(shape, axis));
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < n; k++) {
+                int base = (o * n + k) * inner;
+                for (int i = 0; i < inner; i++) {
+                    out.setFlat(o * inner + i, out.getFlat(o * inner + i) + a.getFlat(base + i));
+                }
+            }
+        }
+        return Node.record("sum", out, List.of(a), (i, g) -> g.reshape(kept).expand(shape));
+    }
+
+    static Tensor softmax(Tensor a) {
+        Checks.require(a.rank() >= 1, "softmax: needs a vector or a matrix; got a scalar");
+        Tensor out = Tensor.zeros(a.dtype(), a.shape());
+        int n = a.dim(-1);
+        for (int row = 0; row < a.size() / Math.max(n, 1); row++) {
+            int base = row * n;
+            double max = rowMax(a, base, n);
+            double total = 0;
+            for (int j = 0; j < n; j++) {
+                double e = Math.exp(a.getFlat(base + j) - max);
+                out.setFlat(base + j, e);
+                total += e;
+            }
+            for (int j = 0; j < n; j++) {
+                out.setFlat(base + j, out.getFlat(base + j) / total);
+            }
+        }
+        int last = a.rank() - 1;
+        return Node.record("softmax", out, List.of(a), (i, g) ->                    // s * (g - sum_j g_j s_j)
+                out.mul(g.sub(sum(g.mul(out), last, true))));
+    }
+
+    static Tensor logSoftmax(Tensor a) {
+        Checks.require(a.rank() >= 1, "log_softmax: needs a vector or a matrix; got a scalar");
+        Tensor out = Tensor.zeros(a.dtype(), a.shape());
+        int n = a.dim(-1);
+        for (int row = 0; row < a.size() / Math.max(n, 1); row++) {
+            int base = row * n;
+            double logSumExp = logSumExp(a, base, n);
+            for (int j = 0; j < n; j++) {
+                out.setFlat(base + j, a.getFlat(base + j) - logSumExp);
+            }
+        }
+        int last = a.rank() - 1;
+        return Node.record("log_softmax", out, List.of(a), (i, g) ->                // g - softmax * sum_j g_j
+                g.sub(out.exp().mul(sum(g, last, true))));
+    }
+
+    /** log(sum_j e^{x_j}) over {@code n} elements from {@code base}, the maximum subtracted first. */
+    static double logSumExp(Tensor a, int base, int n) {
+        double max = rowMax(a, base, n);
+        double total = 0;
+        for (int j = 0; j < n; j++) {
+            total += Math.exp(a.getFlat(base + j) - max);
+        }
+        return max + Math.log(total);
+    }
+
+    private static double rowMax(Tensor a, int base, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) {
+            max = Math.max(max, a.getFlat(base + j));
+        }
+        return Double.isInfinite(max) ? 0 : max;
+    }
+
+    private static int[] dropAxis(int[] shape, int axis) {
+        int[] out = new int[shape.length - 1];
+        for (int i = 0, o = 0; i < shape.length; i++) {
+            if (i != axis) {
+                out[o++] = shape[i];
+            }
+        }
+        return out;
+    }
+}
