@@ -79,13 +79,34 @@ public final class Evaluator {
     /**
      * The forward pass alone with some leaves' values replaced (for finite differences).
      *
-     * @param leaves values for inputs and params by name; the others keep their written values
+     * @param leaves tensors for inputs and params by name, used as they are (so that gradients reach
+     *     them); the others keep their written values
      * @return every named node's value, by name
      */
     public static Map<String, Tensor> forward(Program program, Map<String, Tensor> leaves) {
         Evaluator e = new Evaluator(program, leaves);
         e.forward(false);
         return e.values;
+    }
+
+    /**
+     * The local partial derivative d(node)/d(name) of a scalar node, everything else held fixed:
+     * the node's own expression re-evaluated with {@code name} as the only variable.
+     *
+     * @param values every named node's value (from an {@link Evaluation})
+     */
+    public static double localDerivative(Program program, Map<String, Tensor> values, Definition node, String name) {
+        Evaluator e = new Evaluator(program, Map.of());
+        values.forEach((k, v) -> e.values.put(k, v.detach()));
+        Tensor variable = values.get(name).detach().copy().requiresGrad(true);
+        e.values.put(name, variable);
+        e.current = node;
+        Tensor out = e.eval(node.expr());
+        if (!out.requiresGrad()) {
+            return 0;
+        }
+        Backward.run(out);
+        return variable.grad() == null ? 0 : variable.grad().item();
     }
 
     /** The definition {@code --of} names, or the last one; an input error if unknown or a const. */
@@ -117,7 +138,7 @@ public final class Evaluator {
             Tensor t;
             if (d.kind().isVariable()) {
                 Tensor given = overrides.get(d.name());
-                t = (given != null ? given : eval(d.expr())).copy().requiresGrad(true);
+                t = given != null ? given : eval(d.expr()).copy().requiresGrad(true);
             } else if (d.kind() == NodeKind.CONST) {
                 t = eval(d.expr());
             } else {

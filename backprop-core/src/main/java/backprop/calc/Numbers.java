@@ -3,15 +3,16 @@ package backprop.calc;
 import backprop.tensor.Tensor;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.StringJoiner;
 
-/** How values read in the table, the explanation and the drawing: 12 significant digits, no trailing zeros. */
+/** How values read in the table, the explanation and the drawing: 12 decimals, or 12 significant digits below 1, no trailing zeros. */
 public final class Numbers {
     private static final MathContext DIGITS = new MathContext(12);
 
     private Numbers() {}
 
-    /** {@code 0.880797077978}, {@code 2}, {@code -1.5e-08}; {@code -0} reads as {@code 0}. */
+    /** {@code 0.880797077978}, {@code 1.380797077978}, {@code 2}, {@code -1.5e-8}; {@code -0} reads as {@code 0}. */
     public static String format(double v) {
         if (v == 0) {
             return "0";
@@ -19,12 +20,12 @@ public final class Numbers {
         if (!Double.isFinite(v)) {
             return String.valueOf(v);
         }
-        BigDecimal b = new BigDecimal(v).round(DIGITS).stripTrailingZeros();
         double a = Math.abs(v);
-        if (a >= 1e-5 && a < 1e12) {
-            return b.toPlainString();
+        if (a >= 1 && a < 1e12) {     // 12 decimals, as the spec's 1.380797077978
+            return new BigDecimal(v).setScale(12, RoundingMode.HALF_EVEN).stripTrailingZeros().toPlainString();
         }
-        return b.toString().replace("E", "e");
+        BigDecimal b = new BigDecimal(v).round(DIGITS).stripTrailingZeros();
+        return a >= 1e-5 && a < 1 ? b.toPlainString() : b.toString().replace("E", "e");
     }
 
     /** A scalar as a number, a vector as {@code [1, 2]}, a matrix as {@code [[1, 2], [3, 4]]}. */
