@@ -1,6 +1,5 @@
 package backprop.cli;
 
-import backprop.InputException;
 import backprop.calc.DotGraph;
 import backprop.calc.Evaluation;
 import backprop.calc.Evaluator;
@@ -14,8 +13,6 @@ import backprop.calc.Table;
 import backprop.calc.UndefinedValueException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,7 +63,7 @@ public final class GradCommand implements Callable<Integer> {
         if (svg != null) {
             Graphviz.requireDot();
         }
-        Program program = Parser.parse(read(file));
+        Program program = Parser.parse(Source.read(file));
         Evaluation ev;
         try {
             ev = Evaluator.run(program, of);
@@ -97,26 +94,5 @@ public final class GradCommand implements Callable<Integer> {
         }
         out.flush();
         return checked == null || checked.passed() ? 0 : Main.FAILED;
-    }
-
-    private static Source read(Path file) {
-        try {
-            return Source.of(file, Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | RuntimeException e) {
-            throw InputException.inFile(file, "cannot read the program: " + describe(e) + "; expected a readable UTF-8 text file");
-        }
-    }
-
-    private static String describe(Exception e) {
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.charset.MalformedInputException || e instanceof java.io.UncheckedIOException) {
-            return "not UTF-8 text";
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }
 }

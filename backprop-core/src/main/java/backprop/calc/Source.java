@@ -1,6 +1,12 @@
 package backprop.calc;
 
 import backprop.InputException;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,6 +24,25 @@ public record Source(Path file, List<String> lines) {
     /** Splits {@code text} into lines ({@code \n}, {@code \r\n} or {@code \r}). */
     public static Source of(Path file, String text) {
         return new Source(file, List.of(text.split("\r\n|\r|\n", -1)));
+    }
+
+    /**
+     * Reads a program file as UTF-8.
+     *
+     * @throws InputException when it cannot be read, naming the file and why
+     */
+    public static Source read(Path file) {
+        try {
+            return of(file, Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw InputException.inFile(file, "cannot read the program: no such file; expected a readable .bp text file");
+        } catch (AccessDeniedException e) {
+            throw InputException.inFile(file, "cannot read the program: permission denied; expected a readable .bp text file");
+        } catch (CharacterCodingException e) {
+            throw InputException.inFile(file, "cannot read the program: not UTF-8 text; expected a readable .bp text file");
+        } catch (IOException e) {
+            throw InputException.inFile(file, "cannot read the program: " + e.getMessage() + "; expected a readable .bp text file");
+        }
     }
 
     /** The source line numbered from 1; empty past the end. */
