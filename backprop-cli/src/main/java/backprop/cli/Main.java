@@ -1,0 +1,70 @@
+package backprop.cli;
+
+import backprop.InputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Entry point of {@code backprop}. Exit statuses: 0 success; 1 a run that failed (a failed
+ * check, an undefined value, a diverged training) or a bug; 2 bad input or usage.
+ *
+ * <p>Bad input ({@link InputException}) is its message alone on standard error; anything else
+ * that escapes is our bug, shown with its stack trace. {@code --debug} shows the stack trace of
+ * bad input too.
+ */
+public final class Main {
+    /** Exit status for a run that failed, and for our own bugs. */
+    public static final int FAILED = 1;
+    /** Exit status for bad input or usage. */
+    public static final int BAD_INPUT = 2;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit status instead of exiting (for tests). */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line: exit codes and exception handling as in the class comment. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new BackpropCommand());
+        cl.setExitCodeExceptionMapper(e -> e instanceof InputException ? BAD_INPUT : FAILED);
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("backprop: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return BAD_INPUT;
+        });
+        return cl;
+    }
+
+    private static int handle(Exception e, CommandLine cl, ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        boolean debug = debugRequested(parsed);
+        if (e instanceof InputException) {
+            err.println(e.getMessage());
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            return BAD_INPUT;
+        }
+        err.println("backprop: internal error (a bug; please report it with the command and its input):");
+        e.printStackTrace(err);
+        return FAILED;
+    }
+
+    private static boolean debugRequested(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,27 @@
+package backprop.calc;
+
+import backprop.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of running a program forward and backward.
+ *
+ * @param program what was run
+ * @param of the definition that was differentiated
+ * @param values every named node's value, by name, in definition order (graph tensors: the
+ *     explanation and the drawing read their structure)
+ * @param gradients d(of)/d(node) for every node except consts, by name, in definition order;
+ *     zeros where {@code of} does not depend on the node
+ */
+public record Evaluation(Program program, Definition of, Map<String, Tensor> values, Map<String, Tensor> gradients) {
+    public Evaluation {
+        values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+        gradients = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gradients));
+    }
+
+    /** The definitions, in the order written. */
+    public List<Definition> definitions() {
+        return program.definitions();
+    }
+}

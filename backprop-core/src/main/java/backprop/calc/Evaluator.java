@@ -1,0 +1,433 @@
+package backprop.calc;
+
+import backprop.autograd.Backward;
+import backprop.autograd.Node;
+import backprop.nn.Loss;
+import backprop.tensor.Shapes;
+import backprop.tensor.ShapeMismatchException;
+import backprop.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a {@link Program} on the autograd engine in float64: forward in definition order, then
+ * backpropagation from the output.
+ *
+ * <p>Every input and param is a fresh leaf that requires a gradient; consts never do. Every
+ * interior node is its own tensor on the graph: one computed only from consts becomes a fresh
+ * leaf (so it still gets its adjoint), and one whose expression is just another name gets an
+ * identity operation (so {@code h = x} keeps h's adjoint apart from x's). Shapes are checked
+ * before each operation so that a mismatch names the operator, both shapes and where it is.
+ */
+public final class Evaluator {
+    private final Program program;
+    private final Map<String, Tensor> overrides;
+    private final Map<String, Tensor> values = new LinkedHashMap<>();
+    /** Which definition and expression made each graph tensor: to name the node a non-finite number came from. */
+    private final Map<Tensor, Site> sites = new IdentityHashMap<>();
+    private Definition current;
+
+    private record Site(Definition definition, Expr expr) {}
+
+    private Evaluator(Program program, Map<String, Tensor> overrides) {
+        this.program = program;
+        this.overrides = overrides;
+    }
+
+    /**
+     * Forward and backward.
+     *
+     * @param ofName the node to differentiate, or {@code null} for the last one defined
+     * @throws backprop.InputException for a shape mismatch, an unknown, const or non-scalar output
+     * @throws UndefinedValueException for the first value, then the first backward rule, that is not finite
+     */
+    public static Evaluation run(Program program, String ofName) {
+        Definition of = output(program, ofName);
+        Evaluator e = new Evaluator(program, Map.of());
+        e.forward(true);
+        Tensor root = e.values.get(of.name());
+        if (root.rank() != 0) {
+            throw program.source().error(of.pos(), "--of " + of.name() + ": the output must be a scalar; got shape "
+                    + Shapes.format(root.shape()) + " for '" + of.name() + "' defined on line " + of.line()
+                    + "; differentiate sum(" + of.name() + ") instead (add a line like 'total = sum(" + of.name() + ")')");
+        }
+        Backward.run(root, (output, inputGradients) -> {
+            for (Tensor g : inputGradients) {
+                if (g != null && !g.isFinite()) {
+                    throw e.undefined(output, "its backward rule produced a gradient that is not finite (" + firstNonFinite(g) + ")");
+                }
+            }
+        });
+        Map<String, Tensor> gradients = new LinkedHashMap<>();
+        for (Definition d : program.definitions()) {
+            if (d.kind() != NodeKind.CONST) {
+                Tensor t = e.values.get(d.name());
+                Tensor g = t.grad() == null ? Tensor.zerosLike(t) : t.grad();
+                if (!g.isFinite()) {
+                    throw e.undefined(t, "its gradient is not finite (" + firstNonFinite(g) + ")");
+                }
+                gradients.put(d.name(), g);
+            }
+        }
+        return new Evaluation(program, of, e.values, gradients);
+    }
+
+    /**
+     * The forward pass alone with some leaves' values replaced (for finite differences).
+     *
+     * @param leaves tensors for inputs and params by name, used as they are (so that gradients reach
+     *     them); the others keep their written values
+     * @return every named node's value, by name
+     */
+    public static Map<String, Tensor> forward(Program program, Map<String, Tensor> leaves) {
+        Evaluator e = new Evaluator(program, leaves);
+        e.forward(false);
+        return e.values;
+    }
+
+    /**
+     * The local partial derivative d(node)/d(name) of a scalar node, everything else held fixed:
+     * the node's own expression re-evaluated with {@code name} as the only variable.
+     *
+     * @param values every named node's value (from an {@link Evaluation})
+     */
+    public static double localDerivative(Program program, Map<String, Tensor> values, Definition node, String name) {
+        Evaluator e = new Evaluator(program, Map.of());
+        values.forEach((k, v) -> e.values.put(k, v.detach()));
+        Tensor variable = values.get(name).detach().copy().requiresGrad(true);
+        e.values.put(name, variable);
+        e.current = node;
+        Tensor out = e.eval(node.expr());
+        if (!out.requiresGrad()) {
+            return 0;
+        }
+        Backward.run(out);
+        return variable.grad() == null ? 0 : variable.grad().item();
+    }
+
+    /** The definition {@code --of} names, or the last one; an input error if unknown or a const. */
+    public static Definition output(Program program, String ofName) {
+        Source source = program.source();
+        if (ofName == null) {
+            Definition last = program.last();
+            if (last.kind() == NodeKind.CONST) {
+                throw source.error(last.pos(), "the output defaults to the last name defined, and '" + last.name()
+                        + "' is a const, which is never differentiated; expected --of NAME naming an input, param or node");
+            }
+            return last;
+        }
+        Definition d = program.find(ofName).orElseThrow(() -> backprop.InputException.inFile(source.file(),
+                "--of " + ofName + ": no such name; expected one of "
+                        + String.join(", ", program.definitions().stream()
+                                .filter(x -> x.kind() != NodeKind.CONST).map(Definition::name).toList())));
+        if (d.kind() == NodeKind.CONST) {
+            throw source.error(d.pos(), "--of " + ofName + ": '" + ofName
+                    + "' is a const, which is never differentiated; expected an input, param or node");
+        }
+        return d;
+    }
+
+    private void forward(boolean checkFinite) {
+        List<Tensor> named = new ArrayList<>();
+        for (Definition d : program.definitions()) {
+            current = d;
+            Tensor t;
+            if (d.kind().isVariable()) {
+                Tensor given = overrides.get(d.name());
+                t = given != null ? given : eval(d.expr()).copy().requiresGrad(true);
+            } else if (d.kind() == NodeKind.CONST) {
+                t = eval(d.expr());
+            } else {
+                t = eval(d.expr());
+                if (!t.requiresGrad()) {
+                    t = t.copy().requiresGrad(true);     // computed from consts only: still a node with an adjoint
+                } else if (isNamed(named, t)) {
+                    t = Node.record("=", t.copy(), List.of(t), (i, g) -> g);   // d(h)/d(x) = 1 for h = x
+                }
+                if (t.origin() != null) {
+                    t.retainGrad();
+                }
+            }
+            sites.putIfAbsent(t, new Site(d, d.expr()));
+            named.add(t);
+            values.put(d.name(), t);
+            if (checkFinite && !t.isFinite()) {
+                throw undefined(t, "its value is not finite (" + firstNonFinite(t) + ")");
+            }
+        }
+    }
+
+    private static boolean isNamed(List<Tensor> named, Tensor t) {
+        for (Tensor n : named) {
+            if (n == t) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private UndefinedValueException undefined(Tensor t, String what) {
+        Site site = sites.get(t);
+        Definition d = site == null ? current : site.definition();
+        Pos pos = site == null ? d.pos() : site.expr().pos();
+        String at = site == null ? "" : describe(site.expr());
+        return new UndefinedValueException(program.source().file() + ":" + pos.line() + ":" + pos.column()
+                + ": undefined value in '" + d.name() + "' (line " + d.line() + at + "): " + what
+                + "; a log of 0, a sqrt of a negative, a division by 0 or a probability outside (0, 1) does this"
+                + System.lineSeparator() + "    " + program.source().line(pos.line()).replace('\t', ' '));
+    }
+
+    private static String describe(Expr e) {
+        if (e instanceof Expr.Binary b) {
+            return ", operator '" + b.op().symbol() + "'";
+        } else if (e instanceof Expr.Call c) {
+            return ", " + c.function().spelling() + "(...)";
+        } else if (e instanceof Expr.Neg) {
+            return ", unary '-'";
+        }
+        return "";
+    }
+
+    private static String firstNonFinite(Tensor t) {
+        for (int i = 0; i < t.size(); i++) {
+            if (!Double.isFinite(t.getFlat(i))) {
+                return String.valueOf(t.getFlat(i));
+            }
+        }
+        return "finite";
+    }
+
+    // ---- Expressions -----------------------------------------------------------------------
+
+    private Tensor eval(Expr e) {
+        Tensor t;
+        try {
+            t = compute(e);
+        } catch (ShapeMismatchException ex) {
+            throw program.source().error(e.pos(), "shape mismatch: " + ex.getMessage());
+        }
+        claim(t, e);
+        return t;
+    }
+
+    /** Marks {@code t} and the engine's intermediate tensors behind it as made by {@code e}, unless already claimed. */
+    private void claim(Tensor t, Expr e) {
+        ArrayDeque<Tensor> todo = new ArrayDeque<>();
+        todo.push(t);
+        while (!todo.isEmpty()) {
+            Tensor x = todo.pop();
+            if (sites.containsKey(x)) {
+                continue;
+            }
+            sites.put(x, new Site(current, e));
+            if (x.origin() != null) {
+                x.origin().inputs().forEach(todo::push);
+            }
+        }
+    }
+
+    private Tensor compute(Expr e) {
+        if (e instanceof Expr.Num n) {
+            return Tensor.scalar(n.value());
+        } else if (e instanceof Expr.Ref r) {
+            return values.get(r.name());
+        } else if (e instanceof Expr.Neg n) {
+            return eval(n.operand()).neg();
+        } else if (e instanceof Expr.ListLit l) {
+            return list(l);
+        } else if (e instanceof Expr.Binary b) {
+            return binary(b);
+        } else if (e instanceof Expr.Call c) {
+            return call(c);
+        }
+        throw new AssertionError("unknown expression " + e);
+    }
+
+    private Tensor list(Expr.ListLit l) {
+        List<Tensor> parts = new ArrayList<>();
+        for (Expr x : l.elements()) {
+            parts.add(eval(x));
+        }
+        Tensor first = parts.get(0);
+        if (first.rank() > 1) {
+            throw program.source().error(start(l.elements().get(0)), "a list's elements must be scalars or vectors; got shape "
+                    + Shapes.format(first.shape()) + " (a matrix)");
+        }
+        for (int i = 1; i < parts.size(); i++) {
+            Tensor p = parts.get(i);
+            if (p.rank() != first.rank() || (p.rank() == 1 && p.size() != first.size())) {
+                String what = first.rank() == 0 ? "a scalar like element 1" : "a vector of length " + first.size() + " like row 1";
+                throw program.source().error(start(l.elements().get(i)), (first.rank() == 0 ? "mixed list" : "ragged matrix")
+                        + ": element " + (i + 1) + " has shape " + Shapes.format(p.shape()) + "; expected " + what);
+            }
+        }
+        return Tensor.stack(parts);
+    }
+
+    private Tensor binary(Expr.Binary b) {
+        Tensor x = eval(b.left());
+        Tensor y = eval(b.right());
+        String op = "'" + b.op().symbol() + "'";
+        switch (b.op()) {
+            case MATMUL:
+                checkMatmul(b.pos(), x, y);
+                return x.matmul(y);
+            case ADD:
+                broadcast(b.pos(), op, x, y);
+                return x.add(y);
+            case SUB:
+                broadcast(b.pos(), op, x, y);
+                return x.sub(y);
+            case MUL:
+                broadcast(b.pos(), op, x, y);
+                return x.mul(y);
+            case DIV:
+                broadcast(b.pos(), op, x, y);
+                return x.div(y);
+            case POW:
+                broadcast(b.pos(), op, x, y);
+                return x.pow(y);
+            default:
+                throw new AssertionError(b.op());
+        }
+    }
+
+    private Tensor call(Expr.Call c) {
+        List<Tensor> a = new ArrayList<>();
+        Builtin f = c.function();
+        boolean axisForm = (f == Builtin.SUM || f == Builtin.MEAN) && c.args().size() == 2;
+        for (Expr arg : axisForm ? c.args().subList(0, 1) : c.args()) {
+            a.add(eval(arg));
+        }
+        String name = f.spelling() + "(...)";
+        Pos pos = c.pos();
+        switch (f) {
+            case EXP: return a.get(0).exp();
+            case LOG: return a.get(0).log();
+            case SQRT: return a.get(0).sqrt();
+            case ABS: return a.get(0).abs();
+            case SIGMOID: return a.get(0).sigmoid();
+            case TANH: return a.get(0).tanh();
+            case RELU: return a.get(0).relu();
+            case SOFTPLUS: return a.get(0).softplus();
+            case MAX:
+                broadcast(pos, name, a.get(0), a.get(1));
+                return a.get(0).maximum(a.get(1));
+            case MIN:
+                broadcast(pos, name, a.get(0), a.get(1));
+                return a.get(0).minimum(a.get(1));
+            case SUM:
+            case MEAN: {
+                Tensor x = a.get(0);
+                if (!axisForm) {
+                    return f == Builtin.SUM ? x.sum() : x.mean();
+                }
+                int axis = axis(c.args().get(1), x, name);
+                return f == Builtin.SUM ? x.sum(axis) : x.mean(axis);
+            }
+            case SOFTMAX:
+            case LOG_SOFTMAX:
+                if (a.get(0).rank() == 0 || a.get(0).rank() > 2) {
+                    throw program.source().error(pos, name + ": works over the last axis of a vector or matrix; got shape "
+                            + Shapes.format(a.get(0).shape()));
+                }
+                return f == Builtin.SOFTMAX ? a.get(0).softmax() : a.get(0).logSoftmax();
+            case TRANSPOSE:
+                return a.get(0).rank() == 2 ? a.get(0).transpose() : a.get(0);
+            case DOT: {
+                Tensor u = a.get(0);
+                Tensor v = a.get(1);
+                if (u.rank() != 1 || v.rank() != 1 || u.size() != v.size()) {
+                    throw program.source().error(pos, "shape mismatch in dot(...): expected two vectors of one length; got shapes "
+                            + Shapes.format(u.shape()) + " and " + Shapes.format(v.shape()));
+                }
+                return u.dot(v);
+            }
+            case BCE:
+                broadcast(pos, name, a.get(0), a.get(1));
+                return Loss.bce(a.get(0), a.get(1));
+            case BCE_LOGITS:
+                broadcast(pos, name, a.get(0), a.get(1));
+                return Loss.bceWithLogits(a.get(0), a.get(1));
+            case LOGISTIC:
+                broadcast(pos, name, a.get(0), a.get(1));
+                return Loss.logistic(a.get(0), a.get(1));
+            case SSE:
+                broadcast(pos, name, a.get(0), a.get(1));
+                return Loss.sse(a.get(0), a.get(1));
+            case MSE:
+                broadcast(pos, name, a.get(0), a.get(1));
+                return Loss.mse(a.get(0), a.get(1));
+            case CROSS_ENTROPY: {
+                Tensor z = a.get(0);
+                Tensor t = a.get(1);
+                if (z.rank() == 0 || z.rank() > 2) {
+                    throw program.source().error(pos, name + ": the logits must be a vector or a matrix; got shape "
+                            + Shapes.format(z.shape()));
+                }
+                int[] out = broadcast(pos, name, z, t);
+                if (!java.util.Arrays.equals(out, z.shape())) {
+                    throw program.source().error(pos, "shape mismatch in " + name + ": the targets must broadcast to the logits' shape "
+                            + Shapes.format(z.shape()) + "; got shape " + Shapes.format(t.shape()));
+                }
+                return Loss.crossEntropy(z, t);
+            }
+            default:
+                throw new AssertionError(f);
+        }
+    }
+
+    /** The axis as written: {@code 0}, {@code 1} or {@code -1}, nothing else, and one the operand has. */
+    private int axis(Expr e, Tensor x, String name) {
+        Integer axis = null;
+        if (e instanceof Expr.Num n && (n.text().equals("0") || n.text().equals("1"))) {
+            axis = Integer.parseInt(n.text());
+        } else if (e instanceof Expr.Neg neg && neg.operand() instanceof Expr.Num n && n.text().equals("1")) {
+            axis = -1;
+        }
+        if (axis == null) {
+            throw program.source().error(start(e), name + ": the axis must be written 0, 1 or -1; got something else");
+        }
+        if (x.rank() == 0 || axis >= x.rank()) {
+            throw program.source().error(start(e), name + ": axis " + axis + " does not exist for shape "
+                    + Shapes.format(x.shape()) + "; expected " + (x.rank() == 0 ? "a vector or matrix operand"
+                    : x.rank() == 1 ? "0 or -1 for a vector" : "0, 1 or -1"));
+        }
+        return axis;
+    }
+
+    private int[] broadcast(Pos pos, String op, Tensor x, Tensor y) {
+        try {
+            return Shapes.broadcast(op, x.shape(), y.shape());
+        } catch (ShapeMismatchException ex) {
+            throw program.source().error(pos, "shape mismatch in " + op + ": shapes " + Shapes.format(x.shape()) + " and "
+                    + Shapes.format(y.shape()) + " do not broadcast; expected equal dimensions, or 1, aligned from the right");
+        }
+    }
+
+    private void checkMatmul(Pos pos, Tensor x, Tensor y) {
+        String shapes = Shapes.format(x.shape()) + " @ " + Shapes.format(y.shape());
+        if (x.rank() == 0 || y.rank() == 0 || x.rank() > 2 || y.rank() > 2) {
+            throw program.source().error(pos, "shape mismatch in '@': " + shapes
+                    + "; expected vectors or matrices (use '*' to scale by a scalar)");
+        }
+        int inner = x.shape()[x.rank() - 1];
+        int other = y.rank() == 1 ? y.shape()[0] : y.shape()[0];
+        if (inner != other) {
+            throw program.source().error(pos, "shape mismatch in '@': " + shapes + "; expected the left operand's last dimension ("
+                    + inner + ") to equal the right operand's first (" + other + ")");
+        }
+    }
+
+    /** The leftmost position of an expression: where a list element starts. */
+    static Pos start(Expr e) {
+        if (e instanceof Expr.Binary b) {
+            return start(b.left());
+        }
+        return e.pos();
+    }
+}

@@ -1,0 +1,194 @@
+package backprop.calc;
+
+import backprop.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code --explain}: for each input and param, the chain rule from the output down to it, the way
+ * a worked solution writes it. Where every node on the way is a scalar: the sum over paths of
+ * products of local derivatives, each local derivative in symbols, with its numbers, and its
+ * value; then the products with the numbers. Where a vector or matrix is on the way: the
+ * adjoints along the way, each the vector-Jacobian product of the adjoint above it.
+ */
+public final class Explainer {
+    /** More paths than this are summed but not written out. */
+    static final int MAX_PATHS = 12;
+
+    private final Evaluation ev;
+    private final String of;
+    private final Map<String, Definition> defs;
+    /** For each node, the non-const names its definition uses. */
+    private final Map<String, List<String>> uses = new HashMap<>();
+
+    private Explainer(Evaluation ev) {
+        this.ev = ev;
+        this.of = ev.of().name();
+        this.defs = ev.program().byName();
+        for (Definition d : ev.definitions()) {
+            List<String> u = new ArrayList<>();
+            if (d.kind() == NodeKind.NODE) {
+                for (String name : Exprs.refs(d.expr())) {
+                    if (defs.get(name).kind() != NodeKind.CONST) {
+                        u.add(name);
+                    }
+                }
+            }
+            uses.put(d.name(), u);
+        }
+    }
+
+    public static String explain(Evaluation ev) {
+        return new Explainer(ev).render();
+    }
+
+    private String render() {
+        StringBuilder sb = new StringBuilder("chain rule from " + of + " = " + describe(ev.of()) + nl());
+        for (Definition leaf : ev.definitions()) {
+            if (leaf.kind().isVariable()) {
+                sb.append(nl()).append(leaf(leaf.name()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private String leaf(String leaf) {
+        String total = "d" + of + "/d" + leaf;
+        Tensor gradient = ev.gradients().get(leaf);
+        if (leaf.equals(of)) {
+            return total + " = 1 (the output itself)" + nl();
+        }
+        Set<String> onPath = between(leaf);
+        if (onPath.isEmpty()) {
+            return total + " = 0 (" + of + " does not depend on " + leaf + ")" + nl();
+        }
+        boolean scalar = onPath.stream().allMatch(n -> ev.values().get(n).rank() == 0);
+        return scalar ? scalarChain(leaf, onPath, gradient) : vectorChain(leaf, onPath, gradient);
+    }
+
+    /** The names on some path from the output down to {@code leaf}, the two ends included; empty if none. */
+    private Set<String> between(String leaf) {
+        Set<String> upstream = new HashSet<>();
+        List<String> todo = new ArrayList<>(List.of(of));
+        while (!todo.isEmpty()) {
+            String n = todo.remove(todo.size() - 1);
+            if (upstream.add(n)) {
+                todo.addAll(uses.get(n));
+            }
+        }
+        Set<String> on = new HashSet<>();
+        for (Definition d : ev.definitions()) {      // definition order is a topological order
+            String n = d.name();
+            if (upstream.contains(n) && (n.equals(leaf) || uses.get(n).stream().anyMatch(on::contains))) {
+                on.add(n);
+            }
+        }
+        return on.contains(of) ? on : Set.of();
+    }
+
+    private String scalarChain(String leaf, Set<String> onPath, Tensor gradient) {
+        List<List<String>> paths = new ArrayList<>();
+        int count = paths(of, leaf, onPath, new ArrayList<>(List.of(of)), paths);
+        Map<String, Double> local = new LinkedHashMap<>();
+        StringBuilder symbols = new StringBuilder();
+        StringBuilder numbers = new StringBuilder();
+        for (List<String> path : paths) {
+            symbols.append(symbols.length() == 0 ? "" : " + ");
+            numbers.append(numbers.length() == 0 ? "" : " + ");
+            for (int i = 0; i + 1 < path.size(); i++) {
+                String edge = "d" + path.get(i) + "/d" + path.get(i + 1);
+                double value = local.computeIfAbsent(edge, k -> Evaluator.localDerivative(ev.program(), ev.values(),
+                        defs.get(k.substring(1, k.indexOf('/'))), k.substring(k.indexOf('/') + 2)));
+                symbols.append(i == 0 ? "" : " * ").append(edge);
+                numbers.append(i == 0 ? "" : " * ").append(paren(Numbers.format(value)));
+            }
+        }
+        String more = count > paths.size() ? " + ... (" + (count - paths.size()) + " more paths)" : "";
+        String total = "d" + of + "/d" + leaf;
+        StringBuilder sb = new StringBuilder(total + " = " + symbols + more + nl());
+        for (Map.Entry<String, Double> e : local.entrySet()) {
+            sb.append("    ").append(e.getKey()).append(" = ").append(localFormula(e.getKey(), e.getValue())).append(nl());
+        }
+        sb.append(" ".repeat(total.length())).append(" = ").append(numbers).append(more)
+                .append(" = ").append(Numbers.format(gradient)).append(nl());
+        return sb.toString();
+    }
+
+    /** Collects up to {@link #MAX_PATHS} paths from {@code node} down to {@code leaf}; returns how many there are. */
+    private int paths(String node, String leaf, Set<String> onPath, List<String> prefix, List<List<String>> out) {
+        if (node.equals(leaf)) {
+            if (out.size() < MAX_PATHS) {
+                out.add(List.copyOf(prefix));
+            }
+            return 1;
+        }
+        int count = 0;
+        for (String next : uses.get(node)) {
+            if (onPath.contains(next)) {
+                prefix.add(next);
+                count += paths(next, leaf, onPath, prefix, out);
+                prefix.remove(prefix.size() - 1);
+            }
+        }
+        return count;
+    }
+
+    /** {@code r1 * s1 * (1 - s1) = 2 * 0.88 * (1 - 0.88) = 0.21   (s1 = sigmoid(a * r1))}. */
+    private String localFormula(String edge, double value) {
+        Definition node = defs.get(edge.substring(1, edge.indexOf('/')));
+        String name = edge.substring(edge.indexOf('/') + 2);
+        Formula f = Formula.derivative(node.expr(), name, node, n -> Numbers.format(ev.values().get(n)));
+        String where = "   (" + node.name() + " = " + Exprs.print(node.expr()) + ")";
+        String number = Numbers.format(value);
+        if (f == null || f.symbols().equals(number)) {
+            return number + where;
+        }
+        if (f.numbers().equals(f.symbols())) {
+            return f.symbols() + " = " + number + where;
+        }
+        return f.symbols() + " = " + f.numbers() + " = " + number + where;
+    }
+
+    private String vectorChain(String leaf, Set<String> onPath, Tensor gradient) {
+        Tensor leafValue = ev.values().get(leaf);
+        StringBuilder sb = new StringBuilder("d" + of + "/d" + leaf + " (shape " + Numbers.shape(leafValue)
+                + ") is a vector-Jacobian product: backpropagation carries the adjoint d" + of + "/d(node) down from "
+                + of + ", and each node passes it back through its own local derivative:" + nl());
+        List<Definition> order = new ArrayList<>(ev.definitions());
+        java.util.Collections.reverse(order);
+        for (Definition d : order) {
+            String n = d.name();
+            if (!onPath.contains(n) || n.equals(of)) {
+                continue;
+            }
+            StringBuilder via = new StringBuilder();
+            for (Definition c : ev.definitions()) {
+                if (onPath.contains(c.name()) && uses.get(c.name()).contains(n)) {
+                    via.append(via.length() == 0 ? "" : " + ").append("(d").append(of).append("/d").append(c.name())
+                            .append(" through ").append(c.name()).append(" = ").append(Exprs.print(c.expr())).append(')');
+                }
+            }
+            Tensor g = ev.gradients().get(n);
+            sb.append("    d").append(of).append("/d").append(n).append(" (").append(Numbers.shape(g)).append(") = ")
+                    .append(via).append(" = ").append(Numbers.format(g)).append(nl());
+        }
+        return sb.toString();
+    }
+
+    private static String describe(Definition d) {
+        return Exprs.print(d.expr());
+    }
+
+    private static String paren(String number) {
+        return number.startsWith("-") ? "(" + number + ")" : number;
+    }
+
+    private static String nl() {
+        return System.lineSeparator();
+    }
+}

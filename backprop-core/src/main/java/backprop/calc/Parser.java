@@ -1,0 +1,287 @@
+package backprop.calc;
+
+import backprop.calc.Token.Kind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses a {@link Source} into a {@link Program}: one statement per line, then checks the
+ * names (reserved, defined twice, unknown, used before definition, a leaf using a non-const).
+ *
+ * <p>Precedence, loosest first: {@code + -} (left), {@code * / @} (left), unary {@code -},
+ * {@code ^} (right, tighter than unary minus: {@code -2^2} is -4; its right operand may carry a
+ * unary minus: {@code a^-b}).
+ */
+public final class Parser {
+    private static final Set<String> KEYWORDS = Set.of("input", "param", "const");
+
+    private final Source source;
+    private final Lexer lexer;
+    private List<Token> tokens;
+    private int at;
+
+    private Parser(Source source) {
+        this.source = source;
+        this.lexer = new Lexer(source);
+    }
+
+    /**
+     * @throws backprop.InputException at the first syntax or name error, or for a file without statements
+     */
+    public static Program parse(Source source) {
+        Parser parser = new Parser(source);
+        List<Definition> definitions = new ArrayList<>();
+        for (int line = 1; line <= source.lines().size(); line++) {
+            definitions.addAll(parser.statement(line));
+        }
+        if (definitions.isEmpty()) {
+            throw source.error(new Pos(1, 1),
+                    "the file has no statement; expected at least one line like 'input x = 1' or 'y = x^2'");
+        }
+        new NameCheck(source, definitions).run();
+        return new Program(source, definitions);
+    }
+
+    /** True for the words that cannot name a node: the keywords and the function names. */
+    public static boolean isReserved(String name) {
+        return KEYWORDS.contains(name) || Builtin.named(name).isPresent();
+    }
+
+    private List<Definition> statement(int line) {
+        tokens = lexer.tokens(line);
+        at = 0;
+        if (peek().kind() == Kind.END) {
+            return List.of();
+        }
+        Token first = peek();
+        if (first.kind() == Kind.NAME && KEYWORDS.contains(first.text())) {
+            next();
+            return leaves(NodeKind.valueOf(first.text().toUpperCase(java.util.Locale.ROOT)));
+        }
+        Definition d = binding(NodeKind.NODE);
+        expectEnd("an operator or end of line");
+        return List.of(d);
+    }
+
+    private List<Definition> leaves(NodeKind kind) {
+        List<Definition> out = new ArrayList<>();
+        out.add(binding(kind));
+        while (peek().kind() == Kind.COMMA) {
+            next();
+            out.add(binding(kind));
+        }
+        expectEnd("an operator, ',' and another " + kind.label() + ", or end of line");
+        return out;
+    }
+
+    private Definition binding(NodeKind kind) {
+        Token name = peek();
+        if (name.kind() != Kind.NAME) {
+            throw source.error(name.pos(), "expected a name to define; got " + name.describe());
+        }
+        if (isReserved(name.text())) {
+            throw source.error(name.pos(), "'" + name.text() + "' is reserved (a "
+                    + (KEYWORDS.contains(name.text()) ? "keyword" : "function") + "); expected another name");
+        }
+        next();
+        Token eq = peek();
+        if (eq.kind() != Kind.EQUALS) {
+            throw source.error(eq.pos(), "expected '=' after '" + name.text() + "'; got " + eq.describe());
+        }
+        next();
+        return new Definition(name.text(), kind, expression("after '='"), name.pos());
+    }
+
+    private void expectEnd(String expected) {
+        Token t = peek();
+        if (t.kind() != Kind.END) {
+            throw source.error(t.pos(), "expected " + expected + "; got " + t.describe());
+        }
+    }
+
+    // expr := term (('+'|'-') term)*
+    private Expr expression(String context) {
+        Expr left = term(context);
+        while (peek().kind() == Kind.PLUS || peek().kind() == Kind.MINUS) {
+            Token op = next();
+            Expr right = term("after '" + op.text() + "'");
+            left = new Expr.Binary(op.kind() == Kind.PLUS ? Expr.Op.ADD : Expr.Op.SUB, left, right, op.pos());
+        }
+        return left;
+    }
+
+    // term := unary (('*'|'/'|'@') unary)*
+    private Expr term(String context) {
+        Expr left = unary(context);
+        while (peek().kind() == Kind.STAR || peek().kind() == Kind.SLASH || peek().kind() == Kind.AT) {
+            Token op = next();
+            Expr.Op o = op.kind() == Kind.STAR ? Expr.Op.MUL : op.kind() == Kind.SLASH ? Expr.Op.DIV : Expr.Op.MATMUL;
+            left = new Expr.Binary(o, left, unary("after '" + op.text() + "'"), op.pos());
+        }
+        return left;
+    }
+
+    // unary := '-' unary | power
+    private Expr unary(String context) {
+        if (peek().kind() == Kind.MINUS) {
+            Token minus = next();
+            return new Expr.Neg(unary("after '-'"), minus.pos());
+        }
+        return power(context);
+    }
+
+    // power := primary ('^' unary-in-exponent)?   right-associative, and a^-b is a^(-b)
+    private Expr power(String context) {
+        Expr base = primary(context);
+        if (peek().kind() == Kind.CARET) {
+            Token op = next();
+            return new Expr.Binary(Expr.Op.POW, base, exponent(), op.pos());
+        }
+        return base;
+    }
+
+    private Expr exponent() {
+        if (peek().kind() == Kind.MINUS) {
+            Token minus = next();
+            return new Expr.Neg(exponent(), minus.pos());
+        }
+        return power("after '^'");
+    }
+
+    private Expr primary(String context) {
+        Token t = peek();
+        switch (t.kind()) {
+            case NUMBER:
+                next();
+                return new Expr.Num(Double.parseDouble(t.text()), t.text(), t.pos());
+            case NAME:
+                return nameOrCall();
+            case LPAREN: {
+                next();
+                Expr inner = expression("after '('");
+                close(Kind.RPAREN, ")", t);
+                return inner;
+            }
+            case LBRACKET: {
+                next();
+                List<Expr> elements = new ArrayList<>();
+                elements.add(expression("after '['"));
+                while (peek().kind() == Kind.COMMA) {
+                    next();
+                    elements.add(expression("after ','"));
+                }
+                close(Kind.RBRACKET, "]", t);
+                return new Expr.ListLit(elements, t.pos());
+            }
+            default:
+                throw source.error(t.pos(), "expected an expression (a number, a name, a function call, '(', '[' or '-') "
+                        + context + "; got " + t.describe());
+        }
+    }
+
+    private Expr nameOrCall() {
+        Token name = next();
+        boolean call = peek().kind() == Kind.LPAREN;
+        if (KEYWORDS.contains(name.text())) {
+            throw source.error(name.pos(), "'" + name.text() + "' is a keyword, allowed only at the start of a line; expected an expression");
+        }
+        var builtin = Builtin.named(name.text());
+        if (!call) {
+            if (builtin.isPresent()) {
+                throw source.error(peek().pos(), "'" + name.text() + "' is a function; expected '(' after it; got " + peek().describe());
+            }
+            return new Expr.Ref(name.text(), name.pos());
+        }
+        if (builtin.isEmpty()) {
+            throw source.error(name.pos(), "unknown function '" + name.text() + "'; expected one of "
+                    + String.join(", ", java.util.Arrays.stream(Builtin.values()).map(Builtin::spelling).toList()));
+        }
+        Token open = next();
+        List<Expr> args = new ArrayList<>();
+        if (peek().kind() != Kind.RPAREN) {
+            args.add(expression("as an argument of " + name.text()));
+            while (peek().kind() == Kind.COMMA) {
+                next();
+                args.add(expression("after ','"));
+            }
+        }
+        close(Kind.RPAREN, ")", open);
+        Builtin f = builtin.get();
+        if (args.size() < f.minArgs() || args.size() > f.maxArgs()) {
+            throw source.error(name.pos(), name.text() + "(...): takes " + f.arity() + "; got " + args.size());
+        }
+        return new Expr.Call(f, args, name.pos());
+    }
+
+    private void close(Kind kind, String text, Token open) {
+        Token t = peek();
+        if (t.kind() == kind) {
+            next();
+            return;
+        }
+        if (t.kind() == Kind.END) {
+            throw source.error(t.pos(), "unclosed '" + open.text() + "' (opened at column " + open.pos().column()
+                    + "); expected '" + text + "' before the end of the line");
+        }
+        throw source.error(t.pos(), "expected '" + text + "' or an operator to close the '" + open.text()
+                + "' opened at column " + open.pos().column() + "; got " + t.describe());
+    }
+
+    private Token peek() {
+        return tokens.get(at);
+    }
+
+    private Token next() {
+        return tokens.get(at++);
+    }
+
+    /** The name rules of the spec, checked once every line is parsed (so "used before its definition" can say where it is defined). */
+    private record NameCheck(Source source, List<Definition> definitions) {
+        void run() {
+            Map<String, Definition> seen = new HashMap<>();
+            Map<String, Definition> all = new HashMap<>();
+            for (Definition d : definitions) {
+                all.putIfAbsent(d.name(), d);
+            }
+            for (Definition d : definitions) {
+                checkUses(d, d.expr(), seen, all);
+                Definition earlier = seen.putIfAbsent(d.name(), d);
+                if (earlier != null) {
+                    throw source.error(d.pos(), "'" + d.name() + "' is already defined on line " + earlier.line()
+                            + "; expected each name to be defined once");
+                }
+            }
+        }
+
+        private void checkUses(Definition d, Expr e, Map<String, Definition> seen, Map<String, Definition> all) {
+            if (e instanceof Expr.Ref r) {
+                Definition target = seen.get(r.name());
+                if (target == null) {
+                    Definition later = all.get(r.name());
+                    if (later != null && later != d) {
+                        throw source.error(r.pos(), "'" + r.name() + "' is used before its definition on line "
+                                + later.line() + "; expected names defined on earlier lines");
+                    }
+                    throw source.error(r.pos(), "unknown name '" + r.name() + "'"
+                            + (later == d ? " (a node cannot use itself)" : "") + "; expected a name defined earlier");
+                }
+                if (d.kind() != NodeKind.NODE && target.kind() != NodeKind.CONST) {
+                    throw source.error(r.pos(), "the " + d.kind().label() + " '" + d.name() + "' may use only consts; got the "
+                            + target.kind().label() + " '" + r.name() + "' (a leaf is a fresh variable, not connected to other nodes)");
+                }
+            } else if (e instanceof Expr.ListLit l) {
+                l.elements().forEach(x -> checkUses(d, x, seen, all));
+            } else if (e instanceof Expr.Neg n) {
+                checkUses(d, n.operand(), seen, all);
+            } else if (e instanceof Expr.Binary b) {
+                checkUses(d, b.left(), seen, all);
+                checkUses(d, b.right(), seen, all);
+            } else if (e instanceof Expr.Call c) {
+                c.args().forEach(x -> checkUses(d, x, seen, all));
+            }
+        }
+    }
+}

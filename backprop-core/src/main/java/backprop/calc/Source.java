@@ -1,0 +1,57 @@
+package backprop.calc;
+
+import backprop.InputException;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The program text as read, kept to show the offending line under an error.
+ *
+ * @param file the name errors begin with
+ * @param lines the lines, without their terminators
+ */
+public record Source(Path file, List<String> lines) {
+    public Source {
+        lines = List.copyOf(lines);
+    }
+
+    /** Splits {@code text} into lines ({@code \n}, {@code \r\n} or {@code \r}). */
+    public static Source of(Path file, String text) {
+        return new Source(file, List.of(text.split("\r\n|\r|\n", -1)));
+    }
+
+    /**
+     * Reads a program file as UTF-8.
+     *
+     * @throws InputException when it cannot be read, naming the file and why
+     */
+    public static Source read(Path file) {
+        try {
+            return of(file, Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw InputException.inFile(file, "cannot read the program: no such file; expected a readable .bp text file");
+        } catch (AccessDeniedException e) {
+            throw InputException.inFile(file, "cannot read the program: permission denied; expected a readable .bp text file");
+        } catch (CharacterCodingException e) {
+            throw InputException.inFile(file, "cannot read the program: not UTF-8 text; expected a readable .bp text file");
+        } catch (IOException e) {
+            throw InputException.inFile(file, "cannot read the program: " + e.getMessage() + "; expected a readable .bp text file");
+        }
+    }
+
+    /** The source line numbered from 1; empty past the end. */
+    public String line(int number) {
+        return number >= 1 && number <= lines.size() ? lines.get(number - 1) : "";
+    }
+
+    /** {@code FILE:LINE:COL: message}, the line and a caret under the column. */
+    public InputException error(Pos pos, String message) {
+        return InputException.atColumn(file, pos.line(), pos.column(), line(pos.line()), message);
+    }
+}

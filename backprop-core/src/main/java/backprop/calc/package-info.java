@@ -1,0 +1,18 @@
+/**
+ * The gradient calculator ({@code backprop grad}): a one-statement-per-line language that
+ * builds a computational graph, evaluates it on the autograd engine in float64, and reports
+ * every named node's value and adjoint, with a chain-rule explanation, a finite-difference
+ * check and a Graphviz drawing. The contract is {@code spec/grad-language.md}.
+ *
+ * <p>The pipeline: {@link backprop.calc.Lexer} (one line at a time) and
+ * {@link backprop.calc.Parser} make a {@link backprop.calc.Program} of
+ * {@link backprop.calc.Definition}s over {@link backprop.calc.Expr} trees;
+ * {@link backprop.calc.Evaluator} runs it forward and backward into an
+ * {@link backprop.calc.Evaluation}; the reports read that. Bad input is a
+ * {@link backprop.InputException} with {@code FILE:LINE:COL}; a value or gradient that is not
+ * finite is an {@link backprop.calc.UndefinedValueException}.
+ *
+ * <p>Uses {@code backprop.tensor}, {@code backprop.autograd}, {@code backprop.nn} (the fused
+ * losses) and Jackson; nothing in the engine depends on this package.
+ */
+package backprop.calc;
