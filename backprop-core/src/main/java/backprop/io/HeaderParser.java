@@ -5,8 +5,10 @@ import backprop.io.SafeTensorsHeader.Entry;
 import backprop.tensor.DType;
 import backprop.tensor.Shapes;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -30,8 +32,9 @@ import java.util.Set;
  * integers and {@code data_offsets} {@code [begin, end]} with {@code end - begin} equal to the
  * element count times the dtype's size; sorted by offset, the tensors' regions start at byte 0
  * of the data section, follow each other without holes or overlaps and end exactly where the
- * data section ends. Keys are unique. An entry's other keys are ignored, as the reference does.
- * Stricter than the reference, because tensors here are Java arrays of float or double: the
+ * data section ends. An entry's other keys are ignored, as the reference does. Stricter than
+ * the reference, which silently keeps one of two entries with the same name: keys are unique.
+ * Stricter too because tensors here are Java arrays of float or double: the
  * dtype must be F32 or F64, every dimension at most {@link Integer#MAX_VALUE}, and the element
  * count at most {@link #MAX_ELEMENTS}.
  */
@@ -90,12 +93,21 @@ final class HeaderParser {
             throw fail("the header must be UTF-8 text; got a byte that is not UTF-8 at header byte %d", bytes.position());
         }
         JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(text);
+        try (JsonParser parser = Json.MAPPER.createParser(text)) {
+            root = Json.MAPPER.readTree(parser);
+            if (root != null && parser.nextToken() != null) {
+                JsonLocation at = parser.currentTokenLocation();
+                throw fail("the header must hold one JSON value and only white space after it; got more at header line %d, column %d",
+                        at.getLineNr(), at.getColumnNr());
+            }
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at header line %d, column %d".formatted(at.getLineNr(), at.getColumnNr());
-            throw new InputException(file + ": the header must be JSON; got " + e.getOriginalMessage() + where, e);
+            // Jackson names the unseen source in nested locations; only line and column mean anything here
+            String what = e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
+            throw new InputException(file + ": the header must be JSON; got " + what + where, e);
+        } catch (IOException e) {
+            throw new AssertionError("HeaderParser: reading a String cannot fail", e);
         }
         if (root == null || root.isMissingNode()) {
             throw fail("the header must be a JSON object; got no JSON at all (%d bytes of white space)", json.length);
