@@ -4,13 +4,17 @@ Run by SafeTensorsInteropTest when /usr/bin/python3 has PyTorch, to show that a 
 by backprop4j reads in Python. Loads with the reference implementation when the `safetensors`
 package is installed, else by hand from the format's description (struct + json), so the
 check is independent of the Java code either way. Exit status 0 and "ok" when every tensor
-matches bit for bit.
+matches bit for bit; exit status 77 when PyTorch is missing, so the test can skip.
 """
 import json
 import struct
 import sys
 
-import torch
+try:
+    import torch
+except ImportError:
+    print("PyTorch is not installed")
+    sys.exit(77)
 
 DTYPES = {"F32": (torch.float32, "<%dI", 4), "F64": (torch.float64, "<%dQ", 8)}
 

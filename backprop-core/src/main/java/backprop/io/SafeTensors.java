@@ -64,14 +64,23 @@ public final class SafeTensors {
         Checks.require(json.length <= MAX_HEADER_BYTES,
                 "SafeTensors.write: the header must be at most %d bytes to be readable; got %d bytes for %d tensors",
                 MAX_HEADER_BYTES, json.length, tensors.size());
-        AtomicFiles.write(file, out -> {
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            out.write(chunk.putLong(0, json.length).array(), 0, LENGTH_BYTES);
-            out.write(json);
-            for (Entry e : header.entries()) {
-                writeData(tensors.get(e.name()), chunk, out);
-            }
-        });
+        AtomicFiles.write(file, out -> writeTo(out, json, header, tensors));
+    }
+
+    /** The whole file, to any stream: for {@link #write} and for tests that need bytes, not a file. */
+    static void writeTo(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        SafeTensorsHeader header = SafeTensorsHeader.layout(tensors, metadata);
+        writeTo(out, header.encode(), header, tensors);
+    }
+
+    private static void writeTo(OutputStream out, byte[] json, SafeTensorsHeader header, Map<String, Tensor> tensors)
+            throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        out.write(chunk.putLong(0, json.length).array(), 0, LENGTH_BYTES);
+        out.write(json);
+        for (Entry e : header.entries()) {
+            writeData(tensors.get(e.name()), chunk, out);
+        }
     }
 
     /** Writes {@code tensors} without metadata; see {@link #write(Path, Map, Map)}. */
@@ -89,7 +98,10 @@ public final class SafeTensors {
         try (FileChannel channel = open(file)) {
             Checked checked = readHeader(file, channel);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            // no larger than the largest tensor: most files of small models fit in one chunk
+            long largest = checked.header().entries().stream().mapToLong(e -> e.end() - e.begin()).max().orElse(0);
+            ByteBuffer chunk = ByteBuffer.allocate((int) Math.max(Double.BYTES, Math.min(CHUNK_BYTES, largest)))
+                    .order(ByteOrder.LITTLE_ENDIAN);
             for (Entry e : checked.header().entries()) {
                 tensors.put(e.name(), readData(file, channel, checked.dataStart(), e, chunk));
             }

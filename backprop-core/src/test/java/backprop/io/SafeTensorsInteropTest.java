@@ -27,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code safetensors} package, which the check then uses).
  */
 class SafeTensorsInteropTest {
+    /** The check script's exit status when PyTorch is missing. */
+    private static final int NO_TORCH = 77;
+
     private static final Path PYTHON = Path.of(System.getProperty("backprop.python", "/usr/bin/python3"));
 
     @TempDir
@@ -59,8 +62,7 @@ class SafeTensorsInteropTest {
 
     @Test
     void aFileWrittenHereReadsInPython() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON) && run(PYTHON.toString(), "-c", "import torch") == 0,
-                PYTHON + " with PyTorch is not installed");
+        assumeTrue(Files.isExecutable(PYTHON), PYTHON + " is not installed");
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put("0.weight", Tensor.wrap(new float[] {1.5f, -0f, Float.intBitsToFloat(0x7fc00042), Float.NEGATIVE_INFINITY, Float.MIN_VALUE, 3}, 3, 2));
         tensors.put("0.bias", Tensor.wrap(new float[] {0.1f, 0.2f}, 2));
@@ -82,6 +84,7 @@ class SafeTensorsInteropTest {
 
         Path output = dir.resolve("python.out");
         int status = run(output, PYTHON.toString(), resource("check_safetensors.py").toString(), file.toString(), expectedFile.toString());
+        assumeTrue(status != NO_TORCH, PYTHON + " has no PyTorch");
         assertThat(Files.readString(output)).as("exit status %d", status).startsWith("ok");
         assertThat(status).isZero();
     }
@@ -110,10 +113,6 @@ class SafeTensorsInteropTest {
         } catch (URISyntaxException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private int run(String... command) throws IOException, InterruptedException {
-        return run(dir.resolve("probe.out"), command);
     }
 
     private static int run(Path output, String... command) throws IOException, InterruptedException {
