@@ -34,6 +34,15 @@ public final class BackpropCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** {@code backprop <version>}, for reports. */
+    static String version() {
+        try {
+            return new Version().getVersion()[0];
+        } catch (IOException e) {
+            return "backprop (unknown version)";
+        }
+    }
+
     /** The project version, written into {@code version.properties} by the build. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -1,6 +1,7 @@
 package backprop.cli;
 
 import backprop.InputException;
+import backprop.train.DivergenceException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -53,6 +54,11 @@ public final class Main {
                 e.printStackTrace(err);
             }
             return BAD_INPUT;
+        }
+        if (e instanceof DivergenceException) {
+            err.println("backprop: " + e.getMessage());
+            err.println("backprop: the last good epoch is saved in the run's checkpoint folder");
+            return FAILED;
         }
         err.println("backprop: internal error (a bug; please report it with the command and its input):");
         e.printStackTrace(err);

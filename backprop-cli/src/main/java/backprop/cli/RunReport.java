@@ -55,8 +55,7 @@ final class RunReport {
     /** Program version, the full configuration (every option's value), seed, threads, data and metrics. */
     static ObjectNode provenance(CommandSpec spec, long seed, int threads, PreparedData data, ObjectNode metrics) {
         ObjectNode p = JSON.createObjectNode();
-        String[] version = spec.root().version();
-        p.put("program", version.length > 0 ? version[0] : "backprop");
+        p.put("program", BackpropCommand.version());
         p.put("created", Instant.now().toString());
         p.put("java", System.getProperty("java.version"));
         ObjectNode config = p.putObject("configuration");

@@ -3,6 +3,7 @@ package backprop.cli;
 import backprop.InputException;
 import backprop.data.DataOptions;
 import backprop.data.PreparedData;
+import backprop.io.Checkpoint;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.kernels.Kernels;
@@ -42,6 +43,9 @@ import picocli.CommandLine.Spec;
             "Writes model.json, model.safetensors, metrics.json, curves.png and curves.svg under --out.",
             "Exit status: 0 success; 1 the run diverged; 2 bad input or usage."})
 public final class TrainCommand implements Callable<Integer> {
+    /** The subfolder of a run where the per-epoch checkpoint lives. */
+    static final String CHECKPOINT = "checkpoint";
+
     @Spec
     CommandSpec spec;
 
@@ -97,8 +101,44 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars, just the final summary.")
     boolean quiet;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run saved in DIR (killed or stopped) after its last finished epoch, with its own options.")
+    Path resume;
+
     @Override
     public Integer call() {
+        if (resume == null) {
+            return train(null, recordedArguments(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        Checkpoint.Saved saved = Checkpoint.load(resume.resolve(CHECKPOINT));
+        TrainCommand original = new TrainCommand();
+        new picocli.CommandLine(original).parseArgs(saved.arguments().toArray(String[]::new));
+        original.out = resume;
+        original.quiet = quiet;
+        return original.train(saved, saved.arguments(), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The options this run was given, as they were typed, for the checkpoint (so --resume needs nothing else). */
+    private List<String> recordedArguments() {
+        List<String> args = new ArrayList<>();
+        for (picocli.CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (option.longestName().equals("--quiet")) {
+                continue;
+            }
+            List<String> values = option.originalStringValues();
+            if (values.isEmpty()) {
+                args.add(option.longestName());
+            }
+            for (String value : values) {
+                args.add(option.longestName());
+                args.add(value);
+            }
+        }
+        return args;
+    }
+
+    /** Trains from scratch ({@code saved} null) or on from a checkpoint, and writes the run's files. */
+    private int train(Checkpoint.Saved saved, List<String> arguments, PrintWriter stdout, PrintWriter err) {
         validate();
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Kernels.get().setThreads(threadCount);
@@ -114,7 +154,6 @@ public final class TrainCommand implements Callable<Integer> {
 
         Path folder = out != null ? out : Path.of("runs", data.source.replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        PrintWriter err = spec.commandLine().getErr();
         List<TrainingListener> listeners = new ArrayList<>();
         if (!quiet) {
             err.printf("backprop: %s, %,d training and %,d test rows, %d features; network %s, %,d parameters; %s kernels, %d threads%n",
@@ -125,7 +164,16 @@ public final class TrainCommand implements Callable<Integer> {
         if (patience != null) {
             listeners.add(new EarlyStopping(patience, 0));
         }
-        History history = new Trainer(network, objective, opt, options).fit(train, prepared.test(), new History(), listeners);
+        listeners.add(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments));
+        History previous = new History();
+        if (saved != null) {
+            saved.restore(network, opt, folder.resolve(CHECKPOINT));
+            previous = saved.history();
+            if (!quiet) {
+                err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), epochs);
+            }
+        }
+        History history = new Trainer(network, objective, opt, options).fit(train, prepared.test(), previous, listeners);
 
         Evaluation test = Evaluation.of(network, objective, prepared.test(), 1024);
         ObjectNode metrics = RunReport.metrics(prepared.source(), history, test, objective, network.parameterCount());
@@ -138,7 +186,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Curves.write(history, objective.isClassification(), folder.resolve("curves.png"), folder.resolve("curves.svg"));
 
-        PrintWriter stdout = spec.commandLine().getOut();
         if (objective.isClassification()) {
             stdout.printf("test accuracy %.4f (loss %.4f) after %d epochs; %,.0f samples/s; model saved to %s%n",
                     test.accuracy(), test.loss(), history.epochs().size(), history.samplesPerSecond(), folder);

@@ -1,0 +1,166 @@
+package backprop.io;
+
+import backprop.InputException;
+import backprop.nn.Module;
+import backprop.optim.Optimizer;
+import backprop.tensor.Tensor;
+import backprop.train.EpochMetrics;
+import backprop.train.History;
+import backprop.train.TrainingListener;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Saves a run after every epoch so that a killed run can go on from there: the parameters and
+ * the optimizer's state in {@code checkpoint.safetensors}, then the epochs so far and the
+ * command line that started the run in {@code checkpoint.json}, each written atomically.
+ * checkpoint.json is written last and records the SHA-256 of the tensors, so a crash between
+ * the two writes leaves the previous checkpoint recognisably whole or this one refused.
+ *
+ * <p>Resuming restores weights, optimizer state and history exactly; since the trainer draws
+ * each epoch's shuffling and dropout from the seed and the epoch number alone, the resumed run
+ * ends with the same weights, bit for bit, as one never interrupted.
+ */
+public final class Checkpoint implements TrainingListener {
+    public static final String TENSORS = "checkpoint.safetensors";
+    public static final String STATE = "checkpoint.json";
+    private static final String OPTIMIZER_PREFIX = "optimizer.";
+
+    private final Path folder;
+    private final Module network;
+    private final Optimizer optimizer;
+    private final List<String> arguments;
+
+    /** @param arguments the command line of the run, kept so that {@code --resume} needs nothing else */
+    public Checkpoint(Path folder, Module network, Optimizer optimizer, List<String> arguments) {
+        this.folder = folder;
+        this.network = network;
+        this.optimizer = optimizer;
+        this.arguments = List.copyOf(arguments);
+    }
+
+    /** What a checkpoint holds. */
+    public record Saved(List<String> arguments, Map<String, Tensor> parameters, Map<String, double[]> optimizerState,
+                        List<EpochMetrics> epochs) {
+
+        /** Puts the saved parameters and optimizer state back into a network and optimizer of the same run. */
+        public void restore(Module network, Optimizer optimizer, Path file) {
+            Map<String, Tensor> named = new LinkedHashMap<>(parameters);
+            network.namedParameters().forEach((name, p) -> {
+                Tensor t = named.get(name);
+                if (t == null || !java.util.Arrays.equals(t.shape(), p.shape())) {
+                    throw InputException.inFile(file, "parameter '%s' is missing or has another shape; the checkpoint belongs to another network"
+                            .formatted(name));
+                }
+                try (var noGrad = backprop.autograd.GradMode.disabled()) {
+                    p.copyFrom(t);
+                }
+            });
+            optimizer.loadState(optimizerState);
+        }
+
+        public History history() {
+            return new History(epochs);
+        }
+    }
+
+    @Override
+    public void afterEpoch(EpochMetrics metrics, History history) {
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw InputException.inFile(folder, "cannot create the checkpoint folder: " + e.getMessage());
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>(network.namedParameters());
+        optimizer.state().forEach((key, values) -> tensors.put(OPTIMIZER_PREFIX + key, Tensor.wrap(values, values.length)));
+        Path tensorFile = folder.resolve(TENSORS);
+        SafeTensors.write(tensorFile, tensors);
+
+        ObjectNode state = Json.MAPPER.createObjectNode();
+        state.put("format", "backprop4j-checkpoint");
+        state.put("format_version", 1);
+        state.put("epoch", metrics.epoch());
+        state.put("tensors_sha256", ModelFile.sha256(tensorFile));
+        ArrayNode args = state.putArray("arguments");
+        arguments.forEach(args::add);
+        ArrayNode epochs = state.putArray("epochs");
+        for (EpochMetrics m : history.epochs()) {
+            ObjectNode e = epochs.addObject();
+            e.put("epoch", m.epoch());
+            number(e, "train_loss", m.trainLoss());
+            number(e, "train_accuracy", m.trainAccuracy());
+            number(e, "test_loss", m.testLoss());
+            number(e, "test_accuracy", m.testAccuracy());
+            number(e, "test_rmse", m.testRmse());
+            number(e, "seconds", m.seconds());
+            number(e, "step_seconds", m.stepSeconds());
+            e.put("samples", m.samples());
+        }
+        AtomicFiles.writeJson(folder.resolve(STATE), state);
+    }
+
+    /** True when {@code folder} holds a checkpoint. */
+    public static boolean exists(Path folder) {
+        return Files.isRegularFile(folder.resolve(STATE));
+    }
+
+    /** Reads the checkpoint in {@code folder}; a missing, damaged or mismatched one is an {@link InputException}. */
+    public static Saved load(Path folder) {
+        Path stateFile = folder.resolve(STATE);
+        if (!Files.isRegularFile(stateFile)) {
+            throw InputException.inFile(stateFile, "missing; --resume needs the folder of a run that saved at least one epoch");
+        }
+        JsonNode state;
+        try {
+            state = Json.MAPPER.readTree(stateFile.toFile());
+        } catch (IOException e) {
+            throw InputException.inFile(stateFile, "is not valid JSON: " + e.getMessage());
+        }
+        if (!"backprop4j-checkpoint".equals(state.path("format").asText()) || state.path("format_version").asInt() != 1) {
+            throw InputException.inFile(stateFile, "is not a backprop4j checkpoint of format version 1");
+        }
+        Path tensorFile = folder.resolve(TENSORS);
+        if (!Files.isRegularFile(tensorFile) || !ModelFile.sha256(tensorFile).equals(state.path("tensors_sha256").asText())) {
+            throw InputException.inFile(tensorFile, "is missing or does not match checkpoint.json (SHA-256); the checkpoint is damaged");
+        }
+        List<String> arguments = new ArrayList<>();
+        state.path("arguments").forEach(a -> arguments.add(a.asText()));
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (JsonNode e : state.path("epochs")) {
+            epochs.add(new EpochMetrics(e.path("epoch").asInt(), number(e, "train_loss"), number(e, "train_accuracy"),
+                    number(e, "test_loss"), number(e, "test_accuracy"), number(e, "test_rmse"), number(e, "seconds"),
+                    number(e, "step_seconds"), e.path("samples").asLong()));
+        }
+        Map<String, Tensor> parameters = new LinkedHashMap<>();
+        Map<String, double[]> optimizerState = new LinkedHashMap<>();
+        SafeTensors.read(tensorFile).forEach((name, t) -> {
+            if (name.startsWith(OPTIMIZER_PREFIX)) {
+                optimizerState.put(name.substring(OPTIMIZER_PREFIX.length()), t.toDoubleArray());
+            } else {
+                parameters.put(name, t);
+            }
+        });
+        return new Saved(arguments, parameters, optimizerState, epochs);
+    }
+
+    private static void number(ObjectNode o, String name, double value) {
+        if (Double.isNaN(value)) {
+            o.putNull(name);
+        } else {
+            o.put(name, value);
+        }
+    }
+
+    private static double number(JsonNode o, String name) {
+        JsonNode v = o.path(name);
+        return v.isNumber() ? v.asDouble() : Double.NaN;
+    }
+}
