@@ -53,7 +53,7 @@ public final class Evaluator {
         if (root.rank() != 0) {
             throw program.source().error(of.pos(), "--of " + of.name() + ": the output must be a scalar; got shape "
                     + Shapes.format(root.shape()) + " for '" + of.name() + "' defined on line " + of.line()
-                    + "; differentiate sum(" + of.name() + ") instead (add a line like 'total = sum(" + of.name() + ")')");
+                    + "; expected a scalar node: add a line like 'total = sum(" + of.name() + ")' and differentiate that");
         }
         Backward.run(root, (output, inputGradients) -> {
             for (Tensor g : inputGradients) {
@@ -255,7 +255,7 @@ public final class Evaluator {
         Tensor first = parts.get(0);
         if (first.rank() > 1) {
             throw program.source().error(start(l.elements().get(0)), "a list's elements must be scalars or vectors; got shape "
-                    + Shapes.format(first.shape()) + " (a matrix)");
+                    + Shapes.format(first.shape()) + " (a matrix); expected [1, 2] for a vector or [[1, 2], [3, 4]] for a matrix");
         }
         for (int i = 1; i < parts.size(); i++) {
             Tensor p = parts.get(i);
@@ -333,7 +333,7 @@ public final class Evaluator {
             case LOG_SOFTMAX:
                 if (a.get(0).rank() == 0 || a.get(0).rank() > 2) {
                     throw program.source().error(pos, name + ": works over the last axis of a vector or matrix; got shape "
-                            + Shapes.format(a.get(0).shape()));
+                            + Shapes.format(a.get(0).shape()) + "; expected a vector or a matrix");
                 }
                 return f == Builtin.SOFTMAX ? a.get(0).softmax() : a.get(0).logSoftmax();
             case TRANSPOSE:
@@ -367,12 +367,13 @@ public final class Evaluator {
                 Tensor t = a.get(1);
                 if (z.rank() == 0 || z.rank() > 2) {
                     throw program.source().error(pos, name + ": the logits must be a vector or a matrix; got shape "
-                            + Shapes.format(z.shape()));
+                            + Shapes.format(z.shape()) + "; expected a vector or a matrix");
                 }
                 int[] out = broadcast(pos, name, z, t);
                 if (!java.util.Arrays.equals(out, z.shape())) {
                     throw program.source().error(pos, "shape mismatch in " + name + ": the targets must broadcast to the logits' shape "
-                            + Shapes.format(z.shape()) + "; got shape " + Shapes.format(t.shape()));
+                            + Shapes.format(z.shape()) + "; got shape " + Shapes.format(t.shape())
+                            + "; expected one-hot rows or probabilities of the logits' shape");
                 }
                 return Loss.crossEntropy(z, t);
             }
@@ -390,7 +391,8 @@ public final class Evaluator {
             axis = -1;
         }
         if (axis == null) {
-            throw program.source().error(start(e), name + ": the axis must be written 0, 1 or -1; got something else");
+            throw program.source().error(start(e), name + ": the axis must be written 0, 1 or -1; got '" + Exprs.print(e)
+                    + "'; expected 0, 1 or -1");
         }
         if (x.rank() == 0 || axis >= x.rank()) {
             throw program.source().error(start(e), name + ": axis " + axis + " does not exist for shape "
