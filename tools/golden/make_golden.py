@@ -998,13 +998,15 @@ class Gen:
     def loss(self, p, d):
         g = lambda s: self.gen(s, d - 1)
         if p == 'cross_entropy':
-            zs = self.rshape(('vector', 'matrix'))
+            zs = self.rshape(('vector', 'matrix', 'matrix'))
             if zs[-1] == 1:
                 zs = zs[:-1] + (2,)
         else:
             zs = self.rshape(('vector', 'matrix', 'vector', 'scalar'))
         ts = zs
-        if self.chance(0.25) and len(zs) >= 1:
+        if p == 'cross_entropy' and len(zs) == 2 and self.chance(0.4):
+            ts = zs[-1:]                                   # one target row for every row of z
+        elif self.chance(0.25) and len(zs) >= 1:
             ts = zs[1:] if len(zs) == 2 else ()           # broadcast target
             if p == 'cross_entropy':
                 ts = zs[-1:]
@@ -1335,7 +1337,7 @@ def verify(prog, seed, tol_fd=1e-6):
 
 def make_random(index, count):
     nf = len(FEATURES)
-    per = 3
+    per = 4
     feats = [FEATURES[(index * per + j) % nf] for j in range(per)]
     for attempt in range(200):
         seed = BASE_SEED + 1000 * index + attempt
@@ -1354,7 +1356,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument('--out', default=os.path.join(here, '..', '..', 'backprop-core', 'src', 'test',
                                                   'resources', 'golden'))
-    ap.add_argument('--count', type=int, default=80, help='number of random programs')
+    ap.add_argument('--count', type=int, default=90, help='number of random programs')
     ap.add_argument('--verify', action='store_true',
                     help='re-run every self-check on the committed fixtures in --out and compare '
                          'them with a fresh computation; writes nothing')

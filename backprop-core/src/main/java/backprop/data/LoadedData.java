@@ -1,0 +1,23 @@
+package backprop.data;
+
+import java.util.Optional;
+
+/**
+ * A data source as loaded, with what a model file records about where it came from.
+ *
+ * @param train  the training rows (all rows, when the source has no test split)
+ * @param test   the official test rows, if the source has them (fashion-mnist, mnist); otherwise
+ *               the trainer holds out a share of {@code train} with {@link Split}
+ * @param source what was loaded: the built-in name with, for generated data, how it was generated
+ *               and the seed; for a file, its absolute path
+ * @param sha256 SHA-256 (lower-case hex) of the bytes read: of a file as stored; of an IDX data
+ *               set's four files concatenated (train images, train labels, test images, test labels);
+ *               of a built-in resource as shipped; of generated data, of its features (float32) then
+ *               its labels (int32), both little-endian
+ */
+public record LoadedData(Dataset train, Optional<Dataset> test, String source, String sha256) {
+    public LoadedData {
+        java.util.Objects.requireNonNull(train, "LoadedData: train");
+        java.util.Objects.requireNonNull(test, "LoadedData: test");
+    }
+}

@@ -1,0 +1,113 @@
+package backprop.data;
+
+import static backprop.internal.Checks.require;
+
+/**
+ * Per-column standardization {@code x' = (x - mean) / std}, fitted on training data and saved
+ * with the model so that prediction applies the very same shift and scale.
+ *
+ * <p>{@code std} is the population standard deviation (divide by {@code n}, as scikit-learn's
+ * {@code StandardScaler}). A constant column gets {@code std = 1}: dividing by zero would turn
+ * it into NaN, and a constant feature carries no information to scale anyway.
+ */
+public final class Standardizer {
+    private final float[] means;
+    private final float[] stds;
+
+    private Standardizer(float[] means, float[] stds) {
+        this.means = means;
+        this.stds = stds;
+    }
+
+    /** Fits on the features of {@code data}; needs at least one row. */
+    public static Standardizer fit(Dataset data) {
+        // No copy: fitting only reads, and Fashion-MNIST's features are 188 MB.
+        return fit(data.featuresUnsafe(), data.numFeatures());
+    }
+
+    /**
+     * Fits on {@code features}, {@code n x numFeatures} row-major. Sums run in double so that
+     * 60,000 rows do not lose the low digits of the mean.
+     */
+    public static Standardizer fit(float[] features, int numFeatures) {
+        require(numFeatures >= 1, "Standardizer.fit: numFeatures must be >= 1; got %d", numFeatures);
+        require(features.length % numFeatures == 0 && features.length > 0,
+                "Standardizer.fit: need a positive multiple of %d values; got %d", numFeatures, features.length);
+        int n = features.length / numFeatures;
+        double[] sum = new double[numFeatures];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < numFeatures; j++) {
+                sum[j] += features[i * numFeatures + j];
+            }
+        }
+        double[] mean = new double[numFeatures];
+        for (int j = 0; j < numFeatures; j++) {
+            mean[j] = sum[j] / n;
+        }
+        // Two passes: subtracting the mean before squaring avoids the cancellation of E[x^2] - E[x]^2.
+        double[] sq = new double[numFeatures];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < numFeatures; j++) {
+                double dx = features[i * numFeatures + j] - mean[j];
+                sq[j] += dx * dx;
+            }
+        }
+        float[] means = new float[numFeatures];
+        float[] stds = new float[numFeatures];
+        for (int j = 0; j < numFeatures; j++) {
+            means[j] = (float) mean[j];
+            float std = (float) Math.sqrt(sq[j] / n);
+            stds[j] = std > 0 && Float.isFinite(std) ? std : 1f;
+        }
+        return new Standardizer(means, stds);
+    }
+
+    /**
+     * A standardizer from saved arrays (a model file's preprocessing); copies them.
+     *
+     * @throws IllegalArgumentException if the lengths differ, a mean is not finite, or a std is not finite and positive
+     */
+    public static Standardizer of(float[] means, float[] stds) {
+        require(means.length == stds.length && means.length > 0,
+                "Standardizer.of: means and stds need the same positive length; got %d and %d", means.length, stds.length);
+        for (int j = 0; j < means.length; j++) {
+            require(Float.isFinite(means[j]), "Standardizer.of: means[%d] must be finite; got %s", j, means[j]);
+            require(Float.isFinite(stds[j]) && stds[j] > 0, "Standardizer.of: stds[%d] must be finite and > 0; got %s", j, stds[j]);
+        }
+        return new Standardizer(means.clone(), stds.clone());
+    }
+
+    /** The fitted per-column means, a copy. */
+    public float[] means() {
+        return means.clone();
+    }
+
+    /** The fitted per-column standard deviations (1 for constant columns), a copy. */
+    public float[] stds() {
+        return stds.clone();
+    }
+
+    public int numFeatures() {
+        return means.length;
+    }
+
+    /** A new data set with standardized features; labels, targets and names unchanged. */
+    public Dataset transform(Dataset data) {
+        require(data.numFeatures() == means.length,
+                "Standardizer.transform: fitted on %d features; got %d", means.length, data.numFeatures());
+        float[] x = data.features();
+        transformInPlace(x);
+        return data.withFeaturesOwning(x);
+    }
+
+    /** Standardizes {@code features} ({@code n x numFeatures()} row-major) in place. */
+    public void transformInPlace(float[] features) {
+        int d = means.length;
+        require(features.length % d == 0, "Standardizer.transformInPlace: need a multiple of %d values; got %d", d, features.length);
+        for (int i = 0; i < features.length; i += d) {
+            for (int j = 0; j < d; j++) {
+                features[i + j] = (features[i + j] - means[j]) / stds[j];
+            }
+        }
+    }
+}

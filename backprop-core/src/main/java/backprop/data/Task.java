@@ -1,0 +1,16 @@
+package backprop.data;
+
+import java.util.Locale;
+
+/** What a data set's target is: a class out of a fixed list, or a real number. */
+public enum Task {
+    /** The target is one of {@code numClasses()} classes, stored as an index {@code 0..k-1}. */
+    CLASSIFICATION,
+    /** The target is a real number. */
+    REGRESSION;
+
+    /** The spelling used on the command line and in model files: {@code classification}, {@code regression}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,47 @@
+package backprop.nn;
+
+import backprop.internal.Checks;
+import backprop.tensor.DType;
+import backprop.tensor.Tensor;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Inverted dropout: in training mode each element is zeroed with probability p and the survivors
+ * are scaled by 1 / (1 - p), so evaluation mode is the identity.
+ */
+public final class Dropout extends Module {
+    private final double p;
+    private RandomGenerator rng;
+
+    public Dropout(double p, RandomGenerator rng) {
+        Checks.require(p >= 0 && p < 1, "Dropout: p must be in [0, 1); got %s", p);
+        this.p = p;
+        this.rng = rng;
+    }
+
+    /**
+     * Restarts the mask stream from {@code seed}: the trainer does this at each epoch, so that a
+     * run resumed from a checkpoint draws the same masks as one never interrupted.
+     */
+    public void reseed(long seed) {
+        rng = new SplittableRandom(seed);
+    }
+
+    public double p() {
+        return p;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        if (!isTraining() || p == 0) {
+            return x;
+        }
+        double keep = 1 / (1 - p);
+        double[] mask = new double[x.size()];
+        for (int i = 0; i < mask.length; i++) {
+            mask[i] = rng.nextDouble() < p ? 0 : keep;
+        }
+        return x.mul(x.dtype() == DType.FLOAT64 ? Tensor.wrap(mask, x.shape()) : Tensor.of(DType.FLOAT32, mask, x.shape()));
+    }
+}

@@ -1,0 +1,47 @@
+package backprop.nn;
+
+import backprop.internal.Checks;
+import backprop.tensor.DType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The architecture of a multilayer perceptron
+ * {@code z = W_L act(... act(W_1 x + b_1) ...) + b_L}: what model.json stores, and what
+ * {@link #build} turns into a network. No hidden layers is logistic (or linear) regression.
+ *
+ * @param dropout the probability of dropping a hidden activation during training; 0 for none
+ */
+public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind activation, double dropout) {
+
+    public Mlp {
+        hidden = List.copyOf(hidden);
+        Checks.require(inputs > 0, "inputs must be > 0; got %d", inputs);
+        Checks.require(outputs > 0, "outputs must be > 0; got %d", outputs);
+        for (int width : hidden) {
+            Checks.require(width > 0, "hidden layer widths must be > 0; got %s", hidden);
+        }
+        Checks.require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1); got %s", dropout);
+    }
+
+    /**
+     * A fresh network: layers {@code Linear, activation[, Dropout]} per hidden width, then the
+     * output {@code Linear}. Weights come from {@code initRng}, dropout masks from {@code dropoutRng}.
+     */
+    public Sequential build(DType dtype, RandomGenerator initRng, RandomGenerator dropoutRng) {
+        List<Module> layers = new ArrayList<>();
+        Init init = Init.forActivation(activation);
+        int width = inputs;
+        for (int next : hidden) {
+            layers.add(new Linear(width, next, init, dtype, initRng));
+            layers.add(new Activation(activation));
+            if (dropout > 0) {
+                layers.add(new Dropout(dropout, dropoutRng));
+            }
+            width = next;
+        }
+        layers.add(new Linear(width, outputs, hidden.isEmpty() ? Init.XAVIER : init, dtype, initRng));
+        return Sequential.of(layers);
+    }
+}

@@ -1,0 +1,84 @@
+package backprop.train;
+
+import backprop.autograd.GradMode;
+import backprop.data.Batches;
+import backprop.data.Dataset;
+import backprop.nn.Module;
+import backprop.tensor.Tensor;
+
+/**
+ * A model's numbers on a dataset: mean loss, and for classification the accuracy, the confusion
+ * matrix (rows: true class, columns: predicted) with per-class precision and recall; for
+ * regression the RMSE.
+ */
+public record Evaluation(double loss, double accuracy, int[][] confusion, double rmse, int size) {
+
+    /** Scores {@code model} (in evaluation mode, nothing recorded) on {@code data}, in batches. */
+    public static Evaluation of(Module model, Objective objective, Dataset data, int batchSize) {
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        try (var noGrad = GradMode.disabled()) {
+            Batches batches = new Batches(data.size(), batchSize);
+            float[] x = new float[batchSize * data.numFeatures()];
+            int[] labels = new int[batchSize];
+            float[] targets = new float[batchSize];
+            int[] predicted = new int[batchSize];
+            int classes = objective.isClassification() ? data.numClasses() : 0;
+            int[][] confusion = new int[classes][classes];
+            double lossSum = 0;
+            double squaredError = 0;
+            for (int b = 0; b < batches.count(); b++) {
+                int n = batches.fillFeatures(data, b, x);
+                if (objective.isClassification()) {
+                    batches.fillLabels(data, b, labels);
+                } else {
+                    batches.fillTargets(data, b, targets);
+                }
+                Tensor z = model.forward(Tensor.wrap(n == batchSize ? x : java.util.Arrays.copyOf(x, n * data.numFeatures()),
+                        n, data.numFeatures()));
+                lossSum += objective.loss(z, labels, targets, n).item() * n;
+                if (objective.isClassification()) {
+                    objective.classify(z, predicted);
+                    for (int i = 0; i < n; i++) {
+                        confusion[labels[i]][predicted[i]]++;
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        double e = z.getFlat(i) - targets[i];
+                        squaredError += e * e;
+                    }
+                }
+            }
+            int correct = 0;
+            for (int c = 0; c < classes; c++) {
+                correct += confusion[c][c];
+            }
+            int size = data.size();
+            return objective.isClassification()
+                    ? new Evaluation(lossSum / size, (double) correct / size, confusion, Double.NaN, size)
+                    : new Evaluation(lossSum / size, Double.NaN, confusion, Math.sqrt(squaredError / size), size);
+        } finally {
+            if (wasTraining) {
+                model.train();
+            }
+        }
+    }
+
+    /** Of the rows predicted as class c, the share that are c (NaN when none was predicted c). */
+    public double precision(int c) {
+        int predicted = 0;
+        for (int[] row : confusion) {
+            predicted += row[c];
+        }
+        return predicted == 0 ? Double.NaN : (double) confusion[c][c] / predicted;
+    }
+
+    /** Of the rows of class c, the share predicted as c (NaN when there are none). */
+    public double recall(int c) {
+        int actual = 0;
+        for (int count : confusion[c]) {
+            actual += count;
+        }
+        return actual == 0 ? Double.NaN : (double) confusion[c][c] / actual;
+    }
+}

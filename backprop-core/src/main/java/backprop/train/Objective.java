@@ -1,0 +1,136 @@
+package backprop.train;
+
+import backprop.data.Task;
+import backprop.internal.Checks;
+import backprop.nn.Loss;
+import backprop.tensor.DType;
+import backprop.tensor.Tensor;
+import java.util.Locale;
+
+/**
+ * What the network's outputs mean and how they are scored: the loss a batch is trained on and
+ * the way outputs become class probabilities or values.
+ */
+public enum Objective {
+    /** Softmax cross-entropy on one logit per class. */
+    CROSS_ENTROPY("cross-entropy"),
+    /** Sigmoid binary cross-entropy on one logit, labels 0 and 1. */
+    BCE("bce"),
+    /** log(1 + exp(-y f)) on one output f, labels y in {-1, 1} (class 0 is -1). */
+    LOGISTIC("logistic"),
+    /** Mean squared error on one output value: regression. */
+    MSE("mse");
+
+    private final String id;
+
+    Objective(String id) {
+        this.id = id;
+    }
+
+    /** The name the command line and model.json use. */
+    public String id() {
+        return id;
+    }
+
+    public static Objective of(String id) {
+        for (Objective o : values()) {
+            if (o.id.equals(id.toLowerCase(Locale.ROOT))) {
+                return o;
+            }
+        }
+        throw new IllegalArgumentException("loss must be one of auto, cross-entropy, bce, logistic, mse; got '" + id + "'");
+    }
+
+    /** {@code auto}: softmax cross-entropy for several classes, sigmoid BCE for two, MSE for regression. */
+    public static Objective auto(Task task, int classes) {
+        if (task == Task.REGRESSION) {
+            return MSE;
+        }
+        return classes == 2 ? BCE : CROSS_ENTROPY;
+    }
+
+    public boolean isClassification() {
+        return this != MSE;
+    }
+
+    /** Checks that this objective fits the data; the message says what to choose instead. */
+    public void checkFits(Task task, int classes) {
+        if (this == MSE) {
+            Checks.require(task == Task.REGRESSION, "loss mse is for regression; this data has %d classes (use cross-entropy)", classes);
+            return;
+        }
+        Checks.require(task == Task.CLASSIFICATION, "loss %s is for classification; this data has a numeric target (use mse)", id);
+        Checks.require(this == CROSS_ENTROPY || classes == 2,
+                "loss %s needs exactly two classes; this data has %d (use cross-entropy)", id, classes);
+    }
+
+    /** The width of the network's last layer. */
+    public int outputs(int classes) {
+        return this == CROSS_ENTROPY ? classes : 1;
+    }
+
+    /** The batch-mean loss of outputs {@code z} [n, outputs] against the batch's labels or targets. */
+    public Tensor loss(Tensor z, int[] labels, float[] targets, int n) {
+        return switch (this) {
+            case CROSS_ENTROPY -> Loss.crossEntropyMean(z, labels.length == n ? labels : java.util.Arrays.copyOf(labels, n));
+            case BCE -> Loss.bceWithLogitsMean(z, column(z.dtype(), n, i -> labels[i]));
+            case LOGISTIC -> Loss.logisticMean(z, column(z.dtype(), n, i -> 2 * labels[i] - 1));
+            case MSE -> Loss.mse(z, column(z.dtype(), n, i -> targets[i]));
+        };
+    }
+
+    /** Class probabilities [n, classes] from outputs [n, outputs]; classification only. */
+    public double[][] probabilities(Tensor z) {
+        int n = z.dim(0);
+        double[] values = z.toDoubleArray();
+        if (this == CROSS_ENTROPY) {
+            double[] p = z.softmax().toDoubleArray();
+            int k = z.dim(1);
+            double[][] rows = new double[n][];
+            for (int i = 0; i < n; i++) {
+                rows[i] = java.util.Arrays.copyOfRange(p, i * k, (i + 1) * k);
+            }
+            return rows;
+        }
+        Checks.require(this != MSE, "probabilities: a regression model predicts values, not classes");
+        double[][] rows = new double[n][];
+        for (int i = 0; i < n; i++) {
+            double p1 = Tensor.scalar(values[i]).sigmoid().item();
+            rows[i] = new double[] {1 - p1, p1};
+        }
+        return rows;
+    }
+
+    /** The predicted class of each row: the most probable one (ties to the lower index). */
+    public void classify(Tensor z, int[] out) {
+        int n = z.dim(0);
+        if (this == CROSS_ENTROPY) {
+            int k = z.dim(1);
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int j = 1; j < k; j++) {
+                    if (z.getFlat(i * k + j) > z.getFlat(i * k + best)) {
+                        best = j;
+                    }
+                }
+                out[i] = best;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[i] = z.getFlat(i) > 0 ? 1 : 0;   // sigmoid(z) > 1/2
+            }
+        }
+    }
+
+    private interface Value {
+        double at(int i);
+    }
+
+    private static Tensor column(DType dtype, int n, Value value) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = value.at(i);
+        }
+        return Tensor.of(dtype, v, n, 1);
+    }
+}
