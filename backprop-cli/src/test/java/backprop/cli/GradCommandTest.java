@@ -213,7 +213,7 @@ class GradCommandTest {
                 .contains("= 1 * 0.209987170807 = 0.209987170807");
         Result vector = backprop("grad", EXAMPLES.resolve("relu-softmax-ce.bp").toString(), "--explain");
         assertThat(vector.out()).contains("dL/dW1 (shape 4x3) is a vector-Jacobian product")
-                .contains("dL/dz (2) = (dL/dL through L = cross_entropy(z, t))");
+                .contains("dL/dz (2) = (1 through L = cross_entropy(z, t))");
     }
 
     @Test

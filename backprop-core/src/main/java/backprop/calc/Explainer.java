@@ -169,7 +169,8 @@ public final class Explainer {
             StringBuilder via = new StringBuilder();
             for (Definition c : ev.definitions()) {
                 if (onPath.contains(c.name()) && uses.get(c.name()).contains(n)) {
-                    via.append(via.length() == 0 ? "" : " + ").append("(d").append(of).append("/d").append(c.name())
+                    String adjoint = c.name().equals(of) ? "1" : "d" + of + "/d" + c.name();
+                    via.append(via.length() == 0 ? "" : " + ").append('(').append(adjoint)
                             .append(" through ").append(c.name()).append(" = ").append(Exprs.print(c.expr())).append(')');
                 }
             }
