@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         versionProvider = BackpropCommand.Version.class,
         description = "Neural networks trained by backpropagation, and a gradient calculator.",
         subcommands = {
+            TrainCommand.class,
             GradCommand.class,
         })
 public final class BackpropCommand implements Runnable {

@@ -2,7 +2,6 @@ package backprop.io;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -11,13 +10,11 @@ final class Json {
     private Json() {}
 
     /**
-     * Refuses duplicate keys (which tensor would a repeated name mean?) and anything after the
-     * top-level value except white space; never closes a stream it writes to, which belongs to
-     * the caller.
+     * Refuses duplicate keys (which tensor would a repeated name mean?); never closes a stream
+     * it writes to, which belongs to the caller.
      */
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .build();
 }

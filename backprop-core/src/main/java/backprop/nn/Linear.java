@@ -11,15 +11,15 @@ public final class Linear extends Module {
     private final Parameter weight;   // [out, in], PyTorch's layout
     private final Parameter bias;     // [out]
 
-    /** A float32 layer initialized for ReLU networks ({@link Init#HE}). */
+    /** A float32 layer with PyTorch's default initialization. */
     public Linear(int in, int out, RandomGenerator rng) {
-        this(in, out, Init.HE, DType.FLOAT32, rng);
+        this(in, out, Init.PYTORCH, DType.FLOAT32, rng);
     }
 
     public Linear(int in, int out, Init init, DType dtype, RandomGenerator rng) {
         Checks.require(in > 0 && out > 0, "Linear: sizes must be positive; got %d -> %d", in, out);
         this.weight = parameter("weight", init.weight(rng, dtype, out, in));
-        this.bias = parameter("bias", Tensor.zeros(dtype, out));
+        this.bias = parameter("bias", init.bias(rng, dtype, out, in));
     }
 
     @Override

@@ -12,8 +12,14 @@ import java.util.random.RandomGenerator;
  * {@link #build} turns into a network. No hidden layers is logistic (or linear) regression.
  *
  * @param dropout the probability of dropping a hidden activation during training; 0 for none
+ * @param init how every layer's weights and biases start
  */
-public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind activation, double dropout) {
+public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind activation, double dropout, Init init) {
+
+    /** With PyTorch's default initialization. */
+    public Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind activation, double dropout) {
+        this(inputs, hidden, outputs, activation, dropout, Init.PYTORCH);
+    }
 
     public Mlp {
         hidden = List.copyOf(hidden);
@@ -23,6 +29,7 @@ public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind
             Checks.require(width > 0, "hidden layer widths must be > 0; got %s", hidden);
         }
         Checks.require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1); got %s", dropout);
+        Checks.require(init != null, "init must be given");
     }
 
     /**
@@ -31,7 +38,6 @@ public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind
      */
     public Sequential build(DType dtype, RandomGenerator initRng, RandomGenerator dropoutRng) {
         List<Module> layers = new ArrayList<>();
-        Init init = Init.forActivation(activation);
         int width = inputs;
         for (int next : hidden) {
             layers.add(new Linear(width, next, init, dtype, initRng));
@@ -41,7 +47,7 @@ public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind
             }
             width = next;
         }
-        layers.add(new Linear(width, outputs, hidden.isEmpty() ? Init.XAVIER : init, dtype, initRng));
+        layers.add(new Linear(width, outputs, init, dtype, initRng));
         return Sequential.of(layers);
     }
 }

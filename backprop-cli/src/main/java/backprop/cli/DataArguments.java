@@ -1,0 +1,36 @@
+package backprop.cli;
+
+import backprop.data.CsvOptions;
+import backprop.data.DataOptions;
+import backprop.data.Task;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options that name a data source: shared by train, evaluate and gradcheck. */
+final class DataArguments {
+    @Option(names = "--data", paramLabel = "SOURCE",
+            description = "digits, iris, xor, spirals, fashion-mnist, mnist, or a .csv file (default: ${DEFAULT-VALUE}).")
+    String source = "digits";
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Where to find fashion-mnist and mnist IDX files.")
+    Path dataDir;
+
+    @Option(names = "--target", paramLabel = "COLUMN", description = "The label column of a CSV, by name or 0-based index (default: the last).")
+    String target;
+
+    @Option(names = "--task", paramLabel = "classification|regression", description = "How a CSV target is read (default: inferred).")
+    String task;
+
+    DataOptions options(long seed) {
+        CsvOptions csv = CsvOptions.DEFAULTS.withTarget(target);
+        if (task != null) {
+            csv = csv.withTask(Options.choice("--task", task, t -> switch (t) {
+                case "classification" -> Task.CLASSIFICATION;
+                case "regression" -> Task.REGRESSION;
+                default -> throw new IllegalArgumentException("must be classification or regression; got '" + t + "'");
+            }));
+        }
+        DataOptions options = DataOptions.DEFAULTS.withEnvironment(System.getenv()).withSeed(seed).withCsv(csv);
+        return dataDir == null ? options : options.withDataDir(dataDir);
+    }
+}

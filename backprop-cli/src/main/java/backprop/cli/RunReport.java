@@ -1,0 +1,91 @@
+package backprop.cli;
+
+import backprop.data.PreparedData;
+import backprop.io.AtomicFiles;
+import backprop.train.EpochMetrics;
+import backprop.train.Evaluation;
+import backprop.train.History;
+import backprop.train.Objective;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The files a run writes about itself: metrics.json, and the provenance kept in model.json. */
+final class RunReport {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private RunReport() {}
+
+    /** The metrics object of spec/train-cli.md. Non-finite numbers become null: JSON has no NaN. */
+    static ObjectNode metrics(String data, History history, Evaluation test, Objective objective, long parameters) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("data", data);
+        ArrayNode epochs = m.putArray("epochs");
+        for (EpochMetrics e : history.epochs()) {
+            ObjectNode o = epochs.addObject();
+            o.put("epoch", e.epoch());
+            number(o, "train_loss", e.trainLoss());
+            if (objective.isClassification()) {
+                number(o, "train_accuracy", e.trainAccuracy());
+            }
+            number(o, "test_loss", e.testLoss());
+            if (objective.isClassification()) {
+                number(o, "test_accuracy", e.testAccuracy());
+            } else {
+                number(o, "test_rmse", e.testRmse());
+            }
+            number(o, "seconds", e.seconds());
+        }
+        if (objective.isClassification()) {
+            number(m, "test_accuracy", test.accuracy());
+        } else {
+            number(m, "test_rmse", test.rmse());
+        }
+        number(m, "test_loss", test.loss());
+        number(m, "train_seconds", history.trainSeconds());
+        number(m, "samples_per_second", history.samplesPerSecond());
+        m.put("parameters", parameters);
+        return m;
+    }
+
+    /** Program version, the full configuration (every option's value), seed, threads, data and metrics. */
+    static ObjectNode provenance(CommandSpec spec, long seed, int threads, PreparedData data, ObjectNode metrics) {
+        ObjectNode p = JSON.createObjectNode();
+        String[] version = spec.root().version();
+        p.put("program", version.length > 0 ? version[0] : "backprop");
+        p.put("created", Instant.now().toString());
+        p.put("java", System.getProperty("java.version"));
+        ObjectNode config = p.putObject("configuration");
+        for (OptionSpec option : spec.options()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            Object value = option.getValue();
+            config.put(option.longestName().replaceFirst("^--", ""), value == null ? null : String.valueOf(value));
+        }
+        p.put("seed", seed);
+        p.put("threads", threads);
+        ObjectNode d = p.putObject("data");
+        d.put("source", data.source());
+        d.put("sha256", data.sha256());
+        d.put("held_out_split", data.heldOut());
+        p.set("metrics", metrics.deepCopy().without(java.util.List.of("epochs")));
+        return p;
+    }
+
+    static void writeMetrics(Path file, ObjectNode metrics) {
+        AtomicFiles.writeJson(file, metrics);
+    }
+
+    private static void number(ObjectNode o, String name, double value) {
+        if (Double.isFinite(value)) {
+            o.put(name, value);
+        } else {
+            o.putNull(name);
+        }
+    }
+}
