@@ -49,9 +49,10 @@ public final class Main {
         PrintWriter err = cl.getErr();
         boolean debug = debugRequested(parsed);
         if (e instanceof InputException) {
-            err.println(e.getMessage());
             if (debug) {
-                e.printStackTrace(err);
+                e.printStackTrace(err);     // the trace starts with the message
+            } else {
+                err.println(e.getMessage());
             }
             return BAD_INPUT;
         }

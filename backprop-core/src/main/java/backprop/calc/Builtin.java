@@ -44,6 +44,14 @@ public enum Builtin {
         return maxArgs;
     }
 
+    /** How a call is written: {@code exp(x)}, {@code max(a, b)}, {@code sum(x) or sum(x, axis)}. */
+    public String usage() {
+        if (minArgs == 2) {
+            return spelling + "(a, b)";
+        }
+        return spelling + "(x)" + (maxArgs == 2 ? " or " + spelling + "(x, axis)" : "");
+    }
+
     /** How the argument count reads in an error: {@code 1 argument}, {@code 1 or 2 arguments}. */
     public String arity() {
         if (minArgs == maxArgs) {

@@ -1,6 +1,8 @@
 package backprop.calc;
 
 import backprop.tensor.Tensor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,8 +18,8 @@ import java.util.Map;
  */
 public record Evaluation(Program program, Definition of, Map<String, Tensor> values, Map<String, Tensor> gradients) {
     public Evaluation {
-        values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
-        gradients = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(gradients));
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        gradients = Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
     }
 
     /** The definitions, in the order written. */

@@ -8,10 +8,12 @@ import backprop.tensor.ShapeMismatchException;
 import backprop.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a {@link Program} on the autograd engine in float64: forward in definition order, then
@@ -30,6 +32,8 @@ public final class Evaluator {
     /** Which definition and expression made each graph tensor: to name the node a non-finite number came from. */
     private final Map<Tensor, Site> sites = new IdentityHashMap<>();
     private Definition current;
+    /** The first sub-expression of the current definition whose value was not finite: where a bad value is reported. */
+    private Expr firstNonFinite;
 
     private record Site(Definition definition, Expr expr) {}
 
@@ -53,7 +57,7 @@ public final class Evaluator {
         if (root.rank() != 0) {
             throw program.source().error(of.pos(), "--of " + of.name() + ": the output must be a scalar; got shape "
                     + Shapes.format(root.shape()) + " for '" + of.name() + "' defined on line " + of.line()
-                    + "; differentiate sum(" + of.name() + ") instead (add a line like 'total = sum(" + of.name() + ")')");
+                    + "; expected a scalar node: add a line like 'total = sum(" + of.name() + ")' and differentiate that");
         }
         Backward.run(root, (output, inputGradients) -> {
             for (Tensor g : inputGradients) {
@@ -132,9 +136,10 @@ public final class Evaluator {
     }
 
     private void forward(boolean checkFinite) {
-        List<Tensor> named = new ArrayList<>();
+        Set<Tensor> named = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Definition d : program.definitions()) {
             current = d;
+            firstNonFinite = null;
             Tensor t;
             if (d.kind().isVariable()) {
                 Tensor given = overrides.get(d.name());
@@ -145,7 +150,7 @@ public final class Evaluator {
                 t = eval(d.expr());
                 if (!t.requiresGrad()) {
                     t = t.copy().requiresGrad(true);     // computed from consts only: still a node with an adjoint
-                } else if (isNamed(named, t)) {
+                } else if (named.contains(t)) {
                     t = Node.record("=", t.copy(), List.of(t), (i, g) -> g);   // d(h)/d(x) = 1 for h = x
                 }
                 if (t.origin() != null) {
@@ -156,25 +161,21 @@ public final class Evaluator {
             named.add(t);
             values.put(d.name(), t);
             if (checkFinite && !t.isFinite()) {
-                throw undefined(t, "its value is not finite (" + firstNonFinite(t) + ")");
+                Site where = new Site(d, firstNonFinite != null ? firstNonFinite : d.expr());
+                throw undefined(where, "its value is not finite (" + firstNonFinite(t) + ")");
             }
         }
-    }
-
-    private static boolean isNamed(List<Tensor> named, Tensor t) {
-        for (Tensor n : named) {
-            if (n == t) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private UndefinedValueException undefined(Tensor t, String what) {
         Site site = sites.get(t);
-        Definition d = site == null ? current : site.definition();
-        Pos pos = site == null ? d.pos() : site.expr().pos();
-        String at = site == null ? "" : describe(site.expr());
+        return undefined(site != null ? site : new Site(current, current.expr()), what);
+    }
+
+    private UndefinedValueException undefined(Site site, String what) {
+        Definition d = site.definition();
+        Pos pos = site.expr().pos();
+        String at = describe(site.expr());
         return new UndefinedValueException(program.source().file() + ":" + pos.line() + ":" + pos.column()
                 + ": undefined value in '" + d.name() + "' (line " + d.line() + at + "): " + what
                 + "; a log of 0, a sqrt of a negative, a division by 0 or a probability outside (0, 1) does this"
@@ -211,6 +212,9 @@ public final class Evaluator {
             throw program.source().error(e.pos(), "shape mismatch: " + ex.getMessage());
         }
         claim(t, e);
+        if (firstNonFinite == null && !t.isFinite()) {
+            firstNonFinite = e;
+        }
         return t;
     }
 
@@ -255,7 +259,7 @@ public final class Evaluator {
         Tensor first = parts.get(0);
         if (first.rank() > 1) {
             throw program.source().error(start(l.elements().get(0)), "a list's elements must be scalars or vectors; got shape "
-                    + Shapes.format(first.shape()) + " (a matrix)");
+                    + Shapes.format(first.shape()) + " (a matrix); expected [1, 2] for a vector or [[1, 2], [3, 4]] for a matrix");
         }
         for (int i = 1; i < parts.size(); i++) {
             Tensor p = parts.get(i);
@@ -333,7 +337,7 @@ public final class Evaluator {
             case LOG_SOFTMAX:
                 if (a.get(0).rank() == 0 || a.get(0).rank() > 2) {
                     throw program.source().error(pos, name + ": works over the last axis of a vector or matrix; got shape "
-                            + Shapes.format(a.get(0).shape()));
+                            + Shapes.format(a.get(0).shape()) + "; expected a vector or a matrix");
                 }
                 return f == Builtin.SOFTMAX ? a.get(0).softmax() : a.get(0).logSoftmax();
             case TRANSPOSE:
@@ -367,12 +371,13 @@ public final class Evaluator {
                 Tensor t = a.get(1);
                 if (z.rank() == 0 || z.rank() > 2) {
                     throw program.source().error(pos, name + ": the logits must be a vector or a matrix; got shape "
-                            + Shapes.format(z.shape()));
+                            + Shapes.format(z.shape()) + "; expected a vector or a matrix");
                 }
                 int[] out = broadcast(pos, name, z, t);
                 if (!java.util.Arrays.equals(out, z.shape())) {
                     throw program.source().error(pos, "shape mismatch in " + name + ": the targets must broadcast to the logits' shape "
-                            + Shapes.format(z.shape()) + "; got shape " + Shapes.format(t.shape()));
+                            + Shapes.format(z.shape()) + "; got shape " + Shapes.format(t.shape())
+                            + "; expected one-hot rows or probabilities of the logits' shape");
                 }
                 return Loss.crossEntropy(z, t);
             }
@@ -390,7 +395,8 @@ public final class Evaluator {
             axis = -1;
         }
         if (axis == null) {
-            throw program.source().error(start(e), name + ": the axis must be written 0, 1 or -1; got something else");
+            throw program.source().error(start(e), name + ": the axis must be written 0, 1 or -1; got '" + Exprs.print(e)
+                    + "'; expected 0, 1 or -1");
         }
         if (x.rank() == 0 || axis >= x.rank()) {
             throw program.source().error(start(e), name + ": axis " + axis + " does not exist for shape "

@@ -1,6 +1,7 @@
 package backprop.calc;
 
 import backprop.tensor.Tensor;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -93,7 +94,7 @@ public final class Explainer {
 
     private String scalarChain(String leaf, Set<String> onPath, Tensor gradient) {
         List<List<String>> paths = new ArrayList<>();
-        int count = paths(of, leaf, onPath, new ArrayList<>(List.of(of)), paths);
+        BigInteger count = paths(of, leaf, onPath, new ArrayList<>(List.of(of)), paths);
         Map<String, Double> local = new LinkedHashMap<>();
         StringBuilder symbols = new StringBuilder();
         StringBuilder numbers = new StringBuilder();
@@ -101,14 +102,17 @@ public final class Explainer {
             symbols.append(symbols.length() == 0 ? "" : " + ");
             numbers.append(numbers.length() == 0 ? "" : " + ");
             for (int i = 0; i + 1 < path.size(); i++) {
-                String edge = "d" + path.get(i) + "/d" + path.get(i + 1);
-                double value = local.computeIfAbsent(edge, k -> Evaluator.localDerivative(ev.program(), ev.values(),
-                        defs.get(k.substring(1, k.indexOf('/'))), k.substring(k.indexOf('/') + 2)));
+                String from = path.get(i);
+                String to = path.get(i + 1);
+                // the output's own local derivative with respect to the leaf would read like the total
+                String edge = "d" + from + "/d" + to + (path.size() == 2 && !count.equals(BigInteger.ONE) ? " (direct)" : "");
+                double value = local.computeIfAbsent(edge, k -> Evaluator.localDerivative(ev.program(), ev.values(), defs.get(from), to));
                 symbols.append(i == 0 ? "" : " * ").append(edge);
                 numbers.append(i == 0 ? "" : " * ").append(paren(Numbers.format(value)));
             }
         }
-        String more = count > paths.size() ? " + ... (" + (count - paths.size()) + " more paths)" : "";
+        BigInteger shown = BigInteger.valueOf(paths.size());
+        String more = count.compareTo(shown) > 0 ? " + ... (" + count.subtract(shown) + " more paths)" : "";
         String total = "d" + of + "/d" + leaf;
         StringBuilder sb = new StringBuilder(total + " = " + symbols + more + nl());
         for (Map.Entry<String, Double> e : local.entrySet()) {
@@ -119,36 +123,54 @@ public final class Explainer {
         return sb.toString();
     }
 
-    /** Collects up to {@link #MAX_PATHS} paths from {@code node} down to {@code leaf}; returns how many there are. */
-    private int paths(String node, String leaf, Set<String> onPath, List<String> prefix, List<List<String>> out) {
-        if (node.equals(leaf)) {
-            if (out.size() < MAX_PATHS) {
-                out.add(List.copyOf(prefix));
+    /**
+     * Collects up to {@link #MAX_PATHS} paths from {@code node} down to {@code leaf}; returns how
+     * many there are, counted without walking them (a ladder of diamonds has 2^n paths).
+     */
+    private BigInteger paths(String node, String leaf, Set<String> onPath, List<String> prefix, List<List<String>> out) {
+        collect(node, leaf, onPath, prefix, out);
+        Map<String, BigInteger> count = new HashMap<>();
+        for (Definition d : ev.definitions()) {      // uses come earlier in definition order
+            String n = d.name();
+            if (onPath.contains(n)) {
+                BigInteger c = n.equals(leaf) ? BigInteger.ONE : BigInteger.ZERO;
+                for (String u : uses.get(n)) {
+                    c = c.add(count.getOrDefault(u, BigInteger.ZERO));
+                }
+                count.put(n, c);
             }
-            return 1;
         }
-        int count = 0;
+        return count.getOrDefault(node, BigInteger.ZERO);
+    }
+
+    private void collect(String node, String leaf, Set<String> onPath, List<String> prefix, List<List<String>> out) {
+        if (out.size() >= MAX_PATHS) {
+            return;
+        }
+        if (node.equals(leaf)) {
+            out.add(List.copyOf(prefix));
+            return;
+        }
         for (String next : uses.get(node)) {
             if (onPath.contains(next)) {
                 prefix.add(next);
-                count += paths(next, leaf, onPath, prefix, out);
+                collect(next, leaf, onPath, prefix, out);
                 prefix.remove(prefix.size() - 1);
             }
         }
-        return count;
     }
 
     /** {@code r1 * s1 * (1 - s1) = 2 * 0.88 * (1 - 0.88) = 0.21   (s1 = sigmoid(a * r1))}. */
     private String localFormula(String edge, double value) {
         Definition node = defs.get(edge.substring(1, edge.indexOf('/')));
-        String name = edge.substring(edge.indexOf('/') + 2);
+        String name = edge.substring(edge.indexOf('/') + 2).replace(" (direct)", "");
         Formula f = Formula.derivative(node.expr(), name, node, n -> Numbers.format(ev.values().get(n)));
         String where = "   (" + node.name() + " = " + Exprs.print(node.expr()) + ")";
         String number = Numbers.format(value);
         if (f == null || f.symbols().equals(number)) {
             return number + where;
         }
-        if (f.numbers().equals(f.symbols())) {
+        if (f.numbers().equals(f.symbols()) || f.numbers().equals(number)) {
             return f.symbols() + " = " + number + where;
         }
         return f.symbols() + " = " + f.numbers() + " = " + number + where;
@@ -169,7 +191,8 @@ public final class Explainer {
             StringBuilder via = new StringBuilder();
             for (Definition c : ev.definitions()) {
                 if (onPath.contains(c.name()) && uses.get(c.name()).contains(n)) {
-                    via.append(via.length() == 0 ? "" : " + ").append("(d").append(of).append("/d").append(c.name())
+                    String adjoint = c.name().equals(of) ? "1" : "d" + of + "/d" + c.name();
+                    via.append(via.length() == 0 ? "" : " + ").append('(').append(adjoint)
                             .append(" through ").append(c.name()).append(" = ").append(Exprs.print(c.expr())).append(')');
                 }
             }

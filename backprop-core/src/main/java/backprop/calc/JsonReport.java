@@ -1,63 +1,66 @@
 package backprop.calc;
 
 import backprop.tensor.Tensor;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
  * {@code --json}: {@code {"of": NAME, "values": {...}, "gradients": {...}}}; a scalar is a
  * number, a vector an array, a matrix an array of rows. Doubles are written as Java's shortest
  * round-tripping form; no NaN or Infinity can reach here (the evaluator stops first).
+ *
+ * <p>Written with Jackson's streaming generator, not a tree and an {@code ObjectMapper}: building
+ * a mapper costs more start-up time than the whole calculation.
  */
 public final class JsonReport {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private JsonReport() {}
 
     /** The report as one line of JSON. */
     public static String render(Evaluation ev) {
-        return toJson(ev).toString();
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("of", ev.of().name());
+            g.writeFieldName("values");
+            tensors(g, ev.values());
+            g.writeFieldName("gradients");
+            tensors(g, ev.gradients());
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to a string cannot fail", e);
+        }
+        return out.toString();
     }
 
-    public static ObjectNode toJson(Evaluation ev) {
-        ObjectNode root = NODES.objectNode();
-        root.put("of", ev.of().name());
-        root.set("values", tensors(ev.values()));
-        root.set("gradients", tensors(ev.gradients()));
-        return root;
+    private static void tensors(JsonGenerator g, Map<String, Tensor> byName) throws IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, Tensor> e : byName.entrySet()) {
+            g.writeFieldName(e.getKey());
+            value(g, e.getValue());
+        }
+        g.writeEndObject();
     }
 
-    private static ObjectNode tensors(Map<String, Tensor> byName) {
-        ObjectNode o = NODES.objectNode();
-        byName.forEach((name, t) -> o.set(name, value(t)));
-        return o;
-    }
-
-    /** A tensor of rank 0, 1 or 2 as a number, an array or an array of arrays. */
-    public static JsonNode value(Tensor t) {
+    /** A tensor of rank 0, 1 or 2 as a number, an array or an array of rows. */
+    private static void value(JsonGenerator g, Tensor t) throws IOException {
         double[] v = t.toDoubleArray();
         if (t.rank() == 0) {
-            return NODES.numberNode(v[0]);
+            g.writeNumber(v[0]);
+        } else if (t.rank() == 1) {
+            g.writeArray(v, 0, v.length);
+        } else {
+            int cols = t.shape()[1];
+            g.writeStartArray();
+            for (int r = 0; r < t.shape()[0]; r++) {
+                g.writeArray(v, r * cols, cols);
+            }
+            g.writeEndArray();
         }
-        if (t.rank() == 1) {
-            return row(v, 0, v.length);
-        }
-        int cols = t.shape()[1];
-        ArrayNode rows = NODES.arrayNode();
-        for (int r = 0; r < t.shape()[0]; r++) {
-            rows.add(row(v, r * cols, cols));
-        }
-        return rows;
-    }
-
-    private static ArrayNode row(double[] v, int from, int n) {
-        ArrayNode a = NODES.arrayNode();
-        for (int i = from; i < from + n; i++) {
-            a.add(v[i]);
-        }
-        return a;
     }
 }

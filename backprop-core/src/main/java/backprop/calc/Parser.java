@@ -211,7 +211,7 @@ public final class Parser {
         close(Kind.RPAREN, ")", open);
         Builtin f = builtin.get();
         if (args.size() < f.minArgs() || args.size() > f.maxArgs()) {
-            throw source.error(name.pos(), name.text() + "(...): takes " + f.arity() + "; got " + args.size());
+            throw source.error(name.pos(), name.text() + "(...): takes " + f.arity() + "; got " + args.size() + "; expected " + f.usage());
         }
         return new Expr.Call(f, args, name.pos());
     }
@@ -270,7 +270,8 @@ public final class Parser {
                 }
                 if (d.kind() != NodeKind.NODE && target.kind() != NodeKind.CONST) {
                     throw source.error(r.pos(), "the " + d.kind().label() + " '" + d.name() + "' may use only consts; got the "
-                            + target.kind().label() + " '" + r.name() + "' (a leaf is a fresh variable, not connected to other nodes)");
+                            + target.kind().label() + " '" + r.name() + "' (a leaf is a fresh variable, not connected to other nodes); "
+                            + "expected numbers and consts defined before it");
                 }
             } else if (e instanceof Expr.ListLit l) {
                 l.elements().forEach(x -> checkUses(d, x, seen, all));
