@@ -1,5 +1,6 @@
 package backprop.io;
 
+import backprop.data.PreparedData;
 import backprop.data.Standardizer;
 import backprop.data.Task;
 import backprop.nn.Mlp;
@@ -21,5 +22,15 @@ public record SavedModel(Mlp architecture, Sequential network, Objective objecti
     public SavedModel {
         features = List.copyOf(features);
         classes = List.copyOf(classes);
+    }
+
+    /** A network trained on {@code data}: its columns, classes and standardization, and the data's provenance. */
+    public static SavedModel of(Mlp architecture, Sequential network, Objective objective, PreparedData data) {
+        ObjectNode provenance = Json.MAPPER.createObjectNode();
+        ObjectNode source = provenance.putObject("data");
+        source.put("source", data.source());
+        source.put("sha256", data.sha256());
+        return new SavedModel(architecture, network, objective, data.train().task(), data.train().featureNames(),
+                data.train().classNames(), data.standardizer(), provenance);
     }
 }
