@@ -1,6 +1,14 @@
 package backprop.kernels;
 
 import backprop.internal.Checks;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -8,10 +16,26 @@ import java.util.concurrent.Future;
 /**
  * Pure-Java kernels: loops the JIT vectorizes, split over a small pool of compute threads.
  * Runs everywhere; backprop-blas replaces the GEMMs with OpenBLAS when it is on the classpath.
+ *
+ * <p>The GEMM is the usual blocked algorithm (Goto, BLIS), once for both precisions: C is cut
+ * into one rectangle per thread; each thread copies a KC x NC block of op(B) and then MR x KC
+ * slivers of op(A) into its own buffers ("packing", which is where the four transpose cases become
+ * one), and a micro-kernel adds MR rows of C at a time from them. The micro-kernel's inner loop
+ * runs along a row of C, which C2 turns into SIMD fused multiply-adds.
  */
 public final class JavaKernels implements Kernels {
     /** Below this many multiply-adds a GEMM stays on the calling thread: forking costs more. */
     private static final long PARALLEL_WORK = 1L << 18;
+    /** Rows of C per micro-kernel call, and the unrolling along k (both fixed by the kernel code). */
+    private static final int MR = 4;
+    private static final int KU = 2;
+    /** The packed op(B) block is KC x NC: it stays in L2 while every row of A streams past it. */
+    private static final int KC = 256;
+    private static final int NC = 512;
+    /** A thread's share of C's columns is a multiple of this: whole cache lines, whole vectors. */
+    private static final int COLUMN_GRAIN = 16;
+    /** Whether Math.fma is one instruction here; without hardware FMA it is a slow exact emulation. */
+    private static final boolean FMA = hardwareFma();
 
     private int threads = Runtime.getRuntime().availableProcessors();
     private ExecutorService pool;
@@ -38,97 +62,281 @@ public final class JavaKernels implements Kernels {
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float beta, float[] c) {
-        float[] ar = transA ? transpose(a, k, m) : a;   // op(A) as row-major m x k
-        float[] br = transB ? transpose(b, n, k) : b;   // op(B) as row-major k x n
-        forRowBlocks(m, (long) m * n * k, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int ci = i * n;
-                if (beta == 0) {
-                    java.util.Arrays.fill(c, ci, ci + n, 0f);
-                } else if (beta != 1) {
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] *= beta;
-                    }
-                }
-                for (int p = 0; p < k; p++) {
-                    float aip = ar[i * k + p];
-                    if (aip == 0) {
-                        continue;   // ReLU activations are often half zeros
-                    }
-                    int bp = p * n;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] += aip * br[bp + j];
-                    }
-                }
-            }
-        });
+        gemm(FloatGemm.INSTANCE, transA, transB, m, n, k, a, b, beta, c);
     }
 
     @Override
     public void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double beta, double[] c) {
-        double[] ar = transA ? transpose(a, k, m) : a;
-        double[] br = transB ? transpose(b, n, k) : b;
-        forRowBlocks(m, (long) m * n * k, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int ci = i * n;
-                if (beta == 0) {
-                    java.util.Arrays.fill(c, ci, ci + n, 0.0);
-                } else if (beta != 1) {
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] *= beta;
-                    }
-                }
-                for (int p = 0; p < k; p++) {
-                    double aip = ar[i * k + p];
-                    int bp = p * n;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] += aip * br[bp + j];
-                    }
-                }
+        gemm(DoubleGemm.INSTANCE, transA, transB, m, n, k, a, b, beta, c);
+    }
+
+    /** Splits C into column strips (or row strips when C is tall and narrow), one per thread. */
+    private <T> void gemm(Gemm<T> g, boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c) {
+        int parts = (int) Math.min(threads, Math.max(1, (long) m * n * k / PARALLEL_WORK));
+        boolean byColumns = n >= m || n >= COLUMN_GRAIN * 4 * parts;
+        int length = byColumns ? n : m;
+        int grain = byColumns ? COLUMN_GRAIN : MR;
+        parts = Math.max(1, Math.min(parts, (length + grain - 1) / grain));
+        forParts(parts, length, grain, (from, to) -> {
+            if (byColumns) {
+                g.multiply(transA, transB, m, n, k, a, b, beta, c, 0, m, from, to);
+            } else {
+                g.multiply(transA, transB, m, n, k, a, b, beta, c, from, to, 0, n);
             }
         });
     }
 
-    private static float[] transpose(float[] x, int rows, int cols) {
-        float[] t = new float[x.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = x[r * cols + c];
+    /**
+     * One precision's packing and micro-kernel; {@link #multiply} is the blocked algorithm over them.
+     * The packed rows of op(B) and the rows of the C tile are separate arrays on purpose: C2 (as of
+     * JDK 17) vectorizes a loop only when the rows it touches are distinct arrays or sit at constant
+     * distances in one, and a row length chosen at run time is neither.
+     *
+     * @param <T> float[] or double[]
+     */
+    private abstract static class Gemm<T> {
+        private final ThreadLocal<Workspace<T>> workspace = ThreadLocal.withInitial(
+                () -> new Workspace<>(allocate(KC * MR), allocate(KC, NC), allocate(MR, NC)));
+
+        abstract T allocate(int length);
+
+        abstract T[] allocate(int rows, int length);
+
+        /** {@code x[from, from + length) *= beta}, where beta 0 clears (NaN included). */
+        abstract void scale(T x, int from, int length, double beta);
+
+        /** Copies op(A)[i .. i+rows, p .. p+kb] to {@code ap}, k-major (ap[q*MR + r]), zeros up to MR x kbu. */
+        abstract void packA(boolean trans, T a, int m, int k, int i, int rows, int p, int kb, int kbu, T ap);
+
+        /** Copies op(B)[p .. p+kb, j .. j+nb] to {@code bp[0 .. kb][0 .. nb]}, zero rows up to kbu. */
+        abstract void packB(boolean trans, T b, int n, int k, int p, int kb, int kbu, int j, int nb, T[] bp);
+
+        /** {@code t[r][j] += sum_q ap[q*MR + r] * bp[q][j]} for r < MR, j < nb, q < kbu. */
+        abstract void kernel(int kbu, T ap, T[] bp, int nb, T[] t);
+
+        /** {@code C[i0..i1, j0..j1] = (op(A) op(B))[i0..i1, j0..j1] + beta C[i0..i1, j0..j1]}. */
+        final void multiply(boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c,
+                int i0, int i1, int j0, int j1) {
+            Workspace<T> w = workspace.get();
+            for (int i = i0; i < i1; i++) {
+                scale(c, i * n + j0, j1 - j0, beta);
+            }
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nb = Math.min(NC, j1 - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kb = Math.min(KC, k - pc);
+                    int kbu = (kb + KU - 1) / KU * KU;
+                    packB(transB, b, n, k, pc, kb, kbu, jc, nb, w.b);
+                    for (int i = i0; i < i1; i += MR) {
+                        int rows = Math.min(MR, i1 - i);
+                        packA(transA, a, m, k, i, rows, pc, kb, kbu, w.a);
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(c, (i + r) * n + jc, w.c[r], 0, nb);
+                        }
+                        kernel(kbu, w.a, w.b, nb, w.c);
+                        for (int r = 0; r < rows; r++) {
+                            System.arraycopy(w.c[r], 0, c, (i + r) * n + jc, nb);
+                        }
+                    }
+                }
             }
         }
-        return t;
     }
 
-    private static double[] transpose(double[] x, int rows, int cols) {
-        double[] t = new double[x.length];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                t[c * rows + r] = x[r * cols + c];
+    /** A thread's packed op(A) sliver (KC x MR), packed op(B) block (KC x NC) and C tile (MR x NC). */
+    private record Workspace<T>(T a, T[] b, T[] c) {}
+
+    private static final class FloatGemm extends Gemm<float[]> {
+        static final FloatGemm INSTANCE = new FloatGemm();
+
+        @Override
+        float[] allocate(int length) {
+            return new float[length];
+        }
+
+        @Override
+        float[][] allocate(int rows, int length) {
+            return new float[rows][length];
+        }
+
+        @Override
+        void scale(float[] x, int from, int length, double beta) {
+            if (beta == 0) {
+                Arrays.fill(x, from, from + length, 0f);
+            } else if (beta != 1) {
+                float s = (float) beta;
+                for (int j = from; j < from + length; j++) {
+                    x[j] *= s;
+                }
             }
         }
-        return t;
+
+        @Override
+        void packA(boolean trans, float[] a, int m, int k, int i, int rows, int p, int kb, int kbu, float[] ap) {
+            Arrays.fill(ap, 0, kbu * MR, 0f);
+            for (int q = 0; q < kb; q++) {
+                for (int r = 0; r < rows; r++) {
+                    ap[q * MR + r] = trans ? a[(p + q) * m + i + r] : a[(i + r) * k + p + q];
+                }
+            }
+        }
+
+        @Override
+        void packB(boolean trans, float[] b, int n, int k, int p, int kb, int kbu, int j, int nb, float[][] bp) {
+            for (int q = 0; q < kb; q++) {
+                if (trans) {
+                    float[] row = bp[q];
+                    for (int c = 0; c < nb; c++) {
+                        row[c] = b[(j + c) * k + p + q];
+                    }
+                } else {
+                    System.arraycopy(b, (p + q) * n + j, bp[q], 0, nb);
+                }
+            }
+            for (int q = kb; q < kbu; q++) {
+                Arrays.fill(bp[q], 0, nb, 0f);
+            }
+        }
+
+        @Override
+        void kernel(int kbu, float[] ap, float[][] bp, int nb, float[][] t) {
+            float[] t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
+            for (int q = 0; q < kbu; q += KU) {
+                int s = q * MR;
+                float a00 = ap[s], a10 = ap[s + 1], a20 = ap[s + 2], a30 = ap[s + 3];
+                float a01 = ap[s + 4], a11 = ap[s + 5], a21 = ap[s + 6], a31 = ap[s + 7];
+                float[] b0 = bp[q], b1 = bp[q + 1];
+                for (int j = 0; j < nb; j++) {
+                    float x0 = b0[j], x1 = b1[j];
+                    t0[j] = madd(a01, x1, madd(a00, x0, t0[j]));
+                    t1[j] = madd(a11, x1, madd(a10, x0, t1[j]));
+                    t2[j] = madd(a21, x1, madd(a20, x0, t2[j]));
+                    t3[j] = madd(a31, x1, madd(a30, x0, t3[j]));
+                }
+            }
+        }
+
+        private static float madd(float a, float b, float c) {
+            return FMA ? Math.fma(a, b, c) : c + a * b;
+        }
+    }
+
+    private static final class DoubleGemm extends Gemm<double[]> {
+        static final DoubleGemm INSTANCE = new DoubleGemm();
+
+        @Override
+        double[] allocate(int length) {
+            return new double[length];
+        }
+
+        @Override
+        double[][] allocate(int rows, int length) {
+            return new double[rows][length];
+        }
+
+        @Override
+        void scale(double[] x, int from, int length, double beta) {
+            if (beta == 0) {
+                Arrays.fill(x, from, from + length, 0.0);
+            } else if (beta != 1) {
+                double s = (double) beta;
+                for (int j = from; j < from + length; j++) {
+                    x[j] *= s;
+                }
+            }
+        }
+
+        @Override
+        void packA(boolean trans, double[] a, int m, int k, int i, int rows, int p, int kb, int kbu, double[] ap) {
+            Arrays.fill(ap, 0, kbu * MR, 0.0);
+            for (int q = 0; q < kb; q++) {
+                for (int r = 0; r < rows; r++) {
+                    ap[q * MR + r] = trans ? a[(p + q) * m + i + r] : a[(i + r) * k + p + q];
+                }
+            }
+        }
+
+        @Override
+        void packB(boolean trans, double[] b, int n, int k, int p, int kb, int kbu, int j, int nb, double[][] bp) {
+            for (int q = 0; q < kb; q++) {
+                if (trans) {
+                    double[] row = bp[q];
+                    for (int c = 0; c < nb; c++) {
+                        row[c] = b[(j + c) * k + p + q];
+                    }
+                } else {
+                    System.arraycopy(b, (p + q) * n + j, bp[q], 0, nb);
+                }
+            }
+            for (int q = kb; q < kbu; q++) {
+                Arrays.fill(bp[q], 0, nb, 0.0);
+            }
+        }
+
+        @Override
+        void kernel(int kbu, double[] ap, double[][] bp, int nb, double[][] t) {
+            double[] t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
+            for (int q = 0; q < kbu; q += KU) {
+                int s = q * MR;
+                double a00 = ap[s], a10 = ap[s + 1], a20 = ap[s + 2], a30 = ap[s + 3];
+                double a01 = ap[s + 4], a11 = ap[s + 5], a21 = ap[s + 6], a31 = ap[s + 7];
+                double[] b0 = bp[q], b1 = bp[q + 1];
+                for (int j = 0; j < nb; j++) {
+                    double x0 = b0[j], x1 = b1[j];
+                    t0[j] = madd(a01, x1, madd(a00, x0, t0[j]));
+                    t1[j] = madd(a11, x1, madd(a10, x0, t1[j]));
+                    t2[j] = madd(a21, x1, madd(a20, x0, t2[j]));
+                    t3[j] = madd(a31, x1, madd(a30, x0, t3[j]));
+                }
+            }
+        }
+
+        private static double madd(double a, double b, double c) {
+            return FMA ? Math.fma(a, b, c) : c + a * b;
+        }
+    }
+
+    /**
+     * Asks the JIT's own flag; reading it costs about 0.1 s of management start-up, so Linux and
+     * ARM machines, where the answer is known more cheaply, skip it.
+     */
+    private static boolean hardwareFma() {
+        String arch = System.getProperty("os.arch", "");
+        if (arch.equals("aarch64")) {
+            return true;
+        }
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("flags")).findFirst().map(l -> l.contains(" fma")).orElse(false);
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            try {
+                var flag = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption("UseFMA");
+                return Boolean.parseBoolean(flag.getValue());
+            } catch (RuntimeException | LinkageError notHotSpot) {
+                return true;
+            }
+        }
     }
 
     @FunctionalInterface
-    private interface RowBlock {
+    private interface Range {
         void run(int from, int to);
     }
 
-    /** Runs {@code body} over [0, rows) in contiguous blocks, one per thread when the work is large enough. */
-    private void forRowBlocks(int rows, long work, RowBlock body) {
-        int parts = (int) Math.min(threads, Math.min(rows, Math.max(1, work / PARALLEL_WORK)));
+    /** Runs {@code body} over [0, length) in {@code parts} contiguous ranges cut at multiples of {@code grain}. */
+    private void forParts(int parts, int length, int grain, Range body) {
         if (parts <= 1) {
-            body.run(0, rows);
+            body.run(0, length);
             return;
         }
+        int units = (length + grain - 1) / grain;
         ExecutorService executor = pool();
         Future<?>[] futures = new Future<?>[parts - 1];
         for (int t = 1; t < parts; t++) {
-            int from = (int) ((long) rows * t / parts);
-            int to = (int) ((long) rows * (t + 1) / parts);
+            int from = Math.min(length, units * t / parts * grain);
+            int to = Math.min(length, units * (t + 1) / parts * grain);
             futures[t - 1] = executor.submit(() -> body.run(from, to));
         }
-        body.run(0, (int) ((long) rows / parts));
+        body.run(0, Math.min(length, units / parts * grain));
         try {
             for (Future<?> f : futures) {
                 f.get();
@@ -136,7 +344,7 @@ public final class JavaKernels implements Kernels {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("kernels: interrupted while waiting for compute threads", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("kernels: a compute thread failed", e.getCause());
         }
     }
