@@ -2,7 +2,6 @@ package backprop.optim;
 
 import backprop.autograd.GradMode;
 import backprop.internal.Checks;
-import backprop.tensor.DType;
 import backprop.tensor.Parameter;
 import backprop.tensor.Tensor;
 import java.util.List;
@@ -63,29 +62,21 @@ public abstract class Optimizer {
     /** Restores what {@link #state()} returned (same parameters, same order). */
     public abstract void loadState(java.util.Map<String, double[]> state);
 
-    /**
-     * A parameter's values or gradient as one array of either dtype, read and written as
-     * doubles: the update rules are written once and stay exact in float64.
-     */
-    static final class Values {
-        private final float[] f;
-        private final double[] d;
-
-        Values(Tensor t) {
-            this.f = t.dtype() == DType.FLOAT32 ? t.floatData() : null;
-            this.d = f == null ? t.doubleData() : null;
+    /** A float32 state array as doubles, exactly, for {@link #state()}. */
+    protected static double[] widen(float[] x) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = x[i];
         }
+        return out;
+    }
 
-        double get(int i) {
-            return f != null ? f[i] : d[i];
+    /** The inverse of {@link #widen}, for {@link #loadState}. */
+    protected static float[] narrow(double[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = (float) x[i];
         }
-
-        void set(int i, double value) {
-            if (f != null) {
-                f[i] = (float) value;
-            } else {
-                d[i] = value;
-            }
-        }
+        return out;
     }
 }

@@ -1,6 +1,7 @@
 package backprop.optim;
 
 import backprop.internal.Checks;
+import backprop.tensor.DType;
 import backprop.tensor.Parameter;
 import backprop.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -40,34 +41,52 @@ public final class Sgd extends Optimizer {
     }
 
     private final Options options;
-    private final double[][] buffers;   // momentum, per parameter; null until its first step
+    private final Object[] buffers;   // momentum per parameter, float[] or double[] as the parameter; null until its first step
 
     public Sgd(List<Parameter> parameters, Options options) {
         super(parameters, options.learningRate());
         this.options = options;
-        this.buffers = new double[parameters.size()][];
+        this.buffers = new Object[parameters.size()];
     }
 
     @Override
     protected void update(int index, Parameter p, Tensor grad) {
-        Values w = new Values(p);
-        Values g = new Values(grad);
         double lr = learningRate();
         double decay = options.weightDecay();
         double mu = options.momentum();
         boolean first = buffers[index] == null;
-        if (mu > 0 && first) {
-            buffers[index] = new double[p.size()];
-        }
-        double[] b = buffers[index];
-        for (int i = 0; i < p.size(); i++) {
-            double wi = w.get(i);
-            double gi = decay == 0 ? g.get(i) : g.get(i) + decay * wi;
-            if (mu > 0) {
-                b[i] = first ? gi : mu * b[i] + gi;
-                gi = options.nesterov() ? gi + mu * b[i] : b[i];
+        boolean nesterov = options.nesterov();
+        if (p.dtype() == DType.FLOAT32) {
+            float[] w = p.floatData();
+            float[] g = grad.floatData();
+            if (mu > 0 && first) {
+                buffers[index] = new float[w.length];
             }
-            w.set(i, wi - lr * gi);
+            float[] b = (float[]) buffers[index];
+            float flr = (float) lr, fdecay = (float) decay, fmu = (float) mu;
+            for (int i = 0; i < w.length; i++) {
+                float gi = decay == 0 ? g[i] : g[i] + fdecay * w[i];
+                if (mu > 0) {
+                    b[i] = first ? gi : fmu * b[i] + gi;
+                    gi = nesterov ? gi + fmu * b[i] : b[i];
+                }
+                w[i] = w[i] - flr * gi;
+            }
+        } else {
+            double[] w = p.doubleData();
+            double[] g = grad.doubleData();
+            if (mu > 0 && first) {
+                buffers[index] = new double[w.length];
+            }
+            double[] b = (double[]) buffers[index];
+            for (int i = 0; i < w.length; i++) {
+                double gi = decay == 0 ? g[i] : g[i] + decay * w[i];
+                if (mu > 0) {
+                    b[i] = first ? gi : mu * b[i] + gi;
+                    gi = nesterov ? gi + mu * b[i] : b[i];
+                }
+                w[i] = w[i] - lr * gi;
+            }
         }
     }
 
@@ -75,8 +94,10 @@ public final class Sgd extends Optimizer {
     public Map<String, double[]> state() {
         Map<String, double[]> state = new LinkedHashMap<>();
         for (int i = 0; i < buffers.length; i++) {
-            if (buffers[i] != null) {
-                state.put(i + ".momentum", buffers[i].clone());
+            if (buffers[i] instanceof float[] b) {
+                state.put(i + ".momentum", widen(b));
+            } else if (buffers[i] instanceof double[] b) {
+                state.put(i + ".momentum", b.clone());
             }
         }
         return state;
@@ -84,9 +105,10 @@ public final class Sgd extends Optimizer {
 
     @Override
     public void loadState(Map<String, double[]> state) {
+        List<Parameter> params = parameters();
         for (int i = 0; i < buffers.length; i++) {
             double[] b = state.get(i + ".momentum");
-            buffers[i] = b == null ? null : b.clone();
+            buffers[i] = b == null ? null : params.get(i).dtype() == DType.FLOAT32 ? narrow(b) : b.clone();
         }
     }
 }
