@@ -13,7 +13,7 @@ final class Movement {
     static Tensor reshape(Tensor a, int[] shape) {
         Checks.require(Shapes.size(shape) == a.size(),
                 "reshape: cannot reshape %s (%d elements) to %s (%d elements)",
-                Shapes.format(a.shape()), a.size(), Shapes.format(shape), Shapes.size(shape));
+                a.shape(), a.size(), shape, Shapes.size(shape));
         Tensor out = a.f != null ? new Tensor(a.f, shape) : new Tensor(a.d, shape);   // shares the data: tensors never change
         int[] original = a.shape();
         return Node.record("reshape", out, List.of(a), (i, g) -> g.reshape(original));
@@ -22,7 +22,7 @@ final class Movement {
     static Tensor expand(Tensor a, int[] target) {
         int[] shape = a.shape();
         Checks.require(Arrays.equals(Shapes.broadcast("expand", shape, target), target),
-                "expand: %s does not broadcast to %s", Shapes.format(shape), Shapes.format(target));
+                "expand: %s does not broadcast to %s", shape, target);
         if (Arrays.equals(shape, target)) {
             return a;
         }
@@ -37,7 +37,7 @@ final class Movement {
         }
         Checks.require(Arrays.equals(Shapes.broadcast("sumTo", target, shape), shape),
                 "sumTo: %s does not broadcast to %s, so it cannot be summed back to it",
-                Shapes.format(target), Shapes.format(shape));
+                target, shape);
         Tensor out = Tensor.zeros(a.dtype(), target);
         int[] strides = Shapes.broadcastStrides(target, shape);
         int[] index = new int[shape.length];

@@ -30,7 +30,7 @@ public final class Parameter extends Tensor {
     /** Overwrites the values with those of {@code source} (same shape; converted to this dtype). */
     public void copyFrom(Tensor source) {
         Checks.require(java.util.Arrays.equals(shape(), source.shape()),
-                "copyFrom: shapes must agree; got %s into %s", Shapes.format(source.shape()), Shapes.format(shape()));
+                "copyFrom: shapes must agree; got %s into %s", source.shape(), shape());
         Checks.requireState(!GradMode.isEnabled(),
                 "copyFrom: changing a parameter while gradients are recorded would corrupt the graph; do it inside GradMode.disabled()");
         for (int i = 0; i < size(); i++) {

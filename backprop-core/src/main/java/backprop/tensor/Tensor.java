@@ -37,11 +37,11 @@ public sealed class Tensor permits Parameter {
 
     private Tensor(DType dtype, float[] f, double[] d, int[] shape) {
         for (int dim : shape) {
-            Checks.require(dim >= 0, "tensor: dimensions must be >= 0; got shape %s", Shapes.format(shape));
+            Checks.require(dim >= 0, "tensor: dimensions must be >= 0; got shape %s", shape);
         }
         int length = f != null ? f.length : d.length;
         Checks.require(Shapes.size(shape) == length,
-                "tensor: shape %s needs %d values; got %d", Shapes.format(shape), Shapes.size(shape), length);
+                "tensor: shape %s needs %d values; got %d", shape, Shapes.size(shape), length);
         this.dtype = dtype;
         this.shape = shape.clone();
         this.f = f;
@@ -94,7 +94,7 @@ public sealed class Tensor permits Parameter {
     /** A tensor of the given dtype holding a copy of {@code values} (row-major) in the given shape. */
     public static Tensor of(DType dtype, double[] values, int... shape) {
         Checks.require(Shapes.size(shape) == values.length,
-                "tensor: shape %s needs %d values; got %d", Shapes.format(shape), Shapes.size(shape), values.length);
+                "tensor: shape %s needs %d values; got %d", shape, Shapes.size(shape), values.length);
         if (dtype == DType.FLOAT64) {
             return new Tensor(values.clone(), shape);
         }
@@ -195,18 +195,18 @@ public sealed class Tensor permits Parameter {
 
     /** The value of a one-element tensor. */
     public final double item() {
-        Checks.require(size() == 1, "item: needs a tensor with one element; got shape %s", Shapes.format(shape));
+        Checks.require(size() == 1, "item: needs a tensor with one element; got shape %s", shape);
         return getFlat(0);
     }
 
     /** The element at a full index, as a double. */
     public final double get(int... index) {
         Checks.require(index.length == shape.length,
-                "get: needs %d indices for shape %s; got %d", shape.length, Shapes.format(shape), index.length);
+                "get: needs %d indices for shape %s; got %d", shape.length, shape, index.length);
         int flat = 0;
         for (int i = 0; i < index.length; i++) {
             Checks.require(index[i] >= 0 && index[i] < shape[i],
-                    "get: index %d of dimension %d is out of range for shape %s", index[i], i, Shapes.format(shape));
+                    "get: index %d of dimension %d is out of range for shape %s", index[i], i, shape);
             flat = flat * shape[i] + index[i];
         }
         return getFlat(flat);
@@ -519,7 +519,7 @@ public sealed class Tensor permits Parameter {
     final int normalizeAxis(int axis) {
         int a = axis < 0 ? axis + shape.length : axis;
         Checks.require(a >= 0 && a < shape.length,
-                "axis %d is out of range for a tensor of shape %s", axis, Shapes.format(shape));
+                "axis %d is out of range for a tensor of shape %s", axis, shape);
         return a;
     }
 
