@@ -1,6 +1,7 @@
 package backprop.cli;
 
 import backprop.InputException;
+import backprop.autograd.AnomalyMode;
 import backprop.data.DataOptions;
 import backprop.data.PreparedData;
 import backprop.io.Checkpoint;
@@ -101,6 +102,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars, just the final summary.")
     boolean quiet;
 
+    @Option(names = "--detect-anomaly",
+            description = "Check every operation for NaN or infinity and name the first that makes one (slower).")
+    boolean detectAnomaly;
+
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run saved in DIR (killed or stopped) after its last finished epoch, with its own options.")
     Path resume;
@@ -115,6 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
         new picocli.CommandLine(original).parseArgs(saved.arguments().toArray(String[]::new));
         original.out = resume;
         original.quiet = quiet;
+        original.detectAnomaly |= detectAnomaly;
         return original.train(saved, saved.arguments(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
@@ -173,7 +179,10 @@ public final class TrainCommand implements Callable<Integer> {
                 err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), epochs);
             }
         }
-        History history = new Trainer(network, objective, opt, options).fit(train, prepared.test(), previous, listeners);
+        History history;
+        try (var anomalies = detectAnomaly ? AnomalyMode.enabled() : null) {
+            history = new Trainer(network, objective, opt, options).fit(train, prepared.test(), previous, listeners);
+        }
 
         Evaluation test = Evaluation.of(network, objective, prepared.test(), 1024);
         ObjectNode metrics = RunReport.metrics(prepared.source(), history, test, objective, network.parameterCount());

@@ -60,6 +60,10 @@ public final class Backward {
                         continue;
                     }
                     Tensor g = node.gradient(i, grad).sumTo(input.shape());   // undo broadcasting, here only
+                    if (AnomalyMode.isEnabled() && !g.isFinite() && grad.isFinite()) {
+                        throw new AnomalyException(node.op(), "the backward rule of operation '%s' produced a NaN or an infinity for its input %d from a finite gradient"
+                                .formatted(node.op(), i + 1));
+                    }
                     inputGrads[i] = g;
                     pending.merge(input, g, Tensor::add);                      // fan-out: contributions add up
                 }

@@ -26,7 +26,11 @@ public final class Node {
      */
     public static Tensor record(String op, Tensor out, List<Tensor> inputs, BackwardRule rule) {
         if (!GradMode.isEnabled()) {
-            return out;
+            return out;   // backward rules run here too: Backward checks what they produce
+        }
+        if (AnomalyMode.isEnabled() && !out.isFinite() && inputs.stream().allMatch(Tensor::isFinite)) {
+            throw new AnomalyException(op, "operation '%s' produced a NaN or an infinity from finite inputs in the forward pass"
+                    .formatted(op));
         }
         for (Tensor input : inputs) {
             if (input.requiresGrad()) {

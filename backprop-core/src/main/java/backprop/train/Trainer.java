@@ -1,5 +1,6 @@
 package backprop.train;
 
+import backprop.autograd.AnomalyException;
 import backprop.autograd.GradMode;
 import backprop.data.Batches;
 import backprop.data.Dataset;
@@ -83,14 +84,21 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 optimizer.setLearningRate(options.schedule().rate(baseLearningRate, globalStep));
                 optimizer.zeroGrad();
-                Tensor z = model.forward(input);
-                Tensor loss = objective.loss(z, labels, targets, n);
-                double lossValue = loss.item();
-                if (!Double.isFinite(lossValue)) {
-                    throw new DivergenceException(epoch, b + 1, "training diverged: the loss became %s at epoch %d, step %d (learning rate %s); lower --lr"
-                            .formatted(lossValue, epoch, b + 1, optimizer.learningRate()));
+                Tensor z;
+                double lossValue;
+                try {
+                    z = model.forward(input);
+                    Tensor loss = objective.loss(z, labels, targets, n);
+                    lossValue = loss.item();
+                    if (!Double.isFinite(lossValue)) {
+                        throw new DivergenceException(epoch, b + 1, "training diverged: the loss became %s at epoch %d, step %d (learning rate %s); lower the learning rate, or find the operation with anomaly detection"
+                                .formatted(lossValue, epoch, b + 1, optimizer.learningRate()));
+                    }
+                    loss.backward();
+                } catch (AnomalyException e) {
+                    throw new DivergenceException(epoch, b + 1, "training diverged at epoch %d, step %d: %s"
+                            .formatted(epoch, b + 1, e.getMessage()));
                 }
-                loss.backward();
                 optimizer.step();
                 stepNanos += System.nanoTime() - t0;
 

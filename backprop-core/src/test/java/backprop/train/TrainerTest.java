@@ -86,6 +86,22 @@ class TrainerTest {
                 .hasMessageContaining("at epoch 1, step");
     }
 
+    @Test
+    void anomalyDetectionNamesTheFirstOperationThatOverflowed() {
+        Split data = standardizedSplit("iris", 5);
+        Sequential model = new Mlp(4, List.of(8), 1, Activation.Kind.RELU, 0)
+                .build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(1));
+        Dataset regression = Dataset.regression(data.train().features(), 4,
+                toFloat(data.train().labels(), 1e30f), data.train().featureNames());
+        Trainer trainer = new Trainer(model, Objective.MSE, new Sgd(model.parameters(), Sgd.Options.DEFAULTS.withLearningRate(10)),
+                TrainingOptions.DEFAULTS);
+        try (var detect = backprop.autograd.AnomalyMode.enabled()) {
+            assertThatThrownBy(() -> trainer.fit(regression, null))
+                    .isInstanceOf(DivergenceException.class)
+                    .hasMessageMatching("training diverged at epoch 1, step \\d+: operation '\\w+' produced a NaN or an infinity .*");
+        }
+    }
+
     private static float[] toFloat(int[] labels, float scale) {
         float[] out = new float[labels.length];
         for (int i = 0; i < labels.length; i++) {
