@@ -11,8 +11,10 @@ import backprop.calc.Program;
 import backprop.calc.Source;
 import backprop.calc.Table;
 import backprop.calc.UndefinedValueException;
+import backprop.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -73,10 +75,10 @@ public final class GradCommand implements Callable<Integer> {
         }
         FiniteDifferenceCheck checked = check ? FiniteDifferenceCheck.run(ev) : null;
         if (dot != null) {
-            AtomicFiles.write(dot, DotGraph.render(ev));
+            AtomicFiles.write(dot, DotGraph.render(ev).getBytes(StandardCharsets.UTF_8));
         }
         if (svg != null) {
-            AtomicFiles.write(svg, Graphviz.svg(DotGraph.render(ev)));
+            AtomicFiles.write(svg, Graphviz.svg(DotGraph.render(ev)).getBytes(StandardCharsets.UTF_8));
         }
         PrintWriter prose = json ? err : out;
         if (json) {

@@ -80,6 +80,7 @@ final class ModelData {
         JsonNode config = provenance.path("configuration");
         long seed = provenance.path("seed").asLong(1);
         String source = sourceGiven ? args.source : trainingSource(modelDir, provenance);
+        // The training run's own source is looked for where training found it, unless told otherwise.
         if (args.dataDir == null && !sourceGiven && config.path("data-dir").isTextual()) {
             args.dataDir = Path.of(config.path("data-dir").asText());
         }
