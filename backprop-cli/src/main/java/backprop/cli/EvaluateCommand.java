@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Scores a saved model on a data source: loss, accuracy or RMSE, per-class precision and recall, confusion matrix.",
             "The data is standardized with the model's own statistics and its labels mapped to the model's classes.",
+            "Without --data, the model's training data is used (the default shown for --data is train's).",
             "Exit status: 0 success; 2 bad input or usage."})
 public final class EvaluateCommand implements Callable<Integer> {
     /** The batch train uses for its final evaluation: the same batches give the same loss to the last bit. */

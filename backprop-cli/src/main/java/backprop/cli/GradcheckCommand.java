@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Checks a network's backpropagation against central finite differences, per parameter tensor.",
-            "Runs in float64 with dropout off on a fixed batch of training rows.",
+            "Runs in float64 with dropout off on a fixed batch of training rows. With --model and no --data, the model's training data is used.",
             "Exit status: 0 every error within --tolerance; 1 some error above it; 2 bad input or usage."})
 public final class GradcheckCommand implements Callable<Integer> {
     /** Model options that a saved model fixes; giving them with --model would be ignored, so it is refused. */
