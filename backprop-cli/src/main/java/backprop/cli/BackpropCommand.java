@@ -20,7 +20,11 @@ import picocli.CommandLine.Spec;
         description = "Neural networks trained by backpropagation, and a gradient calculator.",
         subcommands = {
             TrainCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
             GradCommand.class,
+            GradcheckCommand.class,
+            DatasetsCommand.class,
         })
 public final class BackpropCommand implements Runnable {
     @Spec

@@ -23,14 +23,22 @@ final class DataArguments {
 
     DataOptions options(long seed) {
         CsvOptions csv = CsvOptions.DEFAULTS.withTarget(target);
-        if (task != null) {
-            csv = csv.withTask(Options.choice("--task", task, t -> switch (t) {
-                case "classification" -> Task.CLASSIFICATION;
-                case "regression" -> Task.REGRESSION;
-                default -> throw new IllegalArgumentException("must be classification or regression; got '" + t + "'");
-            }));
-        }
+        Task t = task();
+        return options(seed, t == null ? csv : csv.withTask(t));
+    }
+
+    /** Where to look for data and how to generate it, reading CSV files with {@code csv}. */
+    DataOptions options(long seed, CsvOptions csv) {
         DataOptions options = DataOptions.DEFAULTS.withEnvironment(System.getenv()).withSeed(seed).withCsv(csv);
         return dataDir == null ? options : options.withDataDir(dataDir);
+    }
+
+    /** The task --task names, or null when not given. */
+    Task task() {
+        return task == null ? null : Options.choice("--task", task, t -> switch (t) {
+            case "classification" -> Task.CLASSIFICATION;
+            case "regression" -> Task.REGRESSION;
+            default -> throw new IllegalArgumentException("must be classification or regression; got '" + t + "'");
+        });
     }
 }

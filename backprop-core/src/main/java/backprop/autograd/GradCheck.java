@@ -2,10 +2,15 @@ package backprop.autograd;
 
 import backprop.internal.Checks;
 import backprop.tensor.DType;
+import backprop.tensor.Parameter;
 import backprop.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Checks backpropagation against central finite differences, in float64.
@@ -85,6 +90,99 @@ public final class GradCheck {
             }
         }
         return new Result(List.copyOf(errors), List.copyOf(where));
+    }
+
+    /**
+     * One parameter's sampled check.
+     *
+     * @param checked the flat (row-major) indices of the elements compared, ascending
+     * @param maxError the largest error among them (NaN if any was NaN)
+     * @param worstIndex the flat index of that largest error
+     */
+    public record ParameterCheck(String name, int[] shape, int size, int[] checked, double maxError, int worstIndex) {
+        /** True when every checked element's error is at most {@code tolerance} (NaN fails). */
+        public boolean passed(double tolerance) {
+            return !Double.isNaN(maxError) && maxError <= tolerance;
+        }
+    }
+
+    /**
+     * Compares the gradients that backpropagating {@code loss} leaves in {@code parameters} with
+     * central finite differences, at up to {@code samples} elements of each parameter: all of
+     * them when it has no more, else a uniform sample without repeats drawn from {@code rng}.
+     * The error is as in {@link #run}.
+     *
+     * <p>Unlike {@link #run}, the parameters themselves are perturbed (and restored before
+     * returning), so {@code loss} can be a module's real forward pass. Their gradients are
+     * overwritten. {@code loss} must be a deterministic function of the parameters' values:
+     * put the module in evaluation mode (no dropout) and use a fixed batch.
+     *
+     * @throws IllegalArgumentException if a parameter is not float64 (float32 differences are
+     *     too coarse to check to 1e-6), {@code samples < 1}, or {@code loss} is not a scalar
+     */
+    public static List<ParameterCheck> parameters(Supplier<Tensor> loss, Map<String, Parameter> parameters,
+                                                  int samples, RandomGenerator rng) {
+        Checks.require(samples >= 1, "gradcheck: samples must be >= 1; got %d", samples);
+        parameters.forEach((name, p) -> Checks.require(p.dtype() == DType.FLOAT64,
+                "gradcheck: parameter '%s' must be float64 for a finite-difference check; got %s", name, p.dtype()));
+        parameters.values().forEach(Tensor::zeroGrad);
+        try (var recording = GradMode.enabled()) {
+            Tensor y = loss.get();
+            Checks.require(y.size() == 1, "gradcheck: the loss must be a scalar; got %d elements", y.size());
+            if (y.requiresGrad()) {
+                y.backward();
+            }
+        }
+        List<ParameterCheck> checks = new ArrayList<>();
+        try (var noGrad = GradMode.disabled()) {
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+                Parameter p = e.getValue();
+                Tensor analytic = p.grad();
+                double[] values = p.doubleData();
+                int[] checked = sample(p.size(), samples, rng);
+                double worst = 0;
+                int worstAt = checked.length == 0 ? 0 : checked[0];
+                for (int j : checked) {
+                    double a = analytic == null ? 0 : analytic.getFlat(j);
+                    double x = values[j];
+                    double h = 1e-6 * Math.max(1, Math.abs(x));
+                    values[j] = x + h;
+                    double plus = loss.get().item();
+                    values[j] = x - h;
+                    double minus = loss.get().item();
+                    values[j] = x;
+                    double n = (plus - minus) / ((x + h) - (x - h));
+                    double error = Math.abs(a - n) / Math.max(1, Math.max(Math.abs(a), Math.abs(n)));
+                    if (Double.isNaN(error) || error > worst) {
+                        worst = error;
+                        worstAt = j;
+                        if (Double.isNaN(error)) {
+                            break;
+                        }
+                    }
+                }
+                checks.add(new ParameterCheck(e.getKey(), p.shape(), p.size(), checked, worst, worstAt));
+            }
+        }
+        return List.copyOf(checks);
+    }
+
+    /** Every index below {@code size} when there are at most {@code samples}, else {@code samples} distinct ones, sorted. */
+    private static int[] sample(int size, int samples, RandomGenerator rng) {
+        int[] all = new int[size];
+        Arrays.setAll(all, i -> i);
+        if (size <= samples) {
+            return all;
+        }
+        for (int i = 0; i < samples; i++) {   // a partial Fisher-Yates shuffle: the first `samples` are the sample
+            int j = i + rng.nextInt(size - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        int[] picked = Arrays.copyOf(all, samples);
+        Arrays.sort(picked);
+        return picked;
     }
 
     private static double numeric(Function<List<Tensor>, Tensor> f, List<Tensor> leaves, int input, int element) {

@@ -156,7 +156,8 @@ public final class DataSources {
                 Inputs.hex(digest));
     }
 
-    private static String howToGet(String name) {
+    /** How to get the IDX data set {@code name} ({@code fashion-mnist} or {@code mnist}), as one sentence for a person. */
+    public static String howToGet(String name) {
         String files = String.join(", ", IDX_FILES) + " (each may end in .gz)";
         return name.equals("fashion-mnist")
                 ? "Get it with `apt-get install dataset-fashion-mnist` (Debian, Ubuntu), or put " + files

@@ -1,0 +1,190 @@
+package backprop.cli;
+
+import backprop.data.Dataset;
+import backprop.io.ModelFile;
+import backprop.io.SavedModel;
+import backprop.train.Evaluation;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code backprop evaluate}: scores a saved model on a data source: loss, accuracy (or RMSE),
+ * per-class precision and recall, and the confusion matrix.
+ *
+ * <p>On the model's own training data the default rows are exactly the test rows of the
+ * training run, so the accuracy agrees with its metrics.json (see {@link ModelData}).
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Scores a saved model on a data source: loss, accuracy or RMSE, per-class precision and recall, confusion matrix.",
+            "The data is standardized with the model's own statistics and its labels mapped to the model's classes.",
+            "Without --data, the model's training data is used (the default shown for --data is train's).",
+            "Exit status: 0 success; 2 bad input or usage."})
+public final class EvaluateCommand implements Callable<Integer> {
+    /** The batch train uses for its final evaluation: the same batches give the same loss to the last bit. */
+    static final int BATCH = 1024;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model folder written by backprop train.")
+    Path modelDir;
+
+    @Mixin
+    DataArguments data;
+
+    @Option(names = "--split", paramLabel = "test|train|all",
+            description = "Which rows (default: the test rows where the source has them, i.e. the held-out split of the model's"
+                    + " training data or an official test split; else all rows).")
+    String split;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the tables.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ModelData.Split which = split == null ? null : Options.choice("--split", split, ModelData.Split::of);
+        SavedModel model = ModelFile.load(modelDir);
+        ModelData modelData = ModelData.load(modelDir, model, data, spec.commandLine().getParseResult().hasMatchedOption("--data"));
+        ModelData.Rows rows = modelData.rows(which);
+        Evaluation ev = evaluate(model, rows.parts());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(report(model, modelData, rows, ev).toPrettyString());
+        } else {
+            printTables(out, model, modelData, rows, ev);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** One evaluation over all parts, as if they were one data set (only the loss's last bits may differ). */
+    static Evaluation evaluate(SavedModel model, List<Dataset> parts) {
+        Evaluation total = null;
+        for (Dataset part : parts) {
+            Evaluation e = Evaluation.of(model.network(), model.objective(), part, BATCH);
+            total = total == null ? e : combine(total, e);
+        }
+        return total;
+    }
+
+    private static Evaluation combine(Evaluation a, Evaluation b) {
+        int n = a.size() + b.size();
+        double loss = (a.loss() * a.size() + b.loss() * b.size()) / n;
+        double rmse = Math.sqrt((a.rmse() * a.rmse() * a.size() + b.rmse() * b.rmse() * b.size()) / n);
+        int k = a.confusion().length;
+        int[][] confusion = new int[k][k];
+        int correct = 0;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                confusion[i][j] = a.confusion()[i][j] + b.confusion()[i][j];
+            }
+            correct += confusion[i][i];
+        }
+        return new Evaluation(loss, k == 0 ? Double.NaN : (double) correct / n, confusion, rmse, n);
+    }
+
+    private ObjectNode report(SavedModel model, ModelData modelData, ModelData.Rows rows, Evaluation ev) {
+        ObjectNode o = RunReport.JSON.createObjectNode();
+        o.put("model", modelDir.toString());
+        o.put("data", modelData.source());
+        o.put("split", split == null ? "default" : split);
+        o.put("rows_description", rows.description());
+        o.put("rows", ev.size());
+        number(o, "loss", ev.loss());
+        if (!model.objective().isClassification()) {
+            number(o, "rmse", ev.rmse());
+            return o;
+        }
+        number(o, "accuracy", ev.accuracy());
+        ArrayNode classes = o.putArray("classes");
+        for (int c = 0; c < model.classes().size(); c++) {
+            ObjectNode row = classes.addObject();
+            row.put("class", model.classes().get(c));
+            number(row, "precision", ev.precision(c));
+            number(row, "recall", ev.recall(c));
+            row.put("support", support(ev, c));
+        }
+        ArrayNode confusion = o.putArray("confusion");
+        for (int[] r : ev.confusion()) {
+            ArrayNode line = confusion.addArray();
+            for (int v : r) {
+                line.add(v);
+            }
+        }
+        return o;
+    }
+
+    private void printTables(PrintWriter out, SavedModel model, ModelData modelData, ModelData.Rows rows, Evaluation ev) {
+        out.printf("model     %s (%s, %s loss)%n", modelDir, TrainCommand.describe(model.architecture()), model.objective().id());
+        out.printf("data      %s: %s%n", modelData.source(), rows.description());
+        out.printf("loss      %.6f%n", ev.loss());
+        if (!model.objective().isClassification()) {
+            out.printf("RMSE      %.6g%n", ev.rmse());
+            return;
+        }
+        int correct = 0;
+        for (int c = 0; c < ev.confusion().length; c++) {
+            correct += ev.confusion()[c][c];
+        }
+        out.printf("accuracy  %.4f (%,d of %,d)%n%n", ev.accuracy(), correct, ev.size());
+
+        List<String> classes = model.classes();
+        int w = Math.max(5, classes.stream().mapToInt(String::length).max().orElse(5));
+        out.printf("%-" + w + "s  %9s  %6s  %7s%n", "class", "precision", "recall", "support");
+        for (int c = 0; c < classes.size(); c++) {
+            out.printf("%-" + w + "s  %9s  %6s  %7d%n", classes.get(c), ratio(ev.precision(c)), ratio(ev.recall(c)), support(ev, c));
+        }
+        out.printf("%nconfusion matrix (rows: true class, columns: predicted)%n");
+        int cell = 1;
+        for (int[] r : ev.confusion()) {
+            for (int v : r) {
+                cell = Math.max(cell, Integer.toString(v).length());
+            }
+        }
+        for (String name : classes) {
+            cell = Math.max(cell, name.length());
+        }
+        StringBuilder header = new StringBuilder(" ".repeat(w));
+        for (String name : classes) {
+            header.append("  ").append(String.format("%" + cell + "s", name));
+        }
+        out.println(header);
+        for (int c = 0; c < classes.size(); c++) {
+            StringBuilder line = new StringBuilder(String.format("%-" + w + "s", classes.get(c)));
+            for (int v : ev.confusion()[c]) {
+                line.append("  ").append(String.format("%" + cell + "d", v));
+            }
+            out.println(line);
+        }
+    }
+
+    private static int support(Evaluation ev, int c) {
+        int n = 0;
+        for (int v : ev.confusion()[c]) {
+            n += v;
+        }
+        return n;
+    }
+
+    /** A share to four places; "-" when undefined (no rows predicted or present). */
+    private static String ratio(double v) {
+        return Double.isNaN(v) ? "-" : String.format("%.4f", v);
+    }
+
+    private static void number(ObjectNode o, String name, double value) {
+        if (Double.isFinite(value)) {
+            o.put(name, value);
+        } else {
+            o.putNull(name);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package backprop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import backprop.autograd.GradMode;
+import backprop.data.DataOptions;
+import backprop.data.DataSources;
+import backprop.data.Dataset;
+import backprop.data.PreparedData;
+import backprop.io.ModelFile;
+import backprop.io.SavedModel;
+import backprop.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictCommandTest {
+    static final int ROWS = 12;
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path input;
+    static Dataset digits;
+
+    @BeforeAll
+    static void trainAndWriteRows() throws IOException {
+        model = Fixtures.train(dir.resolve("digits"), "--data", "digits");
+        digits = DataSources.load("digits", DataOptions.DEFAULTS).train();
+        // The label column comes first and the features are in reverse order: predict reads them by name.
+        StringBuilder s = new StringBuilder("digit");
+        List<String> names = new ArrayList<>(digits.featureNames());
+        java.util.Collections.reverse(names);
+        names.forEach(n -> s.append(',').append(n));
+        s.append('\n');
+        float[] x = digits.features();
+        int d = digits.numFeatures();
+        for (int i = 0; i < ROWS; i++) {
+            s.append(digits.classNames().get(digits.label(i)));
+            for (int j = d - 1; j >= 0; j--) {
+                s.append(',').append(x[i * d + j]);
+            }
+            s.append('\n');
+        }
+        input = Files.writeString(dir.resolve("rows.csv"), s);
+    }
+
+    @Test
+    void classesAndProbabilitiesAreThoseOfTheNetworkComputedInProcess() {
+        Cli run = Cli.run("predict", "--model", model.toString(), "--input", input.toString());
+        assertThat(run.status()).as(run.toString()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("class,p_0,p_1,p_2,p_3,p_4,p_5,p_6,p_7,p_8,p_9");
+        assertThat(lines).hasSize(ROWS + 1);
+
+        // In process: the standardizer refitted on the same training split, the saved float32 network.
+        SavedModel saved = ModelFile.load(model);
+        PreparedData prepared = PreparedData.prepare("digits", DataOptions.DEFAULTS.withSeed(1), 0.2, PreparedData.Standardize.AUTO);
+        float[] x = Arrays.copyOf(digits.features(), ROWS * digits.numFeatures());
+        prepared.standardizer().transformInPlace(x);
+        double[][] expected;
+        int[] classes = new int[ROWS];
+        try (var noGrad = GradMode.disabled()) {
+            Tensor z = saved.network().forward(Tensor.wrap(x, ROWS, digits.numFeatures()));
+            expected = saved.objective().probabilities(z);
+            saved.objective().classify(z, classes);
+        }
+        for (int i = 0; i < ROWS; i++) {
+            String[] cells = lines.get(i + 1).split(",");
+            assertThat(cells[0]).isEqualTo(Integer.toString(classes[i]));
+            double[] p = Arrays.stream(cells, 1, cells.length).mapToDouble(Double::parseDouble).toArray();
+            assertThat(p).containsExactly(expected[i]);
+        }
+    }
+
+    @Test
+    void outputGoesToTheFileAndNothingToStandardOutput() throws IOException {
+        Path out = dir.resolve("predictions.csv");
+        Cli run = Cli.run("predict", "--model", model.toString(), "--input", input.toString(), "--output", out.toString());
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.out()).isEmpty();
+        String stdout = Cli.run("predict", "--model", model.toString(), "--input", input.toString()).out();
+        assertThat(Files.readString(out)).isEqualTo(stdout);
+    }
+
+    @Test
+    void regressionWritesOneValuePerRow() throws IOException {
+        Path csv = Fixtures.regressionCsv(dir.resolve("regression.csv"), 40);
+        Path reg = Fixtures.train(dir.resolve("regression"), "--data", csv.toString());
+        Cli run = Cli.run("predict", "--model", reg.toString(), "--input", csv.toString());
+        assertThat(run.status()).as(run.toString()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("value");
+        assertThat(lines).hasSize(41);
+        assertThat(lines.subList(1, 41)).allSatisfy(v -> assertThat(Double.parseDouble(v)).isFinite());
+    }
+
+    @Test
+    void aMissingFeatureColumnIsBadInputNamingFileAndColumn() throws IOException {
+        Path csv = Files.writeString(dir.resolve("short.csv"), "pixel_0_0,pixel_0_1\n1,2\n");
+        Cli run = Cli.run("predict", "--model", model.toString(), "--input", csv.toString());
+        assertThat(run.status()).isEqualTo(Main.BAD_INPUT);
+        assertThat(run.err()).startsWith(csv + ":1: no column 'pixel_0_2'").doesNotContain("at backprop.");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aMissingModelIsBadInputNamingIt() {
+        Path missing = dir.resolve("nothing-here");
+        Cli run = Cli.run("predict", "--model", missing.toString(), "--input", input.toString());
+        assertThat(run.status()).isEqualTo(Main.BAD_INPUT);
+        assertThat(run.err()).startsWith(missing.toString()).doesNotContain("at backprop.");
+    }
+
+    @Test
+    void quotesClassNamesThatNeedIt() {
+        assertThat(PredictCommand.quote("T-shirt/top")).isEqualTo("T-shirt/top");
+        assertThat(PredictCommand.quote("a,b")).isEqualTo("\"a,b\"");
+        assertThat(PredictCommand.quote("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+    }
+}
