@@ -183,17 +183,30 @@ public final class JavaKernels implements Kernels {
 
         @Override
         void packB(boolean trans, float[] b, int n, int k, int p, int kb, int kbu, int j, int nb, float[][] bp) {
-            for (int q = 0; q < kb; q++) {
-                if (trans) {
-                    float[] row = bp[q];
+            int q = 0;
+            if (trans) {
+                // four rows of op(B) at a time: four neighbours from each row of B, not one
+                for (; q + 4 <= kb; q += 4) {
+                    float[] r0 = bp[q], r1 = bp[q + 1], r2 = bp[q + 2], r3 = bp[q + 3];
                     for (int c = 0; c < nb; c++) {
-                        row[c] = b[(j + c) * k + p + q];
+                        int s = (j + c) * k + p + q;
+                        r0[c] = b[s];
+                        r1[c] = b[s + 1];
+                        r2[c] = b[s + 2];
+                        r3[c] = b[s + 3];
                     }
-                } else {
+                }
+                for (; q < kb; q++) {
+                    for (int c = 0; c < nb; c++) {
+                        bp[q][c] = b[(j + c) * k + p + q];
+                    }
+                }
+            } else {
+                for (; q < kb; q++) {
                     System.arraycopy(b, (p + q) * n + j, bp[q], 0, nb);
                 }
             }
-            for (int q = kb; q < kbu; q++) {
+            for (; q < kbu; q++) {
                 Arrays.fill(bp[q], 0, nb, 0f);
             }
         }
@@ -258,17 +271,30 @@ public final class JavaKernels implements Kernels {
 
         @Override
         void packB(boolean trans, double[] b, int n, int k, int p, int kb, int kbu, int j, int nb, double[][] bp) {
-            for (int q = 0; q < kb; q++) {
-                if (trans) {
-                    double[] row = bp[q];
+            int q = 0;
+            if (trans) {
+                // four rows of op(B) at a time: four neighbours from each row of B, not one
+                for (; q + 4 <= kb; q += 4) {
+                    double[] r0 = bp[q], r1 = bp[q + 1], r2 = bp[q + 2], r3 = bp[q + 3];
                     for (int c = 0; c < nb; c++) {
-                        row[c] = b[(j + c) * k + p + q];
+                        int s = (j + c) * k + p + q;
+                        r0[c] = b[s];
+                        r1[c] = b[s + 1];
+                        r2[c] = b[s + 2];
+                        r3[c] = b[s + 3];
                     }
-                } else {
+                }
+                for (; q < kb; q++) {
+                    for (int c = 0; c < nb; c++) {
+                        bp[q][c] = b[(j + c) * k + p + q];
+                    }
+                }
+            } else {
+                for (; q < kb; q++) {
                     System.arraycopy(b, (p + q) * n + j, bp[q], 0, nb);
                 }
             }
-            for (int q = kb; q < kbu; q++) {
+            for (; q < kbu; q++) {
                 Arrays.fill(bp[q], 0, nb, 0.0);
             }
         }
