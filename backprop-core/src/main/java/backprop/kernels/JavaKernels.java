@@ -24,6 +24,9 @@ import java.util.concurrent.Future;
  * runs along a row of C, which C2 turns into SIMD fused multiply-adds.
  */
 public final class JavaKernels implements Kernels {
+    /** The instance for small products ({@link Kernels#forWork}); single-threaded work needs no other. */
+    static final JavaKernels SHARED = new JavaKernels();
+
     /** Below this many multiply-adds a GEMM stays on the calling thread: forking costs more. */
     private static final long PARALLEL_WORK = 1L << 18;
     /** Rows of C per micro-kernel call, and the unrolling along k (both fixed by the kernel code). */

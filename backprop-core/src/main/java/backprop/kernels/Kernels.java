@@ -17,6 +17,18 @@ public interface Kernels {
         return Holder.INSTANCE;
     }
 
+    /** Products smaller than this many multiply-adds stay in Java: a native call would cost more than it saves. */
+    long SMALL_WORK = 1 << 15;
+
+    /**
+     * The implementation for a product of {@code multiplyAdds}: the chosen one for real work,
+     * the pure-Java one for tiny products, which then never load native code (the calculator's
+     * programs start in a fraction of a second).
+     */
+    static Kernels forWork(long multiplyAdds) {
+        return multiplyAdds < SMALL_WORK ? JavaKernels.SHARED : Holder.INSTANCE;
+    }
+
     /** A short name for reports: {@code "java"}, {@code "openblas"}. */
     String name();
 

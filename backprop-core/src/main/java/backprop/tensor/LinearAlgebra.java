@@ -114,10 +114,11 @@ final class LinearAlgebra {
         int n = transB ? b.dim(0) : b.dim(1);
         DType dtype = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.zeros(dtype, m, n);
+        Kernels kernels = Kernels.forWork((long) m * n * k);
         if (dtype == DType.FLOAT32) {
-            Kernels.get().sgemm(transA, transB, m, n, k, a.f, b.f, 0f, out.f);
+            kernels.sgemm(transA, transB, m, n, k, a.f, b.f, 0f, out.f);
         } else {
-            Kernels.get().dgemm(transA, transB, m, n, k, a.to(dtype).d, b.to(dtype).d, 0.0, out.d);
+            kernels.dgemm(transA, transB, m, n, k, a.to(dtype).d, b.to(dtype).d, 0.0, out.d);
         }
         return out;
     }
