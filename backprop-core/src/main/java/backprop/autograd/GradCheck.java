@@ -71,22 +71,15 @@ public final class GradCheck {
             for (int i = 0; i < leaves.size(); i++) {
                 Tensor leaf = leaves.get(i);
                 Tensor analytic = leaf.grad();
-                double worst = 0;
-                int worstAt = 0;
+                Worst worst = new Worst(0);
                 for (int j = 0; j < leaf.size(); j++) {
                     double a = analytic == null ? 0 : analytic.getFlat(j);
-                    double n = numeric(f, leaves, i, j);
-                    double error = Math.abs(a - n) / Math.max(1, Math.max(Math.abs(a), Math.abs(n)));
-                    if (Double.isNaN(error) || error > worst) {
-                        worst = error;
-                        worstAt = j;
-                        if (Double.isNaN(error)) {
-                            break;
-                        }
+                    if (worst.add(error(a, numeric(f, leaves, i, j)), j)) {
+                        break;
                     }
                 }
-                errors.add(worst);
-                where.add(worstAt);
+                errors.add(worst.value);
+                where.add(worst.at);
             }
         }
         return new Result(List.copyOf(errors), List.copyOf(where));
@@ -140,28 +133,21 @@ public final class GradCheck {
                 Tensor analytic = p.grad();
                 double[] values = p.doubleData();
                 int[] checked = sample(p.size(), samples, rng);
-                double worst = 0;
-                int worstAt = checked.length == 0 ? 0 : checked[0];
+                Worst worst = new Worst(checked.length == 0 ? 0 : checked[0]);
                 for (int j : checked) {
                     double a = analytic == null ? 0 : analytic.getFlat(j);
                     double x = values[j];
-                    double h = 1e-6 * Math.max(1, Math.abs(x));
+                    double h = step(x);
                     values[j] = x + h;
                     double plus = loss.get().item();
                     values[j] = x - h;
                     double minus = loss.get().item();
                     values[j] = x;
-                    double n = (plus - minus) / ((x + h) - (x - h));
-                    double error = Math.abs(a - n) / Math.max(1, Math.max(Math.abs(a), Math.abs(n)));
-                    if (Double.isNaN(error) || error > worst) {
-                        worst = error;
-                        worstAt = j;
-                        if (Double.isNaN(error)) {
-                            break;
-                        }
+                    if (worst.add(error(a, (plus - minus) / ((x + h) - (x - h))), j)) {
+                        break;
                     }
                 }
-                checks.add(new ParameterCheck(e.getKey(), p.shape(), p.size(), checked, worst, worstAt));
+                checks.add(new ParameterCheck(e.getKey(), p.shape(), p.size(), checked, worst.value, worst.at));
             }
         }
         return List.copyOf(checks);
@@ -187,7 +173,7 @@ public final class GradCheck {
 
     private static double numeric(Function<List<Tensor>, Tensor> f, List<Tensor> leaves, int input, int element) {
         double x = leaves.get(input).getFlat(element);
-        double h = 1e-6 * Math.max(1, Math.abs(x));
+        double h = step(x);
         double plus = evaluateWith(f, leaves, input, element, x + h);
         double minus = evaluateWith(f, leaves, input, element, x - h);
         return (plus - minus) / ((x + h) - (x - h));
@@ -205,5 +191,34 @@ public final class GradCheck {
             args.add(leaf);
         }
         return f.apply(args).item();
+    }
+
+    /** The finite-difference step for an element of value x: 1e-6 relative, 1e-6 absolute near 0. */
+    private static double step(double x) {
+        return 1e-6 * Math.max(1, Math.abs(x));
+    }
+
+    /** |analytic - numeric| / max(1, |analytic|, |numeric|): relative for large derivatives, absolute for small. */
+    private static double error(double analytic, double numeric) {
+        return Math.abs(analytic - numeric) / Math.max(1, Math.max(Math.abs(analytic), Math.abs(numeric)));
+    }
+
+    /** The largest error seen and where; a NaN outranks every number and ends the search. */
+    private static final class Worst {
+        double value;
+        int at;
+
+        Worst(int firstIndex) {
+            at = firstIndex;
+        }
+
+        /** Records an error; true when it is NaN. */
+        boolean add(double error, int index) {
+            if (Double.isNaN(error) || error > value) {
+                value = error;
+                at = index;
+            }
+            return Double.isNaN(error);
+        }
     }
 }

@@ -71,15 +71,23 @@ class TrainerTest {
         return model.parameters().stream().map(Parameter::toFloatArray).toArray(float[][]::new);
     }
 
-    @Test
-    void aDivergingRunStopsNamingEpochAndStep() {
-        Split data = standardizedSplit("iris", 5);
+    /** With {@link #divergingData}, regression targets of 1e30 under a learning rate of 10: the loss overflows in epoch 1. */
+    private static Trainer divergingRun() {
         Sequential model = new Mlp(4, List.of(8), 1, Activation.Kind.RELU, 0)
                 .build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(1));
-        Dataset regression = Dataset.regression(data.train().features(), 4,
-                toFloat(data.train().labels(), 1e30f), data.train().featureNames());
-        Trainer trainer = new Trainer(model, Objective.MSE, new Sgd(model.parameters(), Sgd.Options.DEFAULTS.withLearningRate(10)),
+        return new Trainer(model, Objective.MSE, new Sgd(model.parameters(), Sgd.Options.DEFAULTS.withLearningRate(10)),
                 TrainingOptions.DEFAULTS);
+    }
+
+    private static Dataset divergingData() {
+        Split data = standardizedSplit("iris", 5);
+        return Dataset.regression(data.train().features(), 4, toFloat(data.train().labels(), 1e30f), data.train().featureNames());
+    }
+
+    @Test
+    void aDivergingRunStopsNamingEpochAndStep() {
+        Trainer trainer = divergingRun();
+        Dataset regression = divergingData();
         assertThatThrownBy(() -> trainer.fit(regression, null))
                 .isInstanceOf(DivergenceException.class)
                 .hasMessageContaining("training diverged: the loss became")
@@ -88,13 +96,8 @@ class TrainerTest {
 
     @Test
     void anomalyDetectionNamesTheFirstOperationThatOverflowed() {
-        Split data = standardizedSplit("iris", 5);
-        Sequential model = new Mlp(4, List.of(8), 1, Activation.Kind.RELU, 0)
-                .build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(1));
-        Dataset regression = Dataset.regression(data.train().features(), 4,
-                toFloat(data.train().labels(), 1e30f), data.train().featureNames());
-        Trainer trainer = new Trainer(model, Objective.MSE, new Sgd(model.parameters(), Sgd.Options.DEFAULTS.withLearningRate(10)),
-                TrainingOptions.DEFAULTS);
+        Trainer trainer = divergingRun();
+        Dataset regression = divergingData();
         try (var detect = backprop.autograd.AnomalyMode.enabled()) {
             assertThatThrownBy(() -> trainer.fit(regression, null))
                     .isInstanceOf(DivergenceException.class)
