@@ -92,8 +92,7 @@ fi
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/backprop-compare.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$bench/results"
-tsv="$bench/results/end-to-end-$stamp.tsv"
+tsv="$work/end-to-end-$stamp.tsv"
 printf 'workload\tframework\trun\tsamples_per_second\ttest_accuracy\twall_seconds\tpeak_rss_mb\ttrain_seconds\tload_before\n' > "$tsv"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 epochs=5
@@ -156,52 +155,61 @@ dirty="$(git -C "$root" status --porcelain -- backprop-core backprop-blas backpr
 command_line="bench/compare.sh --runs $runs --workloads $workloads"
 
 section="$work/section.md"
-"$PY" - "$tsv" > "$section" <<EOF
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
-order = [w for w in "$workloads".split(",")]
-desc = {"W1": "$(describe W1)", "W2": "$(describe W2)", "W3": "$(describe W3)"}
+export TSV="$tsv" WORKLOADS="$workloads" RUNS="$runs" COMMAND_LINE="$command_line" COMMIT="$commit" \
+  CPU="$cpu" JDK="$jdk" TORCH_VERSION="$torch_version" KERNELS="$kernels" LOAD_START="$load_start" \
+  LOAD_END="$load_end" BP_THREADS PT_THREADS PT_OMP_THREADS PT_OPENBLAS_THREADS \
+  NPROC="$(nproc)" MEM="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" \
+  DATE="$(date -u '+%Y-%m-%d %H:%M UTC')" TSV_NAME="bench/results/$(basename "$tsv")" \
+  DESC_W1="$(describe W1)" DESC_W2="$(describe W2)" DESC_W3="$(describe W3)" \
+  OB_CORETYPE="${OPENBLAS_CORETYPE:-unset}" OB_L2="${OPENBLAS_L2_SIZE:-unset}"
+"$PY" - > "$section" <<'EOF'
+import csv, os, statistics
+e = os.environ
+rows = list(csv.DictReader(open(e["TSV"]), delimiter="\t"))
+def values(w, fw, key):
+    return [float(r[key]) for r in rows if r["workload"] == w and r["framework"] == fw]
 def med(w, fw, key):
-    v = [float(r[key]) for r in rows if r["workload"] == w and r["framework"] == fw]
+    v = values(w, fw, key)
     return statistics.median(v) if v else float("nan")
 def spread(w, fw, key):
-    v = [float(r[key]) for r in rows if r["workload"] == w and r["framework"] == fw]
-    return f"{min(v):,.0f}-{max(v):,.0f}" if len(v) > 1 else "-"
-print("<!-- end-to-end:begin -->")
-print("## End to end")
-print()
-print("Written by \`bench/compare.sh\`; re-run it after a change and commit the new section.")
-print()
-print("| workload | | backprop4j | PyTorch | ratio bp4j/PyTorch |")
-print("| --- | --- | ---: | ---: | ---: |")
-for w in order:
-    cells = [("samples/s (median)", "samples_per_second", "{:,.0f}"),
-             ("test accuracy", "test_accuracy", "{:.4f}"),
-             ("wall s", "wall_seconds", "{:.1f}"),
-             ("peak RSS MB", "peak_rss_mb", "{:,.0f}")]
+    v = values(w, fw, key)
+    return f"{min(v):,.0f} - {max(v):,.0f}" if len(v) > 1 else "-"
+out = ["<!-- end-to-end:begin -->", "## End to end", "",
+       "Written by `bench/compare.sh`; re-run it after a change and commit the new section.", "",
+       "| workload | measure | backprop4j | PyTorch | ratio backprop4j / PyTorch |",
+       "| --- | --- | ---: | ---: | ---: |"]
+cells = [("samples/s (median)", "samples_per_second", "{:,.0f}"),
+         ("test accuracy", "test_accuracy", "{:.4f}"),
+         ("wall s", "wall_seconds", "{:.1f}"),
+         ("peak RSS MB", "peak_rss_mb", "{:,.0f}")]
+for w in e["WORKLOADS"].split(","):
     for i, (label, key, fmt) in enumerate(cells):
         b, p = med(w, "backprop4j", key), med(w, "pytorch", key)
-        name = f"**{w}** {desc[w]}" if i == 0 else ""
-        ratio = f"{b / p:.2f}x" if p else "-"
-        print(f"| {name} | {label} | {fmt.format(b)} | {fmt.format(p)} | {ratio} |")
-    print(f"| | samples/s min-max | {spread(w, 'backprop4j', 'samples_per_second')} | {spread(w, 'pytorch', 'samples_per_second')} | |")
-print()
-print(f"Medians of $runs run(s) per side, the two sides alternating (order flipped each run). "
-      "samples/s counts the training steps alone (forward, loss, backward, update; batch gathering "
-      "and the per-epoch test evaluation excluded, the same for both); wall s and peak RSS are the "
-      "whole process (/usr/bin/time: JVM or interpreter start-up, reading the IDX files, 5 epochs, "
-      "a test evaluation after every epoch; backprop4j also writes its model, checkpoint and curves).")
-print()
-print("- command: \`$command_line\`")
-print("- date: $(date -u '+%Y-%m-%d %H:%M UTC'); backprop4j commit $commit")
-print("- machine: $(nproc) cores, $cpu, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)")
-print("- load average (1, 5, 15 min) at start: $load_start; at end: $load_end")
-print("- backprop4j: \`backprop train ... --threads $BP_THREADS --standardize no --quiet\`, $jdk, $kernels")
-print("- PyTorch $torch_version (Debian python3-torch, /usr/bin/python3, bench/pytorch_mlp.py): "
-      "torch.set_num_threads($PT_THREADS), OMP_NUM_THREADS=$PT_OMP_THREADS, OPENBLAS_NUM_THREADS=$PT_OPENBLAS_THREADS"
-      "; OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset}, OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-unset}")
-print(f"- every run: \`bench/results/$(basename "$tsv")\`")
-print("<!-- end-to-end:end -->")
+        name = f"**{w}** {e['DESC_' + w]}" if i == 0 else ""
+        out.append(f"| {name} | {label} | {fmt.format(b)} | {fmt.format(p)} | {b / p:.2f} |")
+    if int(e["RUNS"]) > 1:
+        out.append(f"| | samples/s min - max | {spread(w, 'backprop4j', 'samples_per_second')} | "
+                   f"{spread(w, 'pytorch', 'samples_per_second')} | |")
+out += ["",
+        f"Medians of {e['RUNS']} run(s) per side, the two sides alternating (order flipped each run). "
+        "samples/s counts the training steps alone (zero-grad, forward, loss, backward, update; batch "
+        "gathering and the per-epoch test evaluation excluded, the same on both sides); wall s and peak "
+        "RSS are the whole process (/usr/bin/time: JVM or interpreter start-up, reading the IDX files, "
+        "5 epochs, a test evaluation after every epoch; backprop4j also writes its model, checkpoint "
+        "and curves).", "",
+        f"- command: `{e['COMMAND_LINE']}`",
+        f"- date: {e['DATE']}; backprop4j commit {e['COMMIT']}",
+        f"- machine: {e['NPROC']} cores, {e['CPU']}, {e['MEM']}",
+        f"- load average (1, 5, 15 min) at start: {e['LOAD_START']}; at end: {e['LOAD_END']}",
+        f"- backprop4j: `backprop train ... --threads {e['BP_THREADS']} --standardize no --quiet`, "
+        f"{e['JDK']}, {e['KERNELS']}",
+        f"- PyTorch {e['TORCH_VERSION']} (Debian python3-torch, /usr/bin/python3, bench/pytorch_mlp.py): "
+        f"torch.set_num_threads({e['PT_THREADS']}), OMP_NUM_THREADS={e['PT_OMP_THREADS']}, "
+        f"OPENBLAS_NUM_THREADS={e['PT_OPENBLAS_THREADS']}; OPENBLAS_CORETYPE={e['OB_CORETYPE']}, "
+        f"OPENBLAS_L2_SIZE={e['OB_L2']}",
+        f"- every run: `{e['TSV_NAME']}`",
+        "<!-- end-to-end:end -->"]
+print("\n".join(out))
 EOF
 
 cat "$section"
@@ -222,5 +230,7 @@ tmp = path + ".tmp"
 open(tmp, "w").write(text)
 os.replace(tmp, path)
 EOF
-  echo "compare.sh: wrote the end-to-end section of $results and $tsv" >&2
+  mkdir -p "$bench/results"
+  cp "$tsv" "$bench/results/"
+  echo "compare.sh: wrote the end-to-end section of $results and bench/results/$(basename "$tsv")" >&2
 fi
