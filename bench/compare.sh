@@ -95,6 +95,9 @@ trap 'rm -rf "$work"' EXIT
 tsv="$work/end-to-end-$stamp.tsv"
 printf 'workload\tframework\trun\tsamples_per_second\ttest_accuracy\twall_seconds\tpeak_rss_mb\ttrain_seconds\tload_before\n' > "$tsv"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+dirty="$(git -C "$root" status --porcelain -- backprop-core backprop-blas backprop-cli 2>/dev/null | head -c1)"
+[ -n "$dirty" ] && commit="$commit (+ uncommitted changes)"
 epochs=5
 
 run_backprop() {  # workload run
@@ -149,9 +152,6 @@ if ls "$root/backprop-cli/target/lib" 2>/dev/null | grep -q '^backprop-blas'; th
 else
   kernels="pure-Java kernels (no backprop-blas jar on the CLI's classpath)"
 fi
-commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-dirty="$(git -C "$root" status --porcelain -- backprop-core backprop-blas backprop-cli 2>/dev/null | head -c1)"
-[ -n "$dirty" ] && commit="$commit (+ uncommitted changes)"
 command_line="bench/compare.sh --runs $runs --workloads $workloads"
 
 section="$work/section.md"
@@ -200,7 +200,10 @@ out += ["",
         f"- command: `{e['COMMAND_LINE']}`",
         f"- date: {e['DATE']}; backprop4j commit {e['COMMIT']}",
         f"- machine: {e['NPROC']} cores, {e['CPU']}, {e['MEM']}",
-        f"- load average (1, 5, 15 min) at start: {e['LOAD_START']}; at end: {e['LOAD_END']}",
+        f"- load average (1, 5, 15 min) at start: {e['LOAD_START']}; at end: {e['LOAD_END']}"
+        + ("; **the machine was busy (1-minute load above its core count before some run) during the run: treat these numbers as noisy, "
+           "compare the per-run load in the .tsv**"
+           if max([float(r["load_before"]) for r in rows] + [float(e["LOAD_END"].split()[0])]) > int(e["NPROC"]) else ""),
         f"- backprop4j: `backprop train ... --threads {e['BP_THREADS']} --standardize no --quiet`, "
         f"{e['JDK']}, {e['KERNELS']}",
         f"- PyTorch {e['TORCH_VERSION']} (Debian python3-torch, /usr/bin/python3, bench/pytorch_mlp.py): "
