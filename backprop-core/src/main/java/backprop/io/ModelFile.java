@@ -142,9 +142,9 @@ public final class ModelFile {
         if (features.size() != mlp.inputs()) {
             throw InputException.inFile(jsonFile, "lists %d features for a network of %d inputs".formatted(features.size(), mlp.inputs()));
         }
-        if (objective.isClassification() && objective.outputs(classes.size()) != mlp.outputs()) {
-            throw InputException.inFile(jsonFile, "has %d classes, which does not fit %d outputs under the %s loss"
-                    .formatted(classes.size(), mlp.outputs(), objective.id()));
+        if (objective.outputs(classes.size()) != mlp.outputs()) {
+            throw InputException.inFile(jsonFile, "has %d classes, which does not fit %d outputs under the %s loss (it needs %d)"
+                    .formatted(classes.size(), mlp.outputs(), objective.id(), objective.outputs(classes.size())));
         }
         Standardizer standardizer = null;
         JsonNode std = json.path("preprocessing").path("standardize");
