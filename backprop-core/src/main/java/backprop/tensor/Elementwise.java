@@ -100,8 +100,21 @@ final class Elementwise {
 
     static Tensor relu(Tensor a) {
         Tensor out = map(a, x -> x > 0 ? x : 0);
-        return Node.record("relu", out, List.of(a),
-                (i, g) -> g.mul(map(a, x -> x > 0 ? 1 : 0)));                        // pos(a): 0 for a <= 0
+        return Node.record("relu", out, List.of(a), (i, g) -> reluGradient(g, a));     // g pos(a): 0 for a <= 0
+    }
+
+    /** {@code g * (a > 0)} in one pass: the hidden layers of every MLP run it once per step. */
+    private static Tensor reluGradient(Tensor g, Tensor a) {
+        if (g.f == null || a.f == null || g.size() != a.size()) {
+            return g.mul(map(a, x -> x > 0 ? 1 : 0));
+        }
+        float[] out = new float[g.size()];
+        float[] gf = g.f;
+        float[] af = a.f;
+        for (int k = 0; k < out.length; k++) {
+            out[k] = af[k] > 0 ? gf[k] : 0f;
+        }
+        return new Tensor(out, a.shape());
     }
 
     static Tensor softplus(Tensor a) {
@@ -161,7 +174,14 @@ final class Elementwise {
         int[] shape = Shapes.broadcast(op, a.shape(), b.shape());
         Tensor out = Tensor.zeros(DType.promote(a.dtype(), b.dtype()), shape);
         int n = out.size();
-        if (a.size() == n && b.size() == n) {
+        if (out.f != null && a.f != null && b.f != null && a.size() == n && b.size() == n) {
+            float[] o = out.f;
+            float[] x = a.f;
+            float[] y = b.f;
+            for (int i = 0; i < n; i++) {                                        // float32 without getFlat/setFlat
+                o[i] = (float) fn.applyAsDouble(x[i], y[i]);
+            }
+        } else if (a.size() == n && b.size() == n) {
             for (int i = 0; i < n; i++) {
                 out.setFlat(i, fn.applyAsDouble(a.getFlat(i), b.getFlat(i)));
             }

@@ -34,15 +34,35 @@ final class Reductions {
         int[] kept = shape.clone();
         kept[axis] = 1;
         Tensor out = Tensor.zeros(a.dtype(), keepDim ? kept : dropAxis(shape, axis));
+        if (a.f != null) {
+            sumFloat(a.f, out.f, outer, n, inner);
+        } else {
+            sumDouble(a.d, out.d, outer, n, inner);
+        }
+        return Node.record("sum", out, List.of(a), (i, g) -> g.reshape(kept).expand(shape));
+    }
+
+    /** out[o, i] = sum_k a[o, k, i]; the inner loop runs along contiguous memory (the bias gradient's column sums). */
+    private static void sumFloat(float[] a, float[] out, int outer, int n, int inner) {
         for (int o = 0; o < outer; o++) {
             for (int k = 0; k < n; k++) {
                 int base = (o * n + k) * inner;
                 for (int i = 0; i < inner; i++) {
-                    out.setFlat(o * inner + i, out.getFlat(o * inner + i) + a.getFlat(base + i));
+                    out[o * inner + i] += a[base + i];
                 }
             }
         }
-        return Node.record("sum", out, List.of(a), (i, g) -> g.reshape(kept).expand(shape));
+    }
+
+    private static void sumDouble(double[] a, double[] out, int outer, int n, int inner) {
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < n; k++) {
+                int base = (o * n + k) * inner;
+                for (int i = 0; i < inner; i++) {
+                    out[o * inner + i] += a[base + i];
+                }
+            }
+        }
     }
 
     static Tensor softmax(Tensor a) {
