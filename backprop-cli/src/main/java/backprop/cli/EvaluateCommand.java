@@ -99,18 +99,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         o.put("split", split == null ? "default" : split);
         o.put("rows_description", rows.description());
         o.put("rows", ev.size());
-        number(o, "loss", ev.loss());
+        RunReport.number(o, "loss", ev.loss());
         if (!model.objective().isClassification()) {
-            number(o, "rmse", ev.rmse());
+            RunReport.number(o, "rmse", ev.rmse());
             return o;
         }
-        number(o, "accuracy", ev.accuracy());
+        RunReport.number(o, "accuracy", ev.accuracy());
         ArrayNode classes = o.putArray("classes");
         for (int c = 0; c < model.classes().size(); c++) {
             ObjectNode row = classes.addObject();
             row.put("class", model.classes().get(c));
-            number(row, "precision", ev.precision(c));
-            number(row, "recall", ev.recall(c));
+            RunReport.number(row, "precision", ev.precision(c));
+            RunReport.number(row, "recall", ev.recall(c));
             row.put("support", support(ev, c));
         }
         ArrayNode confusion = o.putArray("confusion");
@@ -178,13 +178,5 @@ public final class EvaluateCommand implements Callable<Integer> {
     /** A share to four places; "-" when undefined (no rows predicted or present). */
     private static String ratio(double v) {
         return Double.isNaN(v) ? "-" : String.format("%.4f", v);
-    }
-
-    private static void number(ObjectNode o, String name, double value) {
-        if (Double.isFinite(value)) {
-            o.put(name, value);
-        } else {
-            o.putNull(name);
-        }
     }
 }

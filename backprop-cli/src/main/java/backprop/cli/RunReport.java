@@ -80,7 +80,8 @@ final class RunReport {
         AtomicFiles.writeJson(file, metrics);
     }
 
-    private static void number(ObjectNode o, String name, double value) {
+    /** Puts a number, or null when it is not finite: JSON has no NaN (evaluate --json uses it too). */
+    static void number(ObjectNode o, String name, double value) {
         if (Double.isFinite(value)) {
             o.put(name, value);
         } else {
