@@ -84,19 +84,52 @@ public final class Loss {
         return sse(a, b).div(Shapes.size(Shapes.broadcast("mse", a.shape(), b.shape())));
     }
 
-    /** {@link #crossEntropy} averaged over the rows of z [n, classes], with the class index of each row. */
+    /**
+     * {@link #crossEntropy} averaged over the rows of z [n, classes], with the class index of each
+     * row: the loss of every classifier's training step, fused into one pass per row, log-sum-exp
+     * forward and {@code (softmax(z) - onehot(label)) / n} backward. The one-hot form takes a dozen
+     * generic operations, which at the batch sizes that train fast cost more than the loss itself.
+     */
     public static Tensor crossEntropyMean(Tensor z, int[] labels) {
         Checks.rows("cross_entropy", z, labels.length);
+        int n = labels.length;
         int classes = z.dim(1);
-        double[] oneHot = new double[z.size()];
-        for (int r = 0; r < labels.length; r++) {
+        int[] label = labels.clone();   // the caller may refill its array before backward runs
+        for (int r = 0; r < n; r++) {
             if (labels[r] < 0 || labels[r] >= classes) {
                 throw new IllegalArgumentException("cross_entropy: label %d of row %d is outside 0..%d"
                         .formatted(labels[r], r, classes - 1));
             }
-            oneHot[r * classes + labels[r]] = 1;
         }
-        return crossEntropy(z, Tensor.of(z.dtype(), oneHot, z.shape())).div(labels.length);
+        double[] softmax = z.toDoubleArray();
+        double sum = 0;
+        for (int r = 0, row = 0; r < n; r++, row += classes) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, softmax[row + c]);
+            }
+            sum += max - softmax[row + label[r]];                        // -log softmax(z)[label] = lse(z) - z[label]
+            double total = 0;
+            for (int c = 0; c < classes; c++) {
+                softmax[row + c] = Math.exp(softmax[row + c] - max);
+                total += softmax[row + c];
+            }
+            sum += Math.log(total);
+            for (int c = 0; c < classes; c++) {
+                softmax[row + c] /= total;
+            }
+        }
+        Tensor loss = Tensor.of(z.dtype(), new double[] {sum / n});
+        return Node.record("cross_entropy", loss, List.of(z), (i, g) -> {
+            double scale = g.item() / n;
+            double[] dz = new double[softmax.length];
+            for (int r = 0, row = 0; r < n; r++, row += classes) {
+                for (int c = 0; c < classes; c++) {
+                    dz[row + c] = scale * (softmax[row + c] - (c == label[r] ? 1 : 0));   // softmax(z) - t
+                }
+            }
+            return Tensor.of(z.dtype(), dz, z.shape());
+        });
     }
 
     /** {@link #bceWithLogits} averaged over the elements. */

@@ -99,8 +99,21 @@ final class Elementwise {
     }
 
     static Tensor relu(Tensor a) {
-        Tensor out = map(a, x -> x > 0 ? x : 0);
+        Tensor out = a.f != null ? reluFloat(a) : map(a, x -> x > 0 ? x : 0);
         return Node.record("relu", out, List.of(a), (i, g) -> reluGradient(g, a));     // g pos(a): 0 for a <= 0
+    }
+
+    /**
+     * The float32 forward of every MLP's hidden layers as a plain loop, which the JIT vectorizes:
+     * through {@link #map} each element would cost a call, {@code map}'s many functions keep it from inlining.
+     */
+    private static Tensor reluFloat(Tensor a) {
+        float[] x = a.f;
+        float[] out = new float[x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = x[i] > 0 ? x[i] : 0f;
+        }
+        return new Tensor(out, a.shape());
     }
 
     /** {@code g * (a > 0)} in one pass: the hidden layers of every MLP run it once per step. */

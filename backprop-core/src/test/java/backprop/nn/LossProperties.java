@@ -89,6 +89,27 @@ class LossProperties {
         assertThat(z.grad().toDoubleArray()).containsExactly(1 + 1 + 1, -1 - 1 - 1);
     }
 
+    @Property(tries = 50)
+    void crossEntropyMeanFromClassIndicesIsTheOneHotMeanAndGradChecks(@ForAll @IntRange(min = 1, max = 6) int rows,
+                                                                      @ForAll @IntRange(min = 1, max = 5) int cols,
+                                                                      @ForAll long seed) {
+        Random rng = new Random(seed);
+        Tensor z = random(rng, -30, 30, rows, cols).requiresGrad(true);
+        int[] labels = rng.ints(rows, 0, cols).toArray();
+        double[] oneHot = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            oneHot[r * cols + labels[r]] = 1;
+        }
+        Tensor fused = Loss.crossEntropyMean(z, labels);
+        fused.backward();
+        Tensor zc = z.detach().requiresGrad(true);
+        Tensor composite = Loss.crossEntropy(zc, Tensor.wrap(oneHot, rows, cols)).div(rows);
+        composite.backward();
+        assertThat(fused.item()).isCloseTo(composite.item(), within(1e-12));
+        assertThat(z.grad().toDoubleArray()).containsExactly(zc.grad().toDoubleArray(), within(1e-14));
+        assertThat(GradCheck.run(in -> Loss.crossEntropyMean(in.get(0), labels), List.of(z.detach())).worst()).isLessThan(1e-7);
+    }
+
     @Test
     void crossEntropyMeanFromClassIndices() {
         Tensor z = Tensor.matrix(new double[][] {{2, 0}, {0, 2}}).requiresGrad(true);
