@@ -2,6 +2,7 @@ package backprop.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,21 +13,22 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code backprop}: with no subcommand, prints usage. A new subcommand is one class added to
- * {@code subcommands} below.
+ * {@link #SUBCOMMANDS}.
  */
 @Command(name = "backprop",
         mixinStandardHelpOptions = true,
         versionProvider = BackpropCommand.Version.class,
-        description = "Neural networks trained by backpropagation, and a gradient calculator.",
-        subcommands = {
+        description = "Neural networks trained by backpropagation, and a gradient calculator.")
+public final class BackpropCommand implements Runnable {
+    /** The subcommands, in the order usage lists them; {@link Main#commandLine} adds them. */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
             TrainCommand.class,
             EvaluateCommand.class,
             PredictCommand.class,
             GradCommand.class,
             GradcheckCommand.class,
-            DatasetsCommand.class,
-        })
-public final class BackpropCommand implements Runnable {
+            DatasetsCommand.class);
+
     @Spec
     CommandSpec spec;
 
