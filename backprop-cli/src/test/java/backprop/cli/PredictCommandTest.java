@@ -31,7 +31,7 @@ class PredictCommandTest {
 
     @BeforeAll
     static void trainAndWriteRows() throws IOException {
-        model = Fixtures.train(dir.resolve("digits"), "--data", "digits");
+        model = Fixtures.train(dir.resolve("digits"), "--data", "digits", "--standardize", "yes");   // predict must apply it
         digits = DataSources.load("digits", DataOptions.DEFAULTS).train();
         // The label column comes first and the features are in reverse order: predict reads them by name.
         StringBuilder s = new StringBuilder("digit");
@@ -61,7 +61,7 @@ class PredictCommandTest {
 
         // In process: the standardizer refitted on the same training split, the saved float32 network.
         SavedModel saved = ModelFile.load(model);
-        PreparedData prepared = PreparedData.prepare("digits", DataOptions.DEFAULTS.withSeed(1), 0.2, PreparedData.Standardize.AUTO);
+        PreparedData prepared = PreparedData.prepare("digits", DataOptions.DEFAULTS.withSeed(1), 0.2, PreparedData.Standardize.YES);
         float[] x = Arrays.copyOf(digits.features(), ROWS * digits.numFeatures());
         prepared.standardizer().transformInPlace(x);
         double[][] expected;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -35,6 +36,9 @@ import java.util.SplittableRandom;
 public final class DataSources {
     /** The built-in names, in the order {@code backprop datasets} lists them. */
     public static final List<String> BUILTIN = List.of("digits", "iris", "xor", "spirals", "fashion-mnist", "mnist");
+
+    /** The built-in sources whose features are the pixels of an image, all on one scale. */
+    public static final Set<String> IMAGES = Set.of("digits", "fashion-mnist", "mnist");
 
     static final int XOR_POINTS = 1000;
     static final double XOR_NOISE = 0.05;
