@@ -35,10 +35,6 @@ final class DataArguments {
 
     /** The task --task names, or null when not given. */
     Task task() {
-        return task == null ? null : Options.choice("--task", task, t -> switch (t) {
-            case "classification" -> Task.CLASSIFICATION;
-            case "regression" -> Task.REGRESSION;
-            default -> throw new IllegalArgumentException("must be classification or regression; got '" + t + "'");
-        });
+        return task == null ? null : Options.choice("--task", task, Task::of);
     }
 }

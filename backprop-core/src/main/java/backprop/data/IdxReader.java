@@ -126,7 +126,8 @@ public final class IdxReader {
             }
         } catch (EOFException e) {
             // GZIPInputStream's way of saying the compressed stream stops early
-            throw new InputException(file + ": truncated: the gzip data ends early (" + e.getMessage() + ")", e);
+            throw new InputException(file + ": truncated: the gzip data ends early"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         } catch (IOException e) {
             throw Inputs.readFailure(file, e);
         }
@@ -154,7 +155,13 @@ public final class IdxReader {
 
         Images images() throws IOException {
             int[] dims = header(IMAGES_MAGIC, "image", 3);
-            long pixels = (long) dims[0] * dims[1] * dims[2];
+            long pixels;
+            try {
+                // three sizes below 2^31 can multiply past 2^63 and wrap to a small count that fits the file
+                pixels = Math.multiplyExact((long) dims[0] * dims[1], dims[2]);
+            } catch (ArithmeticException e) {
+                pixels = Long.MAX_VALUE;
+            }
             String what = dims[0] + " images of " + dims[1] + "x" + dims[2];
             checkSize(16, pixels, what);
             float[] out = new float[(int) pixels];
@@ -221,8 +228,8 @@ public final class IdxReader {
         private void checkSize(int headerBytes, long dataBytes, String what) {
             long declared = headerBytes + dataBytes;
             if (dataBytes > MAX_ARRAY) {
-                throw InputException.inFile(file, "header declares " + what + " (" + dataBytes
-                        + " bytes); expected at most " + MAX_ARRAY + " bytes of data");
+                throw InputException.inFile(file, "header declares " + what + " ("
+                        + (dataBytes == Long.MAX_VALUE ? "2^63 or more" : dataBytes) + " bytes); expected at most " + MAX_ARRAY + " bytes of data");
             }
             if (!gzip && declared > storedSize) {
                 throw truncated(what, declared, storedSize);

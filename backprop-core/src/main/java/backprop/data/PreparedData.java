@@ -29,7 +29,12 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
         NO;
 
         public static Standardize of(String id) {
-            return valueOf(id.toUpperCase(Locale.ROOT));
+            for (Standardize s : values()) {
+                if (s.name().toLowerCase(Locale.ROOT).equals(id)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("must be auto, yes or no; got '" + id + "'");
         }
     }
 

@@ -13,4 +13,14 @@ public enum Task {
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** The task spelled {@code id}, as {@link #id()} spells it. */
+    public static Task of(String id) {
+        for (Task t : values()) {
+            if (t.id().equals(id)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("must be classification or regression; got '" + id + "'");
+    }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * A model folder: {@code model.json} (format version, architecture, objective, columns, classes,
@@ -81,7 +82,7 @@ public final class ModelFile {
         }
         ObjectNode w = json.putObject("weights");
         w.put("file", WEIGHTS);
-        w.put("dtype", dtypeOf(model.network()) == DType.FLOAT64 ? "F64" : "F32");
+        w.put("dtype", SafeTensorsHeader.code(dtypeOf(model.network())));
         w.put("sha256", sha256(weights));
         json.set("provenance", model.provenance() == null ? Json.MAPPER.createObjectNode() : model.provenance());
         AtomicFiles.writeJson(folder.resolve(JSON), json);
@@ -121,21 +122,15 @@ public final class ModelFile {
         if (!"mlp".equals(f.text(arch, "type"))) {
             throw InputException.inFile(jsonFile, "field 'architecture.type' must be \"mlp\"; got " + arch.get("type"));
         }
+        Activation.Kind activation = f.word(arch, "activation", Activation.Kind::of);
+        Objective objective = f.word(json, "objective", Objective::of);
+        Task task = f.word(json, "task", Task::of);
         Mlp mlp;
-        Objective objective;
-        Task task;
         try {
-            List<Integer> hidden = new ArrayList<>();
-            for (JsonNode h : f.array(arch, "hidden")) {
-                hidden.add(h.asInt());
-            }
-            mlp = new Mlp(f.integer(arch, "inputs"), hidden, f.integer(arch, "outputs"),
-                    Activation.Kind.of(f.text(arch, "activation")), arch.path("dropout").asDouble(0),
-                    Init.of(arch.path("init").asText("pytorch")));
-            objective = Objective.of(f.text(json, "objective"));
-            task = Task.valueOf(f.text(json, "task").toUpperCase(java.util.Locale.ROOT));
+            mlp = new Mlp(f.integer(arch, "inputs"), f.integers(arch, "hidden"), f.integer(arch, "outputs"),
+                    activation, arch.path("dropout").asDouble(0), Init.of(arch.path("init").asText("pytorch")));
         } catch (IllegalArgumentException e) {
-            throw InputException.inFile(jsonFile, "invalid architecture or objective: " + e.getMessage());
+            throw InputException.inFile(jsonFile, "invalid architecture: " + e.getMessage());
         }
         List<String> features = f.strings(json, "features");
         List<String> classes = f.strings(json, "classes");
@@ -145,6 +140,11 @@ public final class ModelFile {
         if (objective.outputs(classes.size()) != mlp.outputs()) {
             throw InputException.inFile(jsonFile, "has %d classes, which does not fit %d outputs under the %s loss (it needs %d)"
                     .formatted(classes.size(), mlp.outputs(), objective.id(), objective.outputs(classes.size())));
+        }
+        try {
+            objective.checkFits(task, classes.size());
+        } catch (IllegalArgumentException e) {
+            throw InputException.inFile(jsonFile, "the objective does not fit the task and classes: " + e.getMessage());
         }
         Standardizer standardizer = null;
         JsonNode std = json.path("preprocessing").path("standardize");
@@ -159,7 +159,11 @@ public final class ModelFile {
         }
         JsonNode weightsInfo = f.object(json, "weights");
         Path weightsFile = folder.resolve(WEIGHTS);
-        DType dtype = "F64".equals(weightsInfo.path("dtype").asText("F32")) ? DType.FLOAT64 : DType.FLOAT32;
+        DType dtype = switch (weightsInfo.path("dtype").asText("F32")) {
+            case "F32" -> DType.FLOAT32;
+            case "F64" -> DType.FLOAT64;
+            default -> throw InputException.inFile(jsonFile, "field 'weights.dtype' must be \"F32\" or \"F64\"; got " + weightsInfo.get("dtype"));
+        };
         if (!Files.isRegularFile(weightsFile)) {
             throw InputException.inFile(weightsFile, "missing; model.json refers to it for the weights");
         }
@@ -167,37 +171,55 @@ public final class ModelFile {
         if (!expected.isEmpty() && !expected.equals(sha256(weightsFile))) {
             throw InputException.inFile(weightsFile, "does not match the SHA-256 recorded in model.json; the weights were changed or belong to another model");
         }
+        // The file's reader allocates no more than the file holds; the network, as much as
+        // model.json asks, so the weights are checked against the architecture before it is built.
+        Map<String, Tensor> tensors = SafeTensors.read(weightsFile);
+        checkWeights(weightsFile, tensors, mlp.parameterShapes(), dtype);
         Sequential network = mlp.build(dtype, new SplittableRandom(0), new SplittableRandom(0));
-        loadWeights(weightsFile, network);
+        copyWeights(tensors, network);
         network.eval();
         JsonNode provenance = json.path("provenance");
         return new SavedModel(mlp, network, objective, task, features, classes, standardizer,
                 provenance.isObject() ? (ObjectNode) provenance : Json.MAPPER.createObjectNode());
     }
 
-    /** Copies the tensors of a safetensors file into the network's parameters, checking names and shapes. */
+    /** Copies the tensors of a safetensors file into the network's parameters, checking names, dtypes and shapes. */
     public static void loadWeights(Path weightsFile, Sequential network) {
         Map<String, Tensor> tensors = SafeTensors.read(weightsFile);
-        Map<String, Parameter> params = network.namedParameters();
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        network.namedParameters().forEach((name, p) -> shapes.put(name, p.shape()));
+        checkWeights(weightsFile, tensors, shapes, dtypeOf(network));
+        copyWeights(tensors, network);
+    }
+
+    /** Checks that {@code tensors} are exactly the parameters {@code shapes} names, of {@code dtype} and those shapes. */
+    private static void checkWeights(Path weightsFile, Map<String, Tensor> tensors, Map<String, int[]> shapes, DType dtype) {
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             Tensor t = tensors.get(e.getKey());
             if (t == null) {
                 throw InputException.inFile(weightsFile, "tensor '%s' is missing; the architecture in model.json needs it with shape %s"
-                        .formatted(e.getKey(), Arrays.toString(e.getValue().shape())));
+                        .formatted(e.getKey(), Arrays.toString(e.getValue())));
             }
-            if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+            if (t.dtype() != dtype) {
+                throw InputException.inFile(weightsFile, "tensor '%s' is %s; model.json's weights.dtype says %s"
+                        .formatted(e.getKey(), SafeTensorsHeader.code(t.dtype()), SafeTensorsHeader.code(dtype)));
+            }
+            if (!Arrays.equals(t.shape(), e.getValue())) {
                 throw InputException.inFile(weightsFile, "tensor '%s' has shape %s; the architecture in model.json needs %s"
-                        .formatted(e.getKey(), Arrays.toString(t.shape()), Arrays.toString(e.getValue().shape())));
-            }
-            try (var noGrad = GradMode.disabled()) {
-                e.getValue().copyFrom(t);
+                        .formatted(e.getKey(), Arrays.toString(t.shape()), Arrays.toString(e.getValue())));
             }
         }
         for (String name : tensors.keySet()) {
-            if (!params.containsKey(name)) {
+            if (!shapes.containsKey(name)) {
                 throw InputException.inFile(weightsFile, "tensor '%s' is not a parameter of the architecture in model.json (expected %s)"
-                        .formatted(name, params.keySet()));
+                        .formatted(name, shapes.keySet()));
             }
+        }
+    }
+
+    private static void copyWeights(Map<String, Tensor> tensors, Sequential network) {
+        try (var noGrad = GradMode.disabled()) {
+            network.namedParameters().forEach((name, p) -> p.copyFrom(tensors.get(name)));
         }
     }
 
@@ -263,6 +285,26 @@ public final class ModelFile {
                 throw InputException.inFile(file, "field '%s' must be an integer; got %s".formatted(name, v));
             }
             return v.asInt();
+        }
+
+        List<Integer> integers(JsonNode node, String name) {
+            List<Integer> out = new ArrayList<>();
+            for (JsonNode v : array(node, name)) {
+                if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+                    throw InputException.inFile(file, "field '%s' must hold integers; got %s".formatted(name, v));
+                }
+                out.add(v.asInt());
+            }
+            return out;
+        }
+
+        /** A string field that {@code parse} turns into a value, or refuses with an {@link IllegalArgumentException}. */
+        <T> T word(JsonNode node, String name, Function<String, T> parse) {
+            try {
+                return parse.apply(text(node, name));
+            } catch (IllegalArgumentException e) {
+                throw InputException.inFile(file, "field '%s': %s".formatted(name, e.getMessage()));
+            }
         }
 
         List<String> strings(JsonNode node, String name) {

@@ -3,7 +3,9 @@ package backprop.nn;
 import backprop.internal.Checks;
 import backprop.tensor.DType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -30,6 +32,25 @@ public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind
         }
         Checks.require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1); got %s", dropout);
         Checks.require(init != null, "init must be given");
+    }
+
+    /**
+     * The names and shapes of the parameters {@link #build} makes, in its order, computed without
+     * allocating them: what a model file's weights are checked against before the network is built.
+     */
+    public Map<String, int[]> parameterShapes() {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        int layer = 0;
+        int width = inputs;
+        List<Integer> widths = new ArrayList<>(hidden);
+        widths.add(outputs);
+        for (int next : widths) {
+            shapes.put(layer + ".weight", new int[] {next, width});
+            shapes.put(layer + ".bias", new int[] {next});
+            layer += dropout > 0 ? 3 : 2;   // Linear, activation[, Dropout], as build lays them out
+            width = next;
+        }
+        return shapes;
     }
 
     /**

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 /**
  * Any text given to the calculator ends in a result or in a documented error: an input error
  * (exit 2) or an undefined value (exit 1). Anything else is a bug. Plain test runs replay the
- * seed corpus; {@code JAZZER_FUZZ=1} fuzzes (bin/fuzz).
+ * seed corpus; {@code bin/fuzz} fuzzes for a bounded time.
  */
 class CalculatorFuzzTest {
 

@@ -25,6 +25,21 @@ class MlpTest {
     }
 
     @Test
+    void parameterShapesAreThoseBuildMakes() {
+        for (double dropout : new double[] {0, 0.5}) {
+            for (List<Integer> hidden : List.of(List.<Integer>of(), List.of(8), List.of(8, 6))) {
+                Mlp mlp = new Mlp(4, hidden, 3, Activation.Kind.TANH, dropout);
+                Map<String, int[]> built = new java.util.LinkedHashMap<>();
+                mlp.build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(2)).namedParameters()
+                        .forEach((name, p) -> built.put(name, p.shape()));
+                assertThat(mlp.parameterShapes()).containsOnlyKeys(built.keySet());
+                built.forEach((name, shape) -> assertThat(mlp.parameterShapes().get(name)).as(name).isEqualTo(shape));
+                assertThat(List.copyOf(mlp.parameterShapes().keySet())).isEqualTo(List.copyOf(built.keySet()));
+            }
+        }
+    }
+
+    @Test
     void dropoutIsTheIdentityInEvaluationAndKeepsTheMeanInTraining() {
         Dropout d = new Dropout(0.25, new SplittableRandom(3));
         Tensor x = Tensor.ones(DType.FLOAT64, 100_000);
