@@ -33,7 +33,14 @@ public final class Main {
 
     /** The configured command line: exit codes and exception handling as in the class comment. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new BackpropCommand());
+        return configure(new CommandLine(new BackpropCommand()));
+    }
+
+    /**
+     * Gives {@code cl} the exit codes and exception handling of the class comment: for this
+     * command, and for the Spark trainer of backprop-spark, which behaves the same.
+     */
+    public static CommandLine configure(CommandLine cl) {
         cl.setExitCodeExceptionMapper(e -> e instanceof InputException ? BAD_INPUT : FAILED);
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler((e, args) -> {
