@@ -49,6 +49,10 @@ public final class Shard implements Serializable {
         return start;
     }
 
+    int dimensions() {
+        return numFeatures;
+    }
+
     int size() {
         return features.length / numFeatures;
     }

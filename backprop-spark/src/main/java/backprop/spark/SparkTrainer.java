@@ -101,8 +101,11 @@ public final class SparkTrainer {
                             .formatted(loss, epoch, last, optimizer.learningRate()));
                 }
                 totals.add(sum);
-                for (TrainingListener l : listeners) {
-                    l.afterStep(epoch, last, loss, (int) sum.rows);
+                // Listeners hear of every batch, also of those a round of local steps took at once.
+                for (int b = first; b < last; b++) {
+                    for (TrainingListener l : listeners) {
+                        l.afterStep(epoch, b + 1, loss, batches.size(b));
+                    }
                 }
             }
             Evaluation test = data.test() == null ? null : evaluate(data.test());
