@@ -28,14 +28,14 @@ import org.junit.jupiter.api.Test;
 class SparkTrainerTest {
     private static SparkSession spark;
     private static JavaSparkContext sc;
-    private static PreparedData digits;
+    private static final PreparedData digits = PreparedData.prepare("digits", DataOptions.DEFAULTS.withSeed(1), 0.2,
+            PreparedData.Standardize.YES);
 
     @BeforeAll
     static void start() {
         spark = SparkSession.builder().master("local[2]").appName("SparkTrainerTest")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
         sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        digits = PreparedData.prepare("digits", DataOptions.DEFAULTS.withSeed(1), 0.2, PreparedData.Standardize.YES);
     }
 
     @AfterAll
@@ -58,13 +58,18 @@ class SparkTrainerTest {
     }
 
     /** Core's trainer on the same rows with the same seed, options and optimizer. */
-    private static float[] singleMachine(int epochs) {
+    static float[] singleMachine(int epochs) {
         Sequential local = network(MLP);
         new Trainer(local, Objective.CROSS_ENTROPY, adam().create(local.parameters()), options(epochs)).fit(digits.train(), null);
         return ParameterVector.values(local.parameters());
     }
 
     private static float[] onSpark(int partitions, int averageEvery, int epochs) {
+        return onSpark(sc, partitions, averageEvery, epochs);
+    }
+
+    /** The same training on Spark, the rows cut into {@code partitions} runs; {@code averageEvery} as SparkTrainer's. */
+    static float[] onSpark(JavaSparkContext sc, int partitions, int averageEvery, int epochs) {
         SparkData data = SparkData.of(sc, digits.train(), null, partitions, null, "digits");
         try {
             Sequential net = network(MLP);
@@ -75,7 +80,7 @@ class SparkTrainerTest {
         }
     }
 
-    private static double maxDifference(float[] a, float[] b) {
+    static double maxDifference(float[] a, float[] b) {
         assertThat(a).hasSameSizeAs(b);
         double worst = 0;
         for (int i = 0; i < a.length; i++) {
