@@ -56,6 +56,11 @@ public record SparkData(JavaRDD<Shard> train, JavaRDD<Shard> test, long trainSiz
             int to = (int) ((long) data.size() * (p + 1) / partitions);
             shards.add(Shard.of(data, from, to));
         }
-        return sc.parallelize(shards, partitions).persist(StorageLevel.MEMORY_ONLY());
+        // A parallelized RDD keeps the whole collection in a field, and every job's tasks would carry it
+        // along; a checkpointed child forgets its parent, so only the first job ships the rows.
+        JavaRDD<Shard> cached = sc.parallelize(shards, partitions).map(s -> s).persist(StorageLevel.MEMORY_ONLY());
+        cached.rdd().localCheckpoint();
+        cached.count();
+        return cached;
     }
 }

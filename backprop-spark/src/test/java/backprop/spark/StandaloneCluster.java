@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * A Spark standalone cluster on loopback: a Master and {@code workers} Workers, each its own JVM
@@ -64,6 +65,40 @@ final class StandaloneCluster implements AutoCloseable {
     /** The master's URL for {@code SparkSession.builder().master(...)}. */
     String url() {
         return "spark://" + HOST + ":" + masterPort;
+    }
+
+    /**
+     * A Spark session of an application on this cluster, with one executor of {@code executorMemory}
+     * per worker; the application's classes reach the executors as jars: this module's packaged
+     * jar (system property {@code backprop.spark.jar}), core's and cli's from the classpath.
+     */
+    SparkSession session(String name, String executorMemory) {
+        try {
+            return SparkSession.builder().master(url()).appName(name)
+                    .config("spark.driver.host", HOST).config("spark.driver.bindAddress", HOST)
+                    .config("spark.ui.enabled", "false").config("spark.executor.memory", executorMemory)
+                    .config("spark.jars", String.join(",", applicationJars()))
+                    // wait for every executor before the first job, so that work really is spread
+                    .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+                    .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")
+                    .getOrCreate();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot start the application on the cluster\n" + logs(), e);
+        }
+    }
+
+    private static List<String> applicationJars() {
+        List<String> jars = new ArrayList<>(List.of(System.getProperty("backprop.spark.jar")));
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (name.matches("backprop-(core|cli)-.*\\.jar") && !name.contains("tests")) {
+                jars.add(entry);
+            }
+        }
+        if (jars.size() != 3) {
+            throw new IllegalStateException("need this module's jar and core's and cli's on the classpath; found " + jars);
+        }
+        return jars;
     }
 
     /** The last lines of every process's log, for a failure message. */

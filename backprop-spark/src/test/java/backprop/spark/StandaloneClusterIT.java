@@ -32,14 +32,7 @@ class StandaloneClusterIT {
     static void start() throws Exception {
         cluster = StandaloneCluster.start(dir.resolve("spark-home"), 2);
         try {
-            spark = SparkSession.builder().master(cluster.url()).appName("StandaloneClusterIT")
-                    .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.ui.enabled", "false").config("spark.executor.memory", "512m")
-                    .config("spark.jars", String.join(",", applicationJars()))
-                    // wait for both executors before the first job, so that work really is spread
-                    .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
-                    .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")
-                    .getOrCreate();
+            spark = cluster.session("StandaloneClusterIT", "512m");
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start the application on the cluster\n" + cluster.logs(), e);
         }
@@ -57,19 +50,6 @@ class StandaloneClusterIT {
                 cluster.close();
             }
         }
-    }
-
-    /** This module's packaged jar, and core's and cli's from the classpath. */
-    private static List<String> applicationJars() {
-        List<String> jars = new ArrayList<>(List.of(System.getProperty("backprop.spark.jar")));
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            String name = Path.of(entry).getFileName().toString();
-            if (name.matches("backprop-(core|cli)-.*\\.jar") && !name.contains("tests")) {
-                jars.add(entry);
-            }
-        }
-        assertThat(jars).as("the application jars").hasSize(3);
-        return jars;
     }
 
     @Test
