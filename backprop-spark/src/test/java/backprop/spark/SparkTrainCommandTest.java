@@ -43,12 +43,12 @@ class SparkTrainCommandTest {
     @Test
     void aModelTrainedOnSparkIsEvaluatedByBackpropEvaluate(@TempDir Path out) throws IOException {
         Run run = Run.sparkTrain("--data", csv("train.csv"), "--test-data", csv("test.csv"), "--hidden", "32",
-                "--lr", "0.01", "--epochs", "3", "--batch-size", "32", "--out", out.toString());
+                "--lr", "0.01", "--epochs", "2", "--batch-size", "64", "--out", out.toString());
         assertThat(run.status()).as(run.toString()).isZero();
         assertThat(run.out()).contains("test accuracy");
-        assertThat(run.err()).contains("epoch 3/3");
+        assertThat(run.err()).contains("epoch 2/2");
         JsonNode metrics = json(out.resolve("metrics.json"));
-        assertThat(metrics.path("epochs")).hasSize(3);
+        assertThat(metrics.path("epochs")).hasSize(2);
         assertThat(metrics.path("test_accuracy").asDouble()).isGreaterThan(0.9);
         assertThat(metrics.path("samples_per_second").asDouble()).isPositive();
         assertThat(out.resolve("curves.png")).exists();
@@ -72,7 +72,7 @@ class SparkTrainCommandTest {
 
         Path tuned = work.resolve("tuned");
         Run run = Run.sparkTrain("--data", parquet.toString(), "--test-data", csv("test.csv"), "--init-model", local.toString(),
-                "--epochs", "2", "--lr", "0.01", "--average-every", "4", "--quiet", "--out", tuned.toString());
+                "--epochs", "1", "--lr", "0.01", "--average-every", "4", "--quiet", "--out", tuned.toString());
         assertThat(run.status()).as(run.toString()).isZero();
         double before = JSON.readTree(Run.backprop("evaluate", "--model", local.toString(), "--data", csv("test.csv"), "--json").out())
                 .path("accuracy").asDouble();
