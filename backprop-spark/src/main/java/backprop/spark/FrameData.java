@@ -67,8 +67,8 @@ final class FrameData {
         if (classes != null && !classes.isEmpty()) {
             task = Task.CLASSIFICATION;
         } else if (task != Task.REGRESSION) {
-            List<String> distinct = distinctLabels(train, target);
             boolean numeric = train.schema().apply(target).dataType() instanceof NumericType;
+            List<String> distinct = distinctLabels(train, target, numeric);
             boolean wholeNumbers = numeric && distinct.stream().allMatch(s -> !s.contains("."));
             if (task == null) {
                 task = !numeric || (wholeNumbers && distinct.size() <= CsvReader.MAX_INFERRED_CLASSES) ? Task.CLASSIFICATION : Task.REGRESSION;
@@ -129,26 +129,24 @@ final class FrameData {
     }
 
     /** A label as core's CSV reader names it: a whole number without a fraction, else the text. */
-    static String label(Object value) {
+    private static String label(Object value) {
         if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 1e15) {
             return Long.toString(n.longValue());
         }
         return String.valueOf(value);
     }
 
-    private static List<String> distinctLabels(Dataset<Row> frame, String target) {
+    private static List<String> distinctLabels(Dataset<Row> frame, String target, boolean numeric) {
         List<String> labels = new ArrayList<>();
-        // a regression target has many values: a few more than the class limit are enough to tell
-        for (Row r : frame.select(target).na().drop().distinct().limit(CsvReader.MAX_INFERRED_CLASSES + 1).collectAsList()) {
+        Dataset<Row> distinct = frame.select(target).na().drop().distinct();
+        // a numeric target may be regression, with many values: one more than the class limit tells
+        for (Row r : (numeric ? distinct.limit(CsvReader.MAX_INFERRED_CLASSES + 1) : distinct).collectAsList()) {
             labels.add(label(r.get(0)));
         }
         return labels;
     }
 
     private static List<String> sortedClasses(List<String> distinct, boolean numeric, String source, String target) {
-        if (distinct.size() > CsvReader.MAX_INFERRED_CLASSES && numeric) {
-            throw new AssertionError("bug: a numeric target with many values is regression");
-        }
         TreeSet<String> set = new TreeSet<>(distinct);
         if (set.size() < 2) {
             throw new InputException(source + ": target column '" + target + "': classification needs at least 2 classes; got " + set);

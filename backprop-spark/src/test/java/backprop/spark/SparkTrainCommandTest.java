@@ -85,6 +85,31 @@ class SparkTrainCommandTest {
         assertThat(b.path("classes")).isEqualTo(a.path("classes"));
     }
 
+    /** The task and classes are inferred from the target as core's CSV reader does, with every class kept. */
+    @Test
+    void targetsAreReadAsBackpropTrainReadsThem(@TempDir Path dir) throws IOException {
+        StringBuilder csv = new StringBuilder("x,whole,fraction,name\n");
+        for (int i = 0; i < 50; i++) {
+            csv.append(i).append(',').append(i % 2).append(',').append(i / 10.0).append(",c").append(24 - i % 25).append('\n');
+        }
+        Path file = dir.resolve("targets.csv");
+        Files.writeString(file, csv);
+        var frame = spark.read().option("header", true).option("inferSchema", true).csv(file.toString());
+        SparkData names = FrameData.of(frame, frame, 0.2, 1, new FrameData.Reading("t", "name", null, null, false, null, null));
+        assertThat(names.task()).isEqualTo(backprop.data.Task.CLASSIFICATION);
+        assertThat(names.classNames()).hasSize(25).startsWith("c0", "c1", "c10").endsWith("c8", "c9");   // by name, as core sorts them
+        assertThat(names.trainSize()).isEqualTo(50);
+        assertThat(names.featureNames()).containsExactly("x", "whole", "fraction");
+        SparkData whole = FrameData.of(frame.drop("name"), frame.drop("name"), 0.2, 1,
+                new FrameData.Reading("t", "whole", null, null, false, null, null));
+        assertThat(whole.classNames()).containsExactly("0", "1");
+        SparkData fraction = FrameData.of(frame.drop("name"), frame.drop("name"), 0.2, 1,
+                new FrameData.Reading("t", null, null, null, true, null, null));
+        assertThat(fraction.task()).isEqualTo(backprop.data.Task.REGRESSION);
+        assertThat(fraction.standardizer().means()).containsExactly(24.5f, 0.5f);
+        java.util.List.of(names, whole, fraction).forEach(SparkData::unpersist);
+    }
+
     @Test
     void badInputIsOneMessageAndExitStatusTwo(@TempDir Path dir) throws IOException {
         Run missing = Run.sparkTrain("--data", dir.resolve("nope.csv").toString(), "--quiet");
