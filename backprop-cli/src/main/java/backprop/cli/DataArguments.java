@@ -6,8 +6,8 @@ import backprop.data.Task;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The options that name a data source: shared by train, evaluate and gradcheck. */
-final class DataArguments {
+/** The options that name a data source: shared by train, evaluate, gradcheck and the Spark trainer. */
+public final class DataArguments {
     @Option(names = "--data", paramLabel = "SOURCE",
             description = "digits, iris, xor, spirals, fashion-mnist, mnist, or a .csv file (default: ${DEFAULT-VALUE}).")
     String source = "digits";
@@ -21,7 +21,18 @@ final class DataArguments {
     @Option(names = "--task", paramLabel = "classification|regression", description = "How a CSV target is read (default: inferred).")
     String task;
 
-    DataOptions options(long seed) {
+    /** What {@code --data} names: a built-in source or a path. */
+    public String source() {
+        return source;
+    }
+
+    /** The {@code --target} column, or null for the last. */
+    public String target() {
+        return target;
+    }
+
+    /** Where to look for data and how to generate it, for {@code --data}, {@code --target} and {@code --task}. */
+    public DataOptions options(long seed) {
         CsvOptions csv = CsvOptions.DEFAULTS.withTarget(target);
         Task t = task();
         return options(seed, t == null ? csv : csv.withTask(t));
@@ -34,7 +45,7 @@ final class DataArguments {
     }
 
     /** The task --task names, or null when not given. */
-    Task task() {
+    public Task task() {
         return task == null ? null : Options.choice("--task", task, Task::of);
     }
 }

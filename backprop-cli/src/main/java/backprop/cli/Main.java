@@ -54,6 +54,14 @@ public final class Main {
                 cl.addSubcommand(subcommand);
             }
         }
+        return configure(cl);
+    }
+
+    /**
+     * Gives {@code cl} the exit codes and exception handling of the class comment: for this
+     * command, and for the Spark trainer of backprop-spark, which behaves the same.
+     */
+    public static CommandLine configure(CommandLine cl) {
         cl.setExitCodeExceptionMapper(e -> e instanceof InputException ? BAD_INPUT : FAILED);
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler((e, args) -> {

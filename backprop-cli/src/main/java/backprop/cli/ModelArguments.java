@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options that shape a network and its loss: shared by train and gradcheck. */
-final class ModelArguments {
+/** The options that shape a network and its loss: shared by train, gradcheck and the Spark trainer. */
+public final class ModelArguments {
     @Option(names = "--hidden", paramLabel = "256,128",
             description = "Hidden layer widths; empty (--hidden \"\") is logistic or linear regression (default: ${DEFAULT-VALUE}).")
     String hidden = "64";
@@ -36,7 +36,11 @@ final class ModelArguments {
     @Option(names = "--dtype", paramLabel = "float32|float64", description = "Precision of the weights and the arithmetic (default: ${DEFAULT-VALUE}).")
     String dtype = "float32";
 
-    void validate() {
+    public long seed() {
+        return seed;
+    }
+
+    public void validate() {
         Options.require(dropout >= 0 && dropout < 1, "--dropout", "must be in [0, 1)", dropout);
         hiddenWidths();
         activationKind();
@@ -65,7 +69,7 @@ final class ModelArguments {
         return Options.choice("--activation", activation, Activation.Kind::of);
     }
 
-    DType dtype() {
+    public DType dtype() {
         return switch (dtype) {
             case "float32" -> DType.FLOAT32;
             case "float64" -> DType.FLOAT64;
@@ -74,7 +78,7 @@ final class ModelArguments {
     }
 
     /** The loss for this data: the one named, checked against the task and classes, or the automatic choice. */
-    Objective objective(Task task, int classes) {
+    public Objective objective(Task task, int classes) {
         Objective objective = loss.equals("auto") ? Objective.auto(task, classes) : Options.choice("--loss", loss, Objective::of);
         Options.choice("--loss", objective.id(), id -> {
             objective.checkFits(task, classes);
@@ -83,7 +87,7 @@ final class ModelArguments {
         return objective;
     }
 
-    Mlp architecture(int inputs, int outputs) {
+    public Mlp architecture(int inputs, int outputs) {
         return new Mlp(inputs, hiddenWidths(), outputs, activationKind(), dropout, Options.choice("--init", init, Init::of));
     }
 }

@@ -14,7 +14,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * ETA; always one summary line per epoch (the only output when standard error is not a terminal,
  * so logs stay readable).
  */
-final class Progress implements TrainingListener {
+public final class Progress implements TrainingListener {
     private final PrintWriter err;
     private final boolean classification;
     private final boolean terminal = System.console() != null;
@@ -25,7 +25,7 @@ final class Progress implements TrainingListener {
     private long samples;
     private long epochStart;
 
-    Progress(PrintWriter err, boolean classification) {
+    public Progress(PrintWriter err, boolean classification) {
         this.err = err;
         this.classification = classification;
     }

@@ -2,6 +2,8 @@ package backprop.cli;
 
 import backprop.data.PreparedData;
 import backprop.io.AtomicFiles;
+import backprop.io.ModelFile;
+import backprop.io.SavedModel;
 import backprop.train.EpochMetrics;
 import backprop.train.Evaluation;
 import backprop.train.History;
@@ -9,13 +11,17 @@ import backprop.train.Objective;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The files a run writes about itself: metrics.json, and the provenance kept in model.json. */
-final class RunReport {
+/**
+ * The files a run writes about itself: metrics.json, and the provenance kept in model.json. Public
+ * for the Spark trainer of backprop-spark, which writes the same files as {@code backprop train}.
+ */
+public final class RunReport {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private RunReport() {}
@@ -53,7 +59,7 @@ final class RunReport {
     }
 
     /** Program version, the full configuration (every option's value), seed, threads, data and metrics. */
-    static ObjectNode provenance(CommandSpec spec, long seed, int threads, PreparedData data, ObjectNode metrics) {
+    static ObjectNode provenance(CommandSpec spec, long seed, int threads, Source data, ObjectNode metrics) {
         ObjectNode p = JSON.createObjectNode();
         p.put("program", BackpropCommand.version());
         p.put("created", Instant.now().toString());
@@ -74,6 +80,45 @@ final class RunReport {
         d.put("held_out_split", data.heldOut());
         p.set("metrics", metrics.deepCopy().without(java.util.List.of("epochs")));
         return p;
+    }
+
+    /**
+     * The data a run read, as its provenance records it.
+     *
+     * @param heldOut whether the test rows were split off the source by the seed and test fraction
+     */
+    public record Source(String source, String sha256, boolean heldOut) {
+        static Source of(PreparedData data) {
+            return new Source(data.source(), data.sha256(), data.heldOut());
+        }
+    }
+
+    /**
+     * Writes what a finished run leaves under {@code folder}: the model (with the run's provenance),
+     * metrics.json (and its copy at {@code metricsCopy} unless null), the curves; then prints the
+     * summary line to {@code stdout}.
+     *
+     * @param model the trained model; its provenance is replaced by the run's
+     */
+    public static void finish(CommandSpec spec, Path folder, Path metricsCopy, PrintWriter stdout, SavedModel model,
+                              Source data, long seed, int threads, History history, Evaluation test) {
+        Objective objective = model.objective();
+        ObjectNode metrics = metrics(data.source(), history, test, objective, model.network().parameterCount());
+        ObjectNode provenance = provenance(spec, seed, threads, data, metrics);
+        ModelFile.save(folder, new SavedModel(model.architecture(), model.network(), objective, model.task(), model.features(),
+                model.classes(), model.standardizer(), provenance));
+        writeMetrics(folder.resolve("metrics.json"), metrics);
+        if (metricsCopy != null) {
+            writeMetrics(metricsCopy, metrics);
+        }
+        Curves.write(history, objective.isClassification(), folder.resolve("curves.png"), folder.resolve("curves.svg"));
+        if (objective.isClassification()) {
+            stdout.printf("test accuracy %.4f (loss %.4f) after %d epochs; %,.0f samples/s; model saved to %s%n",
+                    test.accuracy(), test.loss(), history.epochs().size(), history.samplesPerSecond(), folder);
+        } else {
+            stdout.printf("test RMSE %.6g (loss %.6g) after %d epochs; %,.0f samples/s; model saved to %s%n",
+                    test.rmse(), test.loss(), history.epochs().size(), history.samplesPerSecond(), folder);
+        }
     }
 
     static void writeMetrics(Path file, ObjectNode metrics) {

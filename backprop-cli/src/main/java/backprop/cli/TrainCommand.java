@@ -5,16 +5,12 @@ import backprop.autograd.AnomalyMode;
 import backprop.data.DataOptions;
 import backprop.data.PreparedData;
 import backprop.io.Checkpoint;
-import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.kernels.Kernels;
 import backprop.nn.Activation;
 import backprop.nn.Mlp;
 import backprop.nn.Sequential;
-import backprop.optim.Adam;
 import backprop.optim.Optimizer;
-import backprop.optim.Schedule;
-import backprop.optim.Sgd;
 import backprop.tensor.DType;
 import backprop.train.EarlyStopping;
 import backprop.train.Evaluation;
@@ -23,7 +19,6 @@ import backprop.train.Objective;
 import backprop.train.Trainer;
 import backprop.train.TrainingListener;
 import backprop.train.TrainingOptions;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -63,29 +58,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelArguments model;
 
-    @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|adam|adamw", description = "Default: ${DEFAULT-VALUE}.")
-    String optimizer = "adam";
-
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    double lr = 0.001;
-
-    @Option(names = "--momentum", paramLabel = "X", description = "For momentum and nesterov (default: ${DEFAULT-VALUE}).")
-    double momentum = 0.9;
-
-    @Option(names = "--weight-decay", paramLabel = "X", description = "L2 penalty; decoupled for adamw (default: ${DEFAULT-VALUE}).")
-    double weightDecay = 0;
-
-    @Option(names = "--schedule", paramLabel = "constant|step|cosine", description = "Learning-rate schedule (default: ${DEFAULT-VALUE}).")
-    String schedule = "constant";
-
-    @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear learning-rate warm-up steps (default: ${DEFAULT-VALUE}).")
-    int warmup = 0;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
-    int epochs = 10;
-
-    @Option(names = "--batch-size", paramLabel = "B", description = "1 is per-sample SGD (default: ${DEFAULT-VALUE}).")
-    int batchSize = 64;
+    @Mixin
+    TrainingArguments training;
 
     @Option(names = "--early-stopping", paramLabel = "EPOCHS", description = "Stop when the test loss has not improved for this many epochs.")
     Integer patience;
@@ -154,9 +128,8 @@ public final class TrainCommand implements Callable<Integer> {
         Objective objective = model.objective(train.task(), train.numClasses());
         Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
         Sequential network = architecture.build(model.dtype(), new SplittableRandom(model.seed), new SplittableRandom(model.seed));
-        Optimizer opt = optimizer(network);
-        long steps = (long) epochs * ((train.size() + batchSize - 1) / batchSize);
-        TrainingOptions options = new TrainingOptions(epochs, batchSize, model.seed, schedule(steps).withWarmup(warmup));
+        Optimizer opt = training.optimizerMaker().create(network.parameters());
+        TrainingOptions options = training.trainingOptions(model.seed, train.size());
 
         Path folder = out != null ? out : Path.of("runs", data.source.replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -176,7 +149,7 @@ public final class TrainCommand implements Callable<Integer> {
             saved.restore(network, opt, folder.resolve(CHECKPOINT));
             previous = saved.history();
             if (!quiet) {
-                err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), epochs);
+                err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), training.epochs());
             }
         }
         History history;
@@ -185,60 +158,22 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         Evaluation test = Evaluation.of(network, objective, prepared.test(), 1024);
-        ObjectNode metrics = RunReport.metrics(prepared.source(), history, test, objective, network.parameterCount());
-        ObjectNode provenance = RunReport.provenance(spec, model.seed, threadCount, prepared, metrics);
-        ModelFile.save(folder, new SavedModel(architecture, network, objective, train.task(), train.featureNames(),
-                train.classNames(), prepared.standardizer(), provenance));
-        RunReport.writeMetrics(folder.resolve("metrics.json"), metrics);
-        if (metricsCopy != null) {
-            RunReport.writeMetrics(metricsCopy, metrics);
-        }
-        Curves.write(history, objective.isClassification(), folder.resolve("curves.png"), folder.resolve("curves.svg"));
-
-        if (objective.isClassification()) {
-            stdout.printf("test accuracy %.4f (loss %.4f) after %d epochs; %,.0f samples/s; model saved to %s%n",
-                    test.accuracy(), test.loss(), history.epochs().size(), history.samplesPerSecond(), folder);
-        } else {
-            stdout.printf("test RMSE %.6g (loss %.6g) after %d epochs; %,.0f samples/s; model saved to %s%n",
-                    test.rmse(), test.loss(), history.epochs().size(), history.samplesPerSecond(), folder);
-        }
+        RunReport.finish(spec, folder, metricsCopy, stdout, new SavedModel(architecture, network, objective, train.task(),
+                train.featureNames(), train.classNames(), prepared.standardizer(), null), RunReport.Source.of(prepared),
+                model.seed, threadCount, history, test);
         return 0;
     }
 
     private void validate() {
-        Options.require(epochs >= 1, "--epochs", "must be a whole number >= 1", epochs);
-        Options.require(batchSize >= 1, "--batch-size", "must be a whole number >= 1", batchSize);
-        Options.require(lr > 0 && Double.isFinite(lr), "--lr", "must be a number > 0", lr);
-        Options.require(momentum >= 0 && momentum < 1, "--momentum", "must be in [0, 1)", momentum);
-        Options.require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay", "must be a number >= 0", weightDecay);
+        training.validate();
         Options.require(testFraction > 0 && testFraction < 1, "--test-fraction", "must be in (0, 1)", testFraction);
-        Options.require(warmup >= 0, "--warmup", "must be a whole number >= 0", warmup);
         Options.require(threads == null || threads >= 1, "--threads", "must be a whole number >= 1", threads);
         Options.require(patience == null || patience >= 1, "--early-stopping", "must be a whole number >= 1", patience);
         model.validate();
     }
 
-    private Optimizer optimizer(Sequential network) {
-        return switch (optimizer) {
-            case "sgd" -> new Sgd(network.parameters(), new Sgd.Options(lr, 0, false, weightDecay));
-            case "momentum" -> new Sgd(network.parameters(), new Sgd.Options(lr, momentum, false, weightDecay));
-            case "nesterov" -> new Sgd(network.parameters(), new Sgd.Options(lr, momentum, true, weightDecay));
-            case "adam" -> new Adam(network.parameters(), Adam.Options.DEFAULTS.withLearningRate(lr).withWeightDecay(weightDecay));
-            case "adamw" -> Adam.adamW(network.parameters(), Adam.Options.DEFAULTS.withLearningRate(lr).withWeightDecay(weightDecay));
-            default -> throw new InputException("--optimizer: must be one of sgd, momentum, nesterov, adam, adamw; got '" + optimizer + "'");
-        };
-    }
-
-    private Schedule schedule(long steps) {
-        return switch (schedule) {
-            case "constant" -> Schedule.constant();
-            case "step" -> Schedule.stepDecay(Math.max(1, steps / 3), 0.1);
-            case "cosine" -> Schedule.cosine(steps, 0);
-            default -> throw new InputException("--schedule: must be one of constant, step, cosine; got '" + schedule + "'");
-        };
-    }
-
-    static String describe(Mlp mlp) {
+    /** The layer widths and activation, as {@code 64-32-10 relu}. */
+    public static String describe(Mlp mlp) {
         StringBuilder s = new StringBuilder().append(mlp.inputs());
         mlp.hidden().forEach(h -> s.append('-').append(h));
         s.append('-').append(mlp.outputs());

@@ -52,11 +52,23 @@ public final class Standardizer {
                 sq[j] += dx * dx;
             }
         }
-        float[] means = new float[numFeatures];
-        float[] stds = new float[numFeatures];
-        for (int j = 0; j < numFeatures; j++) {
+        return ofMoments(n, mean, sq);
+    }
+
+    /**
+     * The standardizer of {@code n} rows with per-column means {@code mean} and sums of squared
+     * deviations from them {@code squaredDeviations}: what {@link #fit} computes, for callers that
+     * compute the sums elsewhere (backprop-spark adds them up over partitions).
+     */
+    public static Standardizer ofMoments(long n, double[] mean, double[] squaredDeviations) {
+        require(n >= 1 && mean.length == squaredDeviations.length && mean.length > 0,
+                "Standardizer.ofMoments: need n >= 1 and as many means as squared deviations; got %d, %d and %d",
+                n, mean.length, squaredDeviations.length);
+        float[] means = new float[mean.length];
+        float[] stds = new float[mean.length];
+        for (int j = 0; j < mean.length; j++) {
             means[j] = (float) mean[j];
-            float std = (float) Math.sqrt(sq[j] / n);
+            float std = (float) Math.sqrt(squaredDeviations[j] / n);
             stds[j] = std > 0 && Float.isFinite(std) ? std : 1f;
         }
         return new Standardizer(means, stds);

@@ -64,9 +64,9 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             long stepNanos = 0;
             model.train();
-            batches.shuffle(new SplittableRandom(streamSeed(1, epoch)));
+            batches.shuffle(new SplittableRandom(options.shuffleSeed(epoch)));
             for (int i = 0; i < dropouts.size(); i++) {
-                dropouts.get(i).reseed(streamSeed(2 + i, epoch));
+                dropouts.get(i).reseed(options.dropoutSeed(i, epoch));
             }
             double lossSum = 0;
             long correct = 0;
@@ -131,11 +131,6 @@ public final class Trainer {
         }
         model.eval();
         return history;
-    }
-
-    /** A seed for one purpose in one epoch, mixed so that nearby inputs give unrelated streams. */
-    private long streamSeed(int purpose, int epoch) {
-        return new SplittableRandom(options.seed() * 0x9E3779B97F4A7C15L + purpose * 0xBF58476D1CE4E5B9L + epoch).nextLong();
     }
 
     private static List<Dropout> dropouts(Module module) {

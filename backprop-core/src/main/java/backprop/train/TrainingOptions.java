@@ -2,6 +2,7 @@ package backprop.train;
 
 import backprop.internal.Checks;
 import backprop.optim.Schedule;
+import java.util.SplittableRandom;
 
 /**
  * How long and in what portions to train.
@@ -16,6 +17,24 @@ public record TrainingOptions(int epochs, int batchSize, long seed, Schedule sch
     public TrainingOptions {
         Checks.require(epochs >= 1, "epochs must be >= 1; got %d", epochs);
         Checks.require(batchSize >= 1, "batch size must be >= 1; got %d", batchSize);
+    }
+
+    /**
+     * The seed of epoch {@code epoch}'s shuffle (epochs count from 1). Public so that a trainer on
+     * other machines (backprop-spark) visits the very batches {@link Trainer} visits.
+     */
+    public long shuffleSeed(int epoch) {
+        return streamSeed(1, epoch);
+    }
+
+    /** The seed of the dropout masks of the {@code layer}-th dropout module (from 0) in epoch {@code epoch}. */
+    public long dropoutSeed(int layer, int epoch) {
+        return streamSeed(2 + layer, epoch);
+    }
+
+    /** A seed for one purpose in one epoch, mixed so that nearby inputs give unrelated streams. */
+    private long streamSeed(int purpose, int epoch) {
+        return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + purpose * 0xBF58476D1CE4E5B9L + epoch).nextLong();
     }
 
     public TrainingOptions withEpochs(int value) {

@@ -18,6 +18,15 @@ class StandardizerTest {
     }
 
     @Test
+    void ofMomentsIsFitFromSumsComputedElsewhere() {
+        // the same columns as above: deviations -1.5, -0.5, 0.5, 1.5 square to 5; column 1 has none
+        Standardizer s = Standardizer.ofMoments(4, new double[] {2.5, 7}, new double[] {5, 0});
+        assertThat(s.means()).containsExactly(2.5f, 7f);
+        assertThat(s.stds()).containsExactly(Standardizer.fit(new float[] {1, 7, 2, 7, 3, 7, 4, 7}, 2).stds());
+        assertThatThrownBy(() -> Standardizer.ofMoments(0, new double[] {1}, new double[] {1})).hasMessageContaining("n >= 1");
+    }
+
+    @Test
     void transformedColumnsHaveMeanZeroAndStdOne() {
         Dataset d = Dataset.regression(new float[] {1, 7, 2, 7, 3, 7, 4, 7}, 2, new float[] {0, 1, 2, 3}, List.of("a", "b"));
         Dataset z = Standardizer.fit(d).transform(d);

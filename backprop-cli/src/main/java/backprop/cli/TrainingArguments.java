@@ -1,0 +1,99 @@
+package backprop.cli;
+
+import backprop.InputException;
+import backprop.optim.Adam;
+import backprop.optim.Optimizer;
+import backprop.optim.Schedule;
+import backprop.optim.Sgd;
+import backprop.tensor.Parameter;
+import backprop.train.TrainingOptions;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of the optimization itself (optimizer, learning rate and its schedule, epochs,
+ * batch size): shared by {@code backprop train} and the Spark trainer of backprop-spark, which
+ * takes the same options.
+ */
+public final class TrainingArguments {
+    @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|adam|adamw", description = "Default: ${DEFAULT-VALUE}.")
+    String optimizer = "adam";
+
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double lr = 0.001;
+
+    @Option(names = "--momentum", paramLabel = "X", description = "For momentum and nesterov (default: ${DEFAULT-VALUE}).")
+    double momentum = 0.9;
+
+    @Option(names = "--weight-decay", paramLabel = "X", description = "L2 penalty; decoupled for adamw (default: ${DEFAULT-VALUE}).")
+    double weightDecay = 0;
+
+    @Option(names = "--schedule", paramLabel = "constant|step|cosine", description = "Learning-rate schedule (default: ${DEFAULT-VALUE}).")
+    String schedule = "constant";
+
+    @Option(names = "--warmup", paramLabel = "STEPS", description = "Linear learning-rate warm-up steps (default: ${DEFAULT-VALUE}).")
+    int warmup = 0;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Default: ${DEFAULT-VALUE}.")
+    int epochs = 10;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "1 is per-sample SGD (default: ${DEFAULT-VALUE}).")
+    int batchSize = 64;
+
+    /** Checks every value; a bad one is an {@link InputException} naming its flag. */
+    public void validate() {
+        Options.require(epochs >= 1, "--epochs", "must be a whole number >= 1", epochs);
+        Options.require(batchSize >= 1, "--batch-size", "must be a whole number >= 1", batchSize);
+        Options.require(lr > 0 && Double.isFinite(lr), "--lr", "must be a number > 0", lr);
+        Options.require(momentum >= 0 && momentum < 1, "--momentum", "must be in [0, 1)", momentum);
+        Options.require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay", "must be a number >= 0", weightDecay);
+        Options.require(warmup >= 0, "--warmup", "must be a whole number >= 0", warmup);
+        optimizerMaker();
+        schedule(1);
+    }
+
+    public int epochs() {
+        return epochs;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Epochs, batch size, seed and the learning-rate schedule over all the steps of {@code trainRows} rows. */
+    public TrainingOptions trainingOptions(long seed, long trainRows) {
+        long steps = (long) epochs * ((trainRows + batchSize - 1) / batchSize);
+        return new TrainingOptions(epochs, batchSize, seed, schedule(steps).withWarmup(warmup));
+    }
+
+    /** A maker of the chosen optimizer that holds only plain values, so that it can travel to other machines. */
+    public Maker optimizerMaker() {
+        return switch (optimizer) {
+            case "sgd", "momentum", "nesterov", "adam", "adamw" -> new Maker(optimizer, lr, momentum, weightDecay);
+            default -> throw new InputException("--optimizer: must be one of sgd, momentum, nesterov, adam, adamw; got '" + optimizer + "'");
+        };
+    }
+
+    /** The optimizer {@code --optimizer} names, with the learning rate, momentum and weight decay given. */
+    public record Maker(String name, double lr, double momentum, double weightDecay) implements java.io.Serializable {
+        public Optimizer create(List<Parameter> parameters) {
+            return switch (name) {
+                case "sgd" -> new Sgd(parameters, new Sgd.Options(lr, 0, false, weightDecay));
+                case "momentum" -> new Sgd(parameters, new Sgd.Options(lr, momentum, false, weightDecay));
+                case "nesterov" -> new Sgd(parameters, new Sgd.Options(lr, momentum, true, weightDecay));
+                case "adam" -> new Adam(parameters, Adam.Options.DEFAULTS.withLearningRate(lr).withWeightDecay(weightDecay));
+                case "adamw" -> Adam.adamW(parameters, Adam.Options.DEFAULTS.withLearningRate(lr).withWeightDecay(weightDecay));
+                default -> throw new AssertionError("bug: optimizerMaker() checked the name; got " + name);
+            };
+        }
+    }
+
+    private Schedule schedule(long steps) {
+        return switch (schedule) {
+            case "constant" -> Schedule.constant();
+            case "step" -> Schedule.stepDecay(Math.max(1, steps / 3), 0.1);
+            case "cosine" -> Schedule.cosine(steps, 0);
+            default -> throw new InputException("--schedule: must be one of constant, step, cosine; got '" + schedule + "'");
+        };
+    }
+}

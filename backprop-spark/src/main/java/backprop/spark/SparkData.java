@@ -1,0 +1,66 @@
+package backprop.spark;
+
+import backprop.data.Dataset;
+import backprop.data.Standardizer;
+import backprop.data.Task;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Training and test rows spread over Spark partitions, one cached {@link Shard} per partition, with
+ * what a model file records about them: feature and class names, task, standardization, source.
+ * Training rows are numbered {@code 0 .. trainSize-1} across the partitions in partition order.
+ *
+ * @param test the held-out rows, or null when there are none
+ * @param standardizer the standardization already applied to both, or null
+ */
+public record SparkData(JavaRDD<Shard> train, JavaRDD<Shard> test, long trainSize, long testSize,
+                        List<String> featureNames, List<String> classNames, Task task, Standardizer standardizer,
+                        String source) {
+
+    /**
+     * Core data sets (already split and standardized, as {@code PreparedData} makes them) cut into
+     * {@code partitions} runs of consecutive rows: row {@code i} of {@code train} is global row {@code i}.
+     */
+    public static SparkData of(JavaSparkContext sc, Dataset train, Dataset test, int partitions, Standardizer standardizer,
+                               String source) {
+        return new SparkData(parallelize(sc, train, partitions), test == null ? null : parallelize(sc, test, partitions),
+                train.size(), test == null ? 0 : test.size(), train.featureNames(), train.classNames(), train.task(),
+                standardizer, source);
+    }
+
+    /** The number of classes for classification; 0 for regression. */
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    public int numFeatures() {
+        return featureNames.size();
+    }
+
+    /** Frees the cached partitions. */
+    public void unpersist() {
+        train.unpersist(false);
+        if (test != null) {
+            test.unpersist(false);
+        }
+    }
+
+    private static JavaRDD<Shard> parallelize(JavaSparkContext sc, Dataset data, int partitions) {
+        List<Shard> shards = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            int from = (int) ((long) data.size() * p / partitions);
+            int to = (int) ((long) data.size() * (p + 1) / partitions);
+            shards.add(Shard.of(data, from, to));
+        }
+        // A parallelized RDD keeps the whole collection in a field, and every job's tasks would carry it
+        // along; a checkpointed child forgets its parent, so only the first job ships the rows.
+        JavaRDD<Shard> cached = sc.parallelize(shards, partitions).map(s -> s).persist(StorageLevel.MEMORY_ONLY());
+        cached.rdd().localCheckpoint();
+        cached.count();
+        return cached;
+    }
+}

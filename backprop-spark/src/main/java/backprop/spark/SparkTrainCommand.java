@@ -1,0 +1,222 @@
+package backprop.spark;
+
+import backprop.InputException;
+import backprop.cli.DataArguments;
+import backprop.cli.Main;
+import backprop.cli.ModelArguments;
+import backprop.cli.Options;
+import backprop.cli.Progress;
+import backprop.cli.RunReport;
+import backprop.cli.TrainCommand;
+import backprop.cli.TrainingArguments;
+import backprop.data.DataSources;
+import backprop.data.PreparedData;
+import backprop.data.Task;
+import backprop.io.ModelFile;
+import backprop.io.SavedModel;
+import backprop.nn.Mlp;
+import backprop.nn.Sequential;
+import backprop.tensor.DType;
+import backprop.train.EarlyStopping;
+import backprop.train.Evaluation;
+import backprop.train.History;
+import backprop.train.Objective;
+import backprop.train.TrainingListener;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code backprop train} on Spark, the main class {@code spark-submit} runs: the same options and
+ * the same files under {@code --out} (model.json, model.safetensors, metrics.json, curves), so that
+ * {@code backprop evaluate} and {@code predict} use the model as any other. {@code --data} is a
+ * built-in name (read on the driver) or a CSV or Parquet path Spark reads.
+ */
+@Command(name = "backprop-spark-train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a network data-parallel on Spark, evaluates it on held-out data and saves it.",
+            "Takes the options of backprop train, and --data may be any CSV or Parquet path Spark reads.",
+            "Exit status: 0 success; 1 the run diverged; 2 bad input or usage."})
+public final class SparkTrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataArguments data;
+
+    @Option(names = "--test-data", paramLabel = "PATH", description = "Held-out rows from their own CSV or Parquet path (default: split off --data).")
+    String testData;
+
+    @Option(names = "--test-fraction", paramLabel = "F", description = "Held-out share when there is no test split (default: ${DEFAULT-VALUE}).")
+    double testFraction = 0.2;
+
+    @Option(names = "--standardize", paramLabel = "auto|yes|no",
+            description = "Standardize features with statistics of the training split (auto: all but image sources; default: ${DEFAULT-VALUE}).")
+    String standardize = "auto";
+
+    @Mixin
+    ModelArguments model;
+
+    @Mixin
+    TrainingArguments training;
+
+    @Option(names = "--early-stopping", paramLabel = "EPOCHS", description = "Stop when the test loss has not improved for this many epochs.")
+    Integer patience;
+
+    @Option(names = "--init-model", paramLabel = "DIR",
+            description = "Fine-tune the model saved in DIR: its architecture, classes, standardization and weights are the start.")
+    Path initModel;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Spread the rows over N partitions (default: as read, or Spark's default parallelism).")
+    Integer partitions;
+
+    @Option(names = "--average-every", paramLabel = "K",
+            description = "0: one synchronous gradient step per batch; K > 0: K local steps per partition between model averagings (default: ${DEFAULT-VALUE}).")
+    int averageEvery = 0;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the model, plots and metrics go (default: runs/<data>-<time>).")
+    Path out;
+
+    @Option(names = "--metrics", paramLabel = "FILE.json", description = "Also write the metrics object there.")
+    Path metricsCopy;
+
+    @Option(names = "--quiet", description = "No progress, just the final summary.")
+    boolean quiet;
+
+    @Option(names = "--debug", description = "Show stack traces of errors.")
+    boolean debug;
+
+    /** Runs under {@code spark-submit} (or any JVM with Spark): the session's master comes from its configuration. */
+    public static void main(String[] args) {
+        SparkSession spark = SparkSession.builder().appName("backprop train").getOrCreate();
+        int status;
+        try {
+            status = run(args);
+        } finally {
+            spark.stop();
+        }
+        System.exit(status);
+    }
+
+    /** Runs the command line on the active Spark session and returns the exit status (for tests). */
+    public static int run(String... args) {
+        return Main.configure(new CommandLine(new SparkTrainCommand())).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        try {
+            return train(SparkSession.active(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        } catch (Exception e) {
+            throw asInputException(e);
+        }
+    }
+
+    private int train(SparkSession spark, PrintWriter stdout, PrintWriter err) {
+        SavedModel start = initModel == null ? null : ModelFile.load(initModel);
+        SparkData rows = read(spark, start);
+        try {
+            Objective objective = start != null ? start.objective() : model.objective(rows.task(), rows.numClasses());
+            Mlp architecture = start != null ? start.architecture()
+                    : model.architecture(rows.numFeatures(), objective.outputs(rows.numClasses()));
+            Sequential network = start != null ? start.network()
+                    : architecture.build(DType.FLOAT32, new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
+            network.train();
+            SparkTrainer trainer = new SparkTrainer(network, architecture, objective, training.optimizerMaker()::create,
+                    training.trainingOptions(model.seed(), rows.trainSize()), averageEvery);
+
+            Path folder = out != null ? out : Path.of("runs", data.source().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            List<TrainingListener> listeners = new ArrayList<>();
+            if (!quiet) {
+                err.printf("backprop: %s, %,d training and %,d test rows in %d partitions, %d features; network %s, %,d parameters; Spark %s, %s%n",
+                        rows.source(), rows.trainSize(), rows.testSize(), rows.train().getNumPartitions(), rows.numFeatures(),
+                        TrainCommand.describe(architecture), network.parameterCount(), spark.sparkContext().master(),
+                        averageEvery == 0 ? "synchronous steps" : "model averaging every " + averageEvery + " local steps");
+                listeners.add(new Progress(err, objective.isClassification()));
+            }
+            if (patience != null) {
+                listeners.add(new EarlyStopping(patience, 0));
+            }
+            History history = trainer.fit(rows, listeners);
+            Evaluation test = trainer.evaluate(rows.test());
+            int cores = spark.sparkContext().defaultParallelism();
+            RunReport.finish(spec, folder, metricsCopy, stdout, new SavedModel(architecture, network, objective, rows.task(),
+                    rows.featureNames(), rows.classNames(), rows.standardizer(), null),
+                    new RunReport.Source(rows.source(), "", false), model.seed(), cores, history, test);
+            return 0;
+        } finally {
+            rows.unpersist();
+        }
+    }
+
+    /** The training and test rows: a built-in source read on the driver as backprop train reads it, or a path Spark reads. */
+    private SparkData read(SparkSession spark, SavedModel start) {
+        String source = data.source();
+        PreparedData.Standardize scale = Options.choice("--standardize", standardize, PreparedData.Standardize::of);
+        if (DataSources.BUILTIN.contains(source)) {
+            Options.require(testData == null, "--test-data", "is for data read by Spark; a built-in source brings its own split", testData);
+            Options.require(start == null, "--init-model", "fine-tunes on data read by Spark (a CSV or Parquet path); got the built-in", source);
+            PreparedData prepared = PreparedData.prepare(source, data.options(model.seed()), testFraction, scale);
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int n = partitions != null ? partitions : sc.defaultParallelism();
+            return SparkData.of(sc, prepared.train(), prepared.test(), n, prepared.standardizer(), prepared.source());
+        }
+        Task task = start != null ? start.task() : data.task();
+        FrameData.Reading reading = new FrameData.Reading(source, data.target(), task,
+                start == null ? null : start.classes(), scale != PreparedData.Standardize.NO,
+                start == null ? null : start.standardizer(), start == null ? null : start.features());
+        return FrameData.of(frame(spark, source), testData == null ? null : frame(spark, testData), testFraction, model.seed(), reading);
+    }
+
+    /** The rows at {@code path}: Parquet for a .parquet path or folder, CSV with a header otherwise. */
+    private Dataset<Row> frame(SparkSession spark, String path) {
+        Dataset<Row> frame = path.toLowerCase(Locale.ROOT).endsWith(".csv") || path.toLowerCase(Locale.ROOT).endsWith(".csv.gz")
+                ? spark.read().option("header", true).option("inferSchema", true).option("mode", "FAILFAST").csv(path)
+                : spark.read().parquet(path);
+        return partitions == null ? frame : frame.repartition(partitions);
+    }
+
+    private void validate() {
+        training.validate();
+        model.validate();
+        Options.require(model.dtype() == DType.FLOAT32, "--dtype", "Spark training exchanges float32 weights; use float32", model.dtype());
+        Options.require(testFraction > 0 && testFraction < 1, "--test-fraction", "must be in (0, 1)", testFraction);
+        Options.require(patience == null || patience >= 1, "--early-stopping", "must be a whole number >= 1", patience);
+        Options.require(partitions == null || partitions >= 1, "--partitions", "must be a whole number >= 1", partitions);
+        Options.require(averageEvery >= 0, "--average-every", "must be a whole number >= 0", averageEvery);
+    }
+
+    /**
+     * Bad input found on an executor reaches the driver wrapped in Spark's exceptions; it is
+     * still bad input, and a missing path is too.
+     */
+    private static Exception asInputException(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InputException input) {
+                return input;
+            }
+            if (t instanceof AnalysisException a) {
+                return new InputException(a.getMessage());
+            }
+        }
+        return e;
+    }
+}

@@ -1,0 +1,135 @@
+package backprop.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark-submit entry point on {@code local[2]}: the options and files of backprop train. */
+class SparkTrainCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static SparkSession spark;
+    @TempDir
+    static Path data;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2]").appName("SparkTrainCommandTest")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+        DigitsCsv.write(data);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    private static String csv(String name) {
+        return data.resolve(name).toString();
+    }
+
+    private static JsonNode json(Path file) throws IOException {
+        return JSON.readTree(file.toFile());
+    }
+
+    @Test
+    void aModelTrainedOnSparkIsEvaluatedByBackpropEvaluate(@TempDir Path out) throws IOException {
+        Run run = Run.sparkTrain("--data", csv("train.csv"), "--test-data", csv("test.csv"), "--hidden", "32",
+                "--lr", "0.01", "--epochs", "2", "--batch-size", "64", "--out", out.toString());
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("test accuracy");
+        assertThat(run.err()).contains("epoch 2/2");
+        JsonNode metrics = json(out.resolve("metrics.json"));
+        assertThat(metrics.path("epochs")).hasSize(2);
+        assertThat(metrics.path("test_accuracy").asDouble()).isGreaterThan(0.9);
+        assertThat(metrics.path("samples_per_second").asDouble()).isPositive();
+        assertThat(out.resolve("curves.png")).exists();
+
+        Run evaluate = Run.backprop("evaluate", "--model", out.toString(), "--data", csv("test.csv"), "--json");
+        assertThat(evaluate.status()).as(evaluate.toString()).isZero();
+        assertThat(JSON.readTree(evaluate.out()).path("accuracy").asDouble())
+                .isEqualTo(metrics.path("test_accuracy").asDouble());
+        Run predict = Run.backprop("predict", "--model", out.toString(), "--input", csv("test.csv"));
+        assertThat(predict.status()).as(predict.toString()).isZero();
+    }
+
+    @Test
+    void aLocalModelIsFineTunedOnSparkFromParquet(@TempDir Path work) throws IOException {
+        Path local = work.resolve("local");
+        Run train = Run.backprop("train", "--data", csv("train.csv"), "--hidden", "32", "--epochs", "1",
+                "--batch-size", "256", "--quiet", "--out", local.toString());
+        assertThat(train.status()).as(train.toString()).isZero();
+        Path parquet = work.resolve("train.parquet");
+        spark.read().option("header", true).option("inferSchema", true).csv(csv("train.csv")).write().parquet(parquet.toString());
+
+        Path tuned = work.resolve("tuned");
+        Run run = Run.sparkTrain("--data", parquet.toString(), "--test-data", csv("test.csv"), "--init-model", local.toString(),
+                "--epochs", "1", "--lr", "0.01", "--average-every", "4", "--quiet", "--out", tuned.toString());
+        assertThat(run.status()).as(run.toString()).isZero();
+        double before = JSON.readTree(Run.backprop("evaluate", "--model", local.toString(), "--data", csv("test.csv"), "--json").out())
+                .path("accuracy").asDouble();
+        double after = json(tuned.resolve("metrics.json")).path("test_accuracy").asDouble();
+        assertThat(after).isGreaterThan(before);
+        // the start's standardizer and classes are kept, not refitted
+        JsonNode a = json(local.resolve("model.json"));
+        JsonNode b = json(tuned.resolve("model.json"));
+        assertThat(b.path("preprocessing")).isEqualTo(a.path("preprocessing"));
+        assertThat(b.path("classes")).isEqualTo(a.path("classes"));
+    }
+
+    /** The task and classes are inferred from the target as core's CSV reader does, with every class kept. */
+    @Test
+    void targetsAreReadAsBackpropTrainReadsThem(@TempDir Path dir) throws IOException {
+        StringBuilder csv = new StringBuilder("x,whole,fraction,name\n");
+        for (int i = 0; i < 50; i++) {
+            csv.append(i).append(',').append(i % 2).append(',').append(i / 10.0).append(",c").append(24 - i % 25).append('\n');
+        }
+        Path file = dir.resolve("targets.csv");
+        Files.writeString(file, csv);
+        var frame = spark.read().option("header", true).option("inferSchema", true).csv(file.toString());
+        SparkData names = FrameData.of(frame, frame, 0.2, 1, new FrameData.Reading("t", "name", null, null, false, null, null));
+        assertThat(names.task()).isEqualTo(backprop.data.Task.CLASSIFICATION);
+        assertThat(names.classNames()).hasSize(25).startsWith("c0", "c1", "c10").endsWith("c8", "c9");   // by name, as core sorts them
+        assertThat(names.trainSize()).isEqualTo(50);
+        assertThat(names.featureNames()).containsExactly("x", "whole", "fraction");
+        SparkData whole = FrameData.of(frame.drop("name"), frame.drop("name"), 0.2, 1,
+                new FrameData.Reading("t", "whole", null, null, false, null, null));
+        assertThat(whole.classNames()).containsExactly("0", "1");
+        SparkData fraction = FrameData.of(frame.drop("name"), frame.drop("name"), 0.2, 1,
+                new FrameData.Reading("t", null, null, null, true, null, null));
+        assertThat(fraction.task()).isEqualTo(backprop.data.Task.REGRESSION);
+        assertThat(fraction.standardizer().means()).containsExactly(24.5f, 0.5f);
+        java.util.List.of(names, whole, fraction).forEach(SparkData::unpersist);
+    }
+
+    @Test
+    void badInputIsOneMessageAndExitStatusTwo(@TempDir Path dir) throws IOException {
+        Run missing = Run.sparkTrain("--data", dir.resolve("nope.csv").toString(), "--quiet");
+        assertThat(missing.status()).as(missing.toString()).isEqualTo(2);
+        assertThat(missing.err()).contains("nope.csv").doesNotContain("\tat ");
+
+        Path words = dir.resolve("words.csv");
+        Files.writeString(words, "a,b,label\n1,x,0\n2,y,1\n3,z,0\n4,w,1\n");
+        Run notNumeric = Run.sparkTrain("--data", words.toString(), "--quiet");
+        assertThat(notNumeric.status()).as(notNumeric.toString()).isEqualTo(2);
+        assertThat(notNumeric.err()).contains("column 'b' must be numeric").doesNotContain("\tat ");
+
+        Path holes = dir.resolve("holes.csv");
+        Files.writeString(holes, "a,b,label\n1,2,0\n2,,1\n3,4,0\n4,5,1\n5,6,0\n6,7,1\n");
+        Run empty = Run.sparkTrain("--data", holes.toString(), "--test-data", holes.toString(), "--quiet");
+        assertThat(empty.status()).as(empty.toString()).isEqualTo(2);
+        assertThat(empty.err()).contains("row 2: column 'b' is empty").doesNotContain("\tat ");
+
+        Run wide = Run.sparkTrain("--data", "digits", "--dtype", "float64", "--quiet");
+        assertThat(wide.status()).isEqualTo(2);
+        assertThat(wide.err()).contains("--dtype: Spark training exchanges float32 weights");
+    }
+}
