@@ -66,7 +66,7 @@ public final class TrainingArguments {
         return new TrainingOptions(epochs, batchSize, seed, schedule(steps).withWarmup(warmup));
     }
 
-    /** A maker of the chosen optimizer that holds only plain values, so that it can travel to other machines. */
+    /** A maker of the chosen optimizer that holds only plain values, so that they can travel to other machines. */
     public Maker optimizerMaker() {
         return switch (optimizer) {
             case "sgd", "momentum", "nesterov", "adam", "adamw" -> new Maker(optimizer, lr, momentum, weightDecay);
@@ -75,7 +75,7 @@ public final class TrainingArguments {
     }
 
     /** The optimizer {@code --optimizer} names, with the learning rate, momentum and weight decay given. */
-    public record Maker(String name, double lr, double momentum, double weightDecay) implements java.io.Serializable {
+    public record Maker(String name, double lr, double momentum, double weightDecay) {
         public Optimizer create(List<Parameter> parameters) {
             return switch (name) {
                 case "sgd" -> new Sgd(parameters, new Sgd.Options(lr, 0, false, weightDecay));

@@ -129,6 +129,19 @@ public final class SparkTrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The maker as a factory Java serialization can carry to the executors: the lambda captures
+     * only the maker's plain values, because the command's own classes are kept free of
+     * {@code Serializable} (files are read as data, never as objects).
+     */
+    private static OptimizerFactory optimizers(TrainingArguments.Maker maker) {
+        String name = maker.name();
+        double lr = maker.lr();
+        double momentum = maker.momentum();
+        double weightDecay = maker.weightDecay();
+        return parameters -> new TrainingArguments.Maker(name, lr, momentum, weightDecay).create(parameters);
+    }
+
     private int train(SparkSession spark, PrintWriter stdout, PrintWriter err) {
         SavedModel start = initModel == null ? null : ModelFile.load(initModel);
         SparkData rows = read(spark, start);
@@ -139,7 +152,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             Sequential network = start != null ? start.network()
                     : architecture.build(DType.FLOAT32, new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
             network.train();
-            SparkTrainer trainer = new SparkTrainer(network, architecture, objective, training.optimizerMaker()::create,
+            SparkTrainer trainer = new SparkTrainer(network, architecture, objective, optimizers(training.optimizerMaker()),
                     training.trainingOptions(model.seed(), rows.trainSize()), averageEvery);
 
             Path folder = out != null ? out : Path.of("runs", data.source().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
