@@ -155,6 +155,16 @@ public final class ModelFile {
                 throw InputException.inFile(jsonFile, "preprocessing.standardize needs %d means and stds; got %d and %d"
                         .formatted(mlp.inputs(), means.length, stds.length));
             }
+            for (int j = 0; j < means.length; j++) {
+                if (!Float.isFinite(means[j])) {
+                    throw InputException.inFile(jsonFile, "field 'preprocessing.standardize.means[%d]' must be a finite number; got %s"
+                            .formatted(j, means[j]));
+                }
+                if (!(stds[j] > 0 && Float.isFinite(stds[j]))) {
+                    throw InputException.inFile(jsonFile, "field 'preprocessing.standardize.stds[%d]' must be a finite number > 0; got %s"
+                            .formatted(j, stds[j]));
+                }
+            }
             standardizer = Standardizer.of(means, stds);
         }
         JsonNode weightsInfo = f.object(json, "weights");
