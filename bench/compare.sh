@@ -51,7 +51,19 @@ while [ $# -gt 0 ]; do
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --runs must be a whole number >= 1" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "compare.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-"$PY" -c 'import torch' 2>/dev/null || { echo "compare.sh: $PY has no torch (apt-get install python3-torch)" >&2; exit 2; }
+if ! "$PY" -c 'import torch' 2>/dev/null; then
+  [ "$(id -u)" -eq 0 ] || { echo "compare.sh: $PY has no torch; run as root to install it, or: apt-get install python3-torch" >&2; exit 2; }
+  echo "compare.sh: installing python3-torch" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-torch >/dev/null
+fi
+# Debian's torch does its GEMMs through whatever libblas.so.3 the alternatives system points at;
+# without OpenBLAS that is the reference BLAS, which trains W1 ten times slower than PyTorch can.
+if ! update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | grep -q '^Value: .*openblas'; then
+  [ "$(id -u)" -eq 0 ] || { echo "compare.sh: libblas.so.3 is not OpenBLAS, which would slow PyTorch down; run as root, or: apt-get install libopenblas0-pthread" >&2; exit 2; }
+  echo "compare.sh: installing libopenblas0-pthread (PyTorch's BLAS)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libopenblas0-pthread >/dev/null
+fi
 [ -d "$DATA" ] || { echo "compare.sh: no $DATA (apt-get install dataset-fashion-mnist)" >&2; exit 2; }
 
 # Per workload: backprop train options, then the PyTorch script's options.
@@ -147,6 +159,7 @@ load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 jdk="$(java -version 2>&1 | head -n1)"
 torch_version="$("$PY" -c 'import torch; print(torch.__version__)')"
+torch_blas="$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | sed -n 's/^Value: //p')"
 if ls "$root/backprop-cli/target/lib" 2>/dev/null | grep -q '^backprop-blas'; then
   kernels="backprop-blas on the CLI's classpath"
 else
@@ -156,7 +169,7 @@ command_line="bench/compare.sh --runs $runs --workloads $workloads"
 
 section="$work/section.md"
 export TSV="$tsv" WORKLOADS="$workloads" RUNS="$runs" COMMAND_LINE="$command_line" COMMIT="$commit" \
-  CPU="$cpu" JDK="$jdk" TORCH_VERSION="$torch_version" KERNELS="$kernels" LOAD_START="$load_start" \
+  CPU="$cpu" JDK="$jdk" TORCH_VERSION="$torch_version" TORCH_BLAS="${torch_blas:-unknown}" KERNELS="$kernels" LOAD_START="$load_start" \
   LOAD_END="$load_end" BP_THREADS PT_THREADS PT_OMP_THREADS PT_OPENBLAS_THREADS \
   NPROC="$(nproc)" MEM="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" \
   DATE="$(date -u '+%Y-%m-%d %H:%M UTC')" TSV_NAME="bench/results/$(basename "$tsv")" \
@@ -209,7 +222,7 @@ out += ["",
         f"- PyTorch {e['TORCH_VERSION']} (Debian python3-torch, /usr/bin/python3, bench/pytorch_mlp.py): "
         f"torch.set_num_threads({e['PT_THREADS']}), OMP_NUM_THREADS={e['PT_OMP_THREADS']}, "
         f"OPENBLAS_NUM_THREADS={e['PT_OPENBLAS_THREADS']}; OPENBLAS_CORETYPE={e['OB_CORETYPE']}, "
-        f"OPENBLAS_L2_SIZE={e['OB_L2']}",
+        f"OPENBLAS_L2_SIZE={e['OB_L2']}; libblas.so.3 = {e['TORCH_BLAS']}",
         f"- every run: `{e['TSV_NAME']}`",
         "<!-- end-to-end:end -->"]
 print("\n".join(out))
