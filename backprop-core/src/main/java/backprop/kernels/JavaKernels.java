@@ -22,6 +22,10 @@ import java.util.concurrent.Future;
  * slivers of op(A) into its own buffers ("packing", which is where the four transpose cases become
  * one), and a micro-kernel adds MR rows of C at a time from them. The micro-kernel's inner loop
  * runs along a row of C, which C2 turns into SIMD fused multiply-adds.
+ *
+ * <p>When the JVM has the Vector API (started with {@code --add-modules jdk.incubator.vector}, as
+ * bin/backprop does) and the hardware has FMA, the float32 micro-kernel is {@link VectorMicroKernel}
+ * instead, with the same results bit for bit; {@code -Dbackprop.vector=false} keeps the plain loop.
  */
 public final class JavaKernels implements Kernels {
     /** The instance for small products ({@link Kernels#forWork}); single-threaded work needs no other. */
@@ -38,14 +42,20 @@ public final class JavaKernels implements Kernels {
     /** A thread's share of C's columns is a multiple of this: whole cache lines, whole vectors. */
     private static final int COLUMN_GRAIN = 16;
     /** Whether Math.fma is one instruction here; without hardware FMA it is a slow exact emulation. */
-    private static final boolean FMA = hardwareFma();
+    static final boolean FMA = hardwareFma();
+    /**
+     * Whether sgemm's micro-kernel is {@link VectorMicroKernel}. Checked before any use of that
+     * class, so that a JVM without the incubator module never loads it.
+     */
+    static final boolean VECTOR = FMA && !"false".equals(System.getProperty("backprop.vector"))
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private int threads = Runtime.getRuntime().availableProcessors();
     private ExecutorService pool;
 
     @Override
     public String name() {
-        return "java";
+        return VECTOR ? "java-vector" : "java";
     }
 
     @Override
@@ -216,13 +226,14 @@ public final class JavaKernels implements Kernels {
 
         @Override
         void kernel(int kbu, float[] ap, float[][] bp, int nb, float[][] t) {
+            int from = VECTOR ? VectorMicroKernel.kernel(kbu, ap, bp, nb, t) : 0;
             float[] t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
-            for (int q = 0; q < kbu; q += KU) {
+            for (int q = 0; q < kbu && from < nb; q += KU) {
                 int s = q * MR;
                 float a00 = ap[s], a10 = ap[s + 1], a20 = ap[s + 2], a30 = ap[s + 3];
                 float a01 = ap[s + 4], a11 = ap[s + 5], a21 = ap[s + 6], a31 = ap[s + 7];
                 float[] b0 = bp[q], b1 = bp[q + 1];
-                for (int j = 0; j < nb; j++) {
+                for (int j = from; j < nb; j++) {
                     float x0 = b0[j], x1 = b1[j];
                     t0[j] = madd(a01, x1, madd(a00, x0, t0[j]));
                     t1[j] = madd(a11, x1, madd(a10, x0, t1[j]));
