@@ -130,10 +130,16 @@ public final class JavaKernels implements Kernels {
         /** {@code C[i0..i1, j0..j1] = (op(A) op(B))[i0..i1, j0..j1] + beta C[i0..i1, j0..j1]}. */
         final void multiply(boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c,
                 int i0, int i1, int j0, int j1) {
-            Workspace<T> w = workspace.get();
             for (int i = i0; i < i1; i++) {
                 scale(c, i * n + j0, j1 - j0, beta);
             }
+            accumulate(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
+        }
+
+        /** {@code C[i0..i1, j0..j1] += (op(A) op(B))[i0..i1, j0..j1]}: the blocked algorithm. */
+        void accumulate(boolean transA, boolean transB, int m, int n, int k, T a, T b, T c,
+                int i0, int i1, int j0, int j1) {
+            Workspace<T> w = workspace.get();
             for (int jc = j0; jc < j1; jc += NC) {
                 int nb = Math.min(NC, j1 - jc);
                 for (int pc = 0; pc < k; pc += KC) {
@@ -185,6 +191,16 @@ public final class JavaKernels implements Kernels {
         }
 
         @Override
+        void accumulate(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
+                int i0, int i1, int j0, int j1) {
+            if (VECTOR) {
+                VectorMicroKernel.multiply(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
+            } else {
+                super.accumulate(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
+            }
+        }
+
+        @Override
         void packA(boolean trans, float[] a, int m, int k, int i, int rows, int p, int kb, int kbu, float[] ap) {
             Arrays.fill(ap, 0, kbu * MR, 0f);
             for (int q = 0; q < kb; q++) {
@@ -226,14 +242,13 @@ public final class JavaKernels implements Kernels {
 
         @Override
         void kernel(int kbu, float[] ap, float[][] bp, int nb, float[][] t) {
-            int from = VECTOR ? VectorMicroKernel.kernel(kbu, ap, bp, nb, t) : 0;
             float[] t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3];
-            for (int q = 0; q < kbu && from < nb; q += KU) {
+            for (int q = 0; q < kbu; q += KU) {
                 int s = q * MR;
                 float a00 = ap[s], a10 = ap[s + 1], a20 = ap[s + 2], a30 = ap[s + 3];
                 float a01 = ap[s + 4], a11 = ap[s + 5], a21 = ap[s + 6], a31 = ap[s + 7];
                 float[] b0 = bp[q], b1 = bp[q + 1];
-                for (int j = from; j < nb; j++) {
+                for (int j = 0; j < nb; j++) {
                     float x0 = b0[j], x1 = b1[j];
                     t0[j] = madd(a01, x1, madd(a00, x0, t0[j]));
                     t1[j] = madd(a11, x1, madd(a10, x0, t1[j]));
