@@ -24,8 +24,9 @@ import java.util.concurrent.Future;
  * runs along a row of C, which C2 turns into SIMD fused multiply-adds.
  *
  * <p>When the JVM has the Vector API (started with {@code --add-modules jdk.incubator.vector}, as
- * bin/backprop does) and the hardware has FMA, the float32 micro-kernel is {@link VectorMicroKernel}
- * instead, with the same results bit for bit; {@code -Dbackprop.vector=false} keeps the plain loop.
+ * bin/backprop does) and the hardware has FMA, float32 products run {@link VectorMicroKernel}'s
+ * register-blocked kernel and its own packing instead, with the same results bit for bit;
+ * {@code -Dbackprop.vector=false} keeps the plain loop.
  */
 public final class JavaKernels implements Kernels {
     /** The instance for small products ({@link Kernels#forWork}); single-threaded work needs no other. */
@@ -44,8 +45,8 @@ public final class JavaKernels implements Kernels {
     /** Whether Math.fma is one instruction here; without hardware FMA it is a slow exact emulation. */
     static final boolean FMA = hardwareFma();
     /**
-     * Whether sgemm's micro-kernel is {@link VectorMicroKernel}. Checked before any use of that
-     * class, so that a JVM without the incubator module never loads it.
+     * Whether sgemm runs {@link VectorMicroKernel}. Checked before any use of that class, so that a
+     * JVM without the incubator module never loads it.
      */
     static final boolean VECTOR = FMA && !"false".equals(System.getProperty("backprop.vector"))
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
