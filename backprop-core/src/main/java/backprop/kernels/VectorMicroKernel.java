@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * loads it.
  *
  * <p>The loop C2 vectorizes on its own loads and stores four rows of C at every step along k;
- * here a 4-row x 4-vector block of C stays in registers for a whole block of k, and each step
- * loads four vectors of op(B) and four elements of op(A) for sixteen fused multiply-adds. The
- * blocking is BLIS's: op(B) is packed into panels of 4 vectors' width, each KC x 4 vectors small
- * enough to stay in L1 while every 4-row sliver of the packed op(A) block passes over it.
+ * here a 4-row x 4-vector block of C (4 x 2 below 512-bit vectors) stays in registers for a whole
+ * block of k, and each step loads four vectors of op(B) and four elements of op(A) for sixteen
+ * fused multiply-adds. The blocking is BLIS's: op(B) is packed into panels of that width, each
+ * small enough to stay in L1 while every 4-row sliver of the packed op(A) block passes over it.
  *
  * <p>Each element of C still gets {@code c = fma(a[q], b[q], c)} for q = 0, 1, ... in order, the
  * arithmetic of the plain loop: results are bit-identical with and without this class, whatever
@@ -23,9 +23,15 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Rows of C per micro-kernel call, and columns (4 vectors) of a full panel of op(B). */
+    /** Rows of C per micro-kernel call. */
     private static final int MR = 4;
-    private static final int NR = 4 * L;
+    /**
+     * Vectors per panel: 4 x 4 accumulators fit 512-bit machines' 32 registers; with AVX2's 16 they
+     * would spill (then slower than the plain loop: 39 against 53 GFLOP/s), so 4 x 2 there (73).
+     */
+    private static final int NV = S.vectorBitSize() >= 512 ? 4 : 2;
+    /** Columns of a full panel of op(B). */
+    private static final int NR = NV * L;
     /** A KC x NR panel of op(B) stays in L1 (32 KB); MC x KC of op(A) and KC x NC of op(B) in L2. */
     private static final int KC = Math.min(256, 8192 / NR);
     private static final int MC = 128;
@@ -95,8 +101,10 @@ final class VectorMicroKernel {
      */
     private static void kernel(int kb, float[] ap, int aOff, float[] bp, int bOff, int width, float[] c, int cOff,
             int ldc) {
-        if (width == NR) {
+        if (width == NR && NV == 4) {
             kernel4(kb, ap, aOff, bp, bOff, c, cOff, ldc);
+        } else if (width == NR) {
+            kernel2(kb, ap, aOff, bp, bOff, c, cOff, ldc);
         } else {
             for (int v = 0; v < width; v += L) {
                 kernel1(kb, ap, aOff, bp, bOff + v, width, c, cOff + v, ldc);
@@ -156,6 +164,39 @@ final class VectorMicroKernel {
         c31.intoArray(c, r3 + L);
         c32.intoArray(c, r3 + 2 * L);
         c33.intoArray(c, r3 + 3 * L);
+    }
+
+    private static void kernel2(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, r0), c01 = FloatVector.fromArray(S, c, r0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + L);
+        for (int q = 0; q < kb; q++) {
+            int x = bOff + q * NR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, x), b1 = FloatVector.fromArray(S, bp, x + L);
+            int s = aOff + q * MR;
+            FloatVector a = FloatVector.broadcast(S, ap[s]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, ap[s + 1]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, ap[s + 2]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, ap[s + 3]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
     }
 
     /** One vector's width of a narrower panel (row stride {@code width} in {@code bp}). */
