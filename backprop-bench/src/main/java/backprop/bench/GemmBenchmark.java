@@ -24,13 +24,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * and 32, for each kernel implementation and thread count. The {@code gflops} counter is the
  * result to read (GFLOP/s, 2mnk per product); the primary score is products per second.
  *
+ * <p>The forks get the Vector API module, as bin/backprop's train does, so {@code java} is the
+ * Vector API micro-kernel where the hardware has FMA; {@code -jvmArgsAppend -Dbackprop.vector=false}
+ * (which replaces the module option) measures the plain loop instead.
+ *
  * <pre>java -jar backprop-bench/target/benchmarks.jar GemmBenchmark -f 1 -wi 3 -i 5</pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 @State(Scope.Benchmark)
 public class GemmBenchmark {
 
@@ -65,7 +69,8 @@ public class GemmBenchmark {
             case "openblas" -> new BlasKernels();
             default -> throw new IllegalArgumentException("kernels: must be java or openblas; got " + kernels);
         };
-        if (!impl.name().equals(kernels)) {
+        // "java" runs as "java-vector" when the fork has the Vector API
+        if (!impl.name().equals(kernels) && !impl.name().equals(kernels + "-vector")) {
             throw new IllegalStateException("GemmBenchmark: asked for " + kernels + " kernels; got " + impl.name());
         }
         impl.setThreads(threads);

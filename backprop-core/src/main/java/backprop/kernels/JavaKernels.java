@@ -22,6 +22,11 @@ import java.util.concurrent.Future;
  * slivers of op(A) into its own buffers ("packing", which is where the four transpose cases become
  * one), and a micro-kernel adds MR rows of C at a time from them. The micro-kernel's inner loop
  * runs along a row of C, which C2 turns into SIMD fused multiply-adds.
+ *
+ * <p>When the JVM has the Vector API (started with {@code --add-modules jdk.incubator.vector}, as
+ * bin/backprop does) and the hardware has FMA, float32 products run {@link VectorMicroKernel}'s
+ * register-blocked kernel and its own packing instead, with the same results bit for bit;
+ * {@code -Dbackprop.vector=false} keeps the plain loop.
  */
 public final class JavaKernels implements Kernels {
     /** The instance for small products ({@link Kernels#forWork}); single-threaded work needs no other. */
@@ -38,14 +43,20 @@ public final class JavaKernels implements Kernels {
     /** A thread's share of C's columns is a multiple of this: whole cache lines, whole vectors. */
     private static final int COLUMN_GRAIN = 16;
     /** Whether Math.fma is one instruction here; without hardware FMA it is a slow exact emulation. */
-    private static final boolean FMA = hardwareFma();
+    static final boolean FMA = hardwareFma();
+    /**
+     * Whether sgemm runs {@link VectorMicroKernel}. Checked before any use of that class, so that a
+     * JVM without the incubator module never loads it.
+     */
+    static final boolean VECTOR = FMA && !"false".equals(System.getProperty("backprop.vector"))
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private int threads = Runtime.getRuntime().availableProcessors();
     private ExecutorService pool;
 
     @Override
     public String name() {
-        return "java";
+        return VECTOR ? "java-vector" : "java";
     }
 
     @Override
@@ -120,10 +131,16 @@ public final class JavaKernels implements Kernels {
         /** {@code C[i0..i1, j0..j1] = (op(A) op(B))[i0..i1, j0..j1] + beta C[i0..i1, j0..j1]}. */
         final void multiply(boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c,
                 int i0, int i1, int j0, int j1) {
-            Workspace<T> w = workspace.get();
             for (int i = i0; i < i1; i++) {
                 scale(c, i * n + j0, j1 - j0, beta);
             }
+            accumulate(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
+        }
+
+        /** {@code C[i0..i1, j0..j1] += (op(A) op(B))[i0..i1, j0..j1]}: the blocked algorithm. */
+        void accumulate(boolean transA, boolean transB, int m, int n, int k, T a, T b, T c,
+                int i0, int i1, int j0, int j1) {
+            Workspace<T> w = workspace.get();
             for (int jc = j0; jc < j1; jc += NC) {
                 int nb = Math.min(NC, j1 - jc);
                 for (int pc = 0; pc < k; pc += KC) {
@@ -171,6 +188,16 @@ public final class JavaKernels implements Kernels {
                 for (int j = from; j < from + length; j++) {
                     x[j] *= s;
                 }
+            }
+        }
+
+        @Override
+        void accumulate(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
+                int i0, int i1, int j0, int j1) {
+            if (VECTOR) {
+                VectorMicroKernel.multiply(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
+            } else {
+                super.accumulate(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
             }
         }
 

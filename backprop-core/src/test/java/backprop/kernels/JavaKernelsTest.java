@@ -1,10 +1,72 @@
 package backprop.kernels;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 /** The pure-Java kernels against the contract every implementation keeps. */
 class JavaKernelsTest extends KernelsContract {
 
     @Override
     protected Kernels kernels() {
         return new JavaKernels();
+    }
+
+    /** The build runs these tests with and without the Vector API module, and says which (core's pom). */
+    @Test
+    void theVectorMicroKernelIsUsedExactlyWhenTheJvmHasTheModule() {
+        String expected = System.getProperty("backprop.test.vectorApi");
+        assumeTrue(expected != null, "run by Maven, which sets backprop.test.vectorApi");
+        assertThat(JavaKernels.VECTOR).isEqualTo(Boolean.parseBoolean(expected) && JavaKernels.FMA);
+        assertThat(new JavaKernels().name()).isEqualTo(JavaKernels.VECTOR ? "java-vector" : "java");
+    }
+
+    /**
+     * Every element of C is beta C + a[0] b[0] + a[1] b[1] + ..., one fused multiply-add at a time
+     * in order of k, whichever micro-kernel and column split computed it: the Vector API and the
+     * plain loop, and any thread count, agree bit for bit.
+     */
+    @ParameterizedTest(name = "m={0} n={1} k={2} transA={3} transB={4} beta={5} threads={6}")
+    @CsvSource({
+        "1, 1, 1, false, false, 0, 1", "4, 64, 1, false, true, 1, 1", "6, 63, 3, true, false, 0.5, 1",
+        "9, 65, 2, true, true, 0, 2", "5, 127, 300, false, true, -0.75, 1", "13, 600, 257, false, false, 1, 2",
+        "128, 256, 784, false, true, 0, 1", "128, 256, 784, false, true, 0, 2", "256, 784, 128, true, false, 1, 2",
+        "128, 10, 128, false, true, 0, 1", "100, 130, 3, false, false, 0, 2",
+    })
+    void sgemmIsTheFusedMultiplyAddChainBitForBit(int m, int n, int k, boolean transA, boolean transB, float beta,
+            int threads) {
+        assumeTrue(JavaKernels.FMA, "without hardware FMA the kernels multiply and add separately");
+        SplittableRandom random = new SplittableRandom(17L * m + n + 5L * k);
+        float[] a = randomFloats(random, m * k);
+        float[] b = randomFloats(random, k * n);
+        float[] c = randomFloats(random, m * n);
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = beta == 0 ? 0f : beta == 1 ? c[i * n + j] : c[i * n + j] * beta;
+                for (int p = 0; p < k; p++) {
+                    s = Math.fma(transA ? a[p * m + i] : a[i * k + p], transB ? b[j * k + p] : b[p * n + j], s);
+                }
+                expected[i * n + j] = s;
+            }
+        }
+        Kernels kernels = kernels();
+        kernels.setThreads(threads);
+
+        kernels.sgemm(transA, transB, m, n, k, a, b, beta, c);
+
+        assertThat(c).isEqualTo(expected);
+    }
+
+    private static float[] randomFloats(SplittableRandom random, int length) {
+        float[] x = new float[length];
+        for (int i = 0; i < length; i++) {
+            x[i] = (float) random.nextDouble(-1, 1);
+        }
+        return x;
     }
 }

@@ -22,12 +22,14 @@ public abstract class KernelsContract {
     /**
      * Shapes (m, n, k) that hit the edges of blocked algorithms: 1, odd sizes, sizes one past a
      * power of two, k beyond one cache block, n beyond one column block, tall and wide matrices,
-     * and products large enough to be split over threads.
+     * and products large enough to be split over threads. The second group is for SIMD micro-kernels:
+     * n a multiple of 4, 8 or 16 vector lanes and one either side, m not a multiple of 4, k = 1.
      */
     static final int[][] SHAPES = {
         {1, 1, 1}, {1, 17, 3}, {3, 1, 17}, {17, 3, 1}, {4, 16, 2}, {5, 33, 300},
         {7, 600, 5}, {65, 129, 17}, {129, 65, 257}, {65, 129, 65}, {1000, 7, 40}, {3, 1000, 100},
         {3, 2, 0},
+        {4, 64, 1}, {6, 63, 3}, {9, 65, 2}, {2, 80, 7}, {5, 127, 1}, {11, 129, 4}, {8, 255, 33}, {13, 47, 9},
     };
 
     static Stream<Arguments> cases() {
