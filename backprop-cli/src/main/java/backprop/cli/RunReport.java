@@ -113,12 +113,17 @@ public final class RunReport {
         }
         Curves.write(history, objective.isClassification(), folder.resolve("curves.png"), folder.resolve("curves.svg"));
         if (objective.isClassification()) {
-            stdout.printf("test accuracy %.4f (loss %.4f) after %d epochs; %,.0f samples/s; model saved to %s%n",
-                    test.accuracy(), test.loss(), history.epochs().size(), history.samplesPerSecond(), folder);
+            stdout.printf("test accuracy %.4f (loss %.4f) after %s; %,.0f samples/s; model saved to %s%n",
+                    test.accuracy(), test.loss(), epochs(history), history.samplesPerSecond(), folder);
         } else {
-            stdout.printf("test RMSE %.6g (loss %.6g) after %d epochs; %,.0f samples/s; model saved to %s%n",
-                    test.rmse(), test.loss(), history.epochs().size(), history.samplesPerSecond(), folder);
+            stdout.printf("test RMSE %.6g (loss %.6g) after %s; %,.0f samples/s; model saved to %s%n",
+                    test.rmse(), test.loss(), epochs(history), history.samplesPerSecond(), folder);
         }
+    }
+
+    private static String epochs(History history) {
+        int n = history.epochs().size();
+        return n == 1 ? "1 epoch" : n + " epochs";
     }
 
     static void writeMetrics(Path file, ObjectNode metrics) {
