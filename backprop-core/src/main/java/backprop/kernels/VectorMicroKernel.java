@@ -64,7 +64,7 @@ final class VectorMicroKernel {
                     int mb = Math.min(MC, i1 - ic);
                     packA(transA, a, m, k, ic, mb, pc, kb, w.a);
                     for (int jr = 0; jr < nb; jr += NR) {
-                        int width = nb - jr >= NR ? NR : (nb - jr + L - 1) / L * L;
+                        int width = panelWidth(nb - jr);
                         for (int ir = 0; ir < mb; ir += MR) {
                             tile(kb, w.a, ir * kb, w.b, jr * kb, width, c, n, ic + ir, jc + jr,
                                     Math.min(MR, mb - ir), Math.min(width, nb - jr), w.tile);
@@ -73,6 +73,11 @@ final class VectorMicroKernel {
                 }
             }
         }
+    }
+
+    /** A panel's width for the {@code remaining} columns of a block: NR, or the last one rounded up to whole vectors. */
+    private static int panelWidth(int remaining) {
+        return remaining >= NR ? NR : (remaining + L - 1) / L * L;
     }
 
     /**
@@ -252,7 +257,7 @@ final class VectorMicroKernel {
      */
     private static void packB(boolean trans, float[] b, int n, int k, int p, int kb, int j, int nb, float[] bp) {
         for (int jr = 0; jr < nb; jr += NR) {
-            int width = nb - jr >= NR ? NR : (nb - jr + L - 1) / L * L;
+            int width = panelWidth(nb - jr);
             int cols = Math.min(width, nb - jr);
             int base = jr * kb;
             if (cols < width) {
