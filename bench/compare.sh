@@ -51,18 +51,18 @@ while [ $# -gt 0 ]; do
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --runs must be a whole number >= 1" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "compare.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
-if ! "$PY" -c 'import torch' 2>/dev/null; then
-  [ "$(id -u)" -eq 0 ] || { echo "compare.sh: $PY has no torch; run as root to install it, or: apt-get install python3-torch" >&2; exit 2; }
-  echo "compare.sh: installing python3-torch" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-torch >/dev/null
-fi
-# Debian's torch does its GEMMs through whatever libblas.so.3 the alternatives system points at;
-# without OpenBLAS that is the reference BLAS, which trains W1 ten times slower than PyTorch can.
-if ! update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | grep -q '^Value: .*openblas'; then
-  [ "$(id -u)" -eq 0 ] || { echo "compare.sh: libblas.so.3 is not OpenBLAS, which would slow PyTorch down; run as root, or: apt-get install libopenblas0-pthread" >&2; exit 2; }
-  echo "compare.sh: installing libopenblas0-pthread (PyTorch's BLAS)" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libopenblas0-pthread >/dev/null
+# PyTorch, and the OpenBLAS Debian's torch does its GEMMs through: without it the alternatives
+# system points libblas.so.3 at the reference BLAS, which trains W1 ten times slower than PyTorch can.
+torch_blas() { update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | sed -n 's/^Value: //p' || true; }
+need=()
+"$PY" -c 'import torch' 2>/dev/null || need+=(python3-torch)
+[[ "$(torch_blas)" == *openblas* ]] || need+=(libopenblas0-pthread)
+if [ ${#need[@]} -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "compare.sh: PyTorch needs ${need[*]}; run as root to install them, or: apt-get install ${need[*]}" >&2; exit 2; }
+  echo "compare.sh: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
 fi
 [ -d "$DATA" ] || { echo "compare.sh: no $DATA (apt-get install dataset-fashion-mnist)" >&2; exit 2; }
 
@@ -159,7 +159,7 @@ load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 jdk="$(java -version 2>&1 | head -n1)"
 torch_version="$("$PY" -c 'import torch; print(torch.__version__)')"
-torch_blas="$(update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | sed -n 's/^Value: //p')"
+torch_blas="$(torch_blas)"
 if ls "$root/backprop-cli/target/lib" 2>/dev/null | grep -q '^backprop-blas'; then
   kernels="backprop-blas on the CLI's classpath"
 else
