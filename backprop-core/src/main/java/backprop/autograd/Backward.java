@@ -1,6 +1,7 @@
 package backprop.autograd;
 
 import backprop.internal.Checks;
+import backprop.internal.TensorHooks;
 import backprop.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class Backward {
                 Tensor grad = pending.remove(t);
                 Node node = t.origin();
                 if (node == null || t.retainsGrad()) {
-                    t.accumulateGrad(grad);
+                    TensorHooks.get().accumulateGrad(t, grad);
                 }
                 if (node == null) {
                     continue;
@@ -59,7 +60,8 @@ public final class Backward {
                     if (!input.requiresGrad()) {
                         continue;
                     }
-                    Tensor g = node.gradient(i, grad).sumTo(input.shape());   // undo broadcasting, here only
+                    Tensor g = node.gradient(i, grad).sumTo(input.shape())    // undo broadcasting, here only
+                            .to(input.dtype());                                // a float32 weight met a float64 input
                     if (AnomalyMode.isEnabled() && !g.isFinite() && grad.isFinite()) {
                         throw new AnomalyException(node.op(), "the backward rule of operation '%s' produced a NaN or an infinity for its input %d from a finite gradient"
                                 .formatted(node.op(), i + 1));

@@ -1,6 +1,7 @@
 package backprop.autograd;
 
 import backprop.internal.Checks;
+import backprop.internal.TensorHooks;
 import backprop.tensor.Tensor;
 import java.util.List;
 
@@ -34,7 +35,7 @@ public final class Node {
         }
         for (Tensor input : inputs) {
             if (input.requiresGrad()) {
-                out.attachOrigin(new Node(op, List.copyOf(inputs), rule));
+                TensorHooks.get().attachOrigin(out, new Node(op, List.copyOf(inputs), rule));
                 return out;
             }
         }

@@ -44,7 +44,7 @@ final class HeaderParser {
 
     /** The dtypes of the format that this library does not read, so that a message can tell them from typos. */
     private static final Set<String> OTHER_DTYPES = Set.of(
-            "BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "I64", "U64");
+            "BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16", "I32", "U32", "U64");
 
     private final Path file;
 
@@ -181,10 +181,13 @@ final class HeaderParser {
         if ("F64".equals(code)) {
             return DType.FLOAT64;
         }
+        if ("I64".equals(code)) {
+            return DType.INT64;
+        }
         String what = code == null ? abbreviate(node)
                 : OTHER_DTYPES.contains(code) ? code + ", which backprop4j does not read (convert the tensor to float32 first)"
                 : "\"" + code + "\", which is not a safetensors dtype";
-        throw fail("tensor '%s': dtype must be F32 or F64; got %s", name, what);
+        throw fail("tensor '%s': dtype must be F32, F64 or I64; got %s", name, what);
     }
 
     private int[] shape(String name, JsonNode node) {

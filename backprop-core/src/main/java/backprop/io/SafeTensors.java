@@ -26,8 +26,8 @@ import java.util.Map;
  * N bytes of UTF-8 JSON, {@code {"__metadata__": {"key": "value", ...}, "name": {"dtype": "F32",
  * "shape": [2, 3], "data_offsets": [begin, end]}, ...}}, padded with spaces; then the data
  * section, where each tensor's elements lie row-major and little-endian in bytes
- * {@code [begin, end)}, counted from the data section's start. Only the dtypes F32 (float32)
- * and F64 (float64) are read and written.
+ * {@code [begin, end)}, counted from the data section's start. The dtypes F32 (float32),
+ * F64 (float64) and I64 (int64, within 2^53) are read and written.
  *
  * <p>Reading checks everything before it allocates anything for the tensors (see
  * {@link HeaderParser} for the full list): a file that is too short, a header length past the
@@ -161,7 +161,7 @@ public final class SafeTensors {
     }
 
     private static Tensor readData(Path file, FileChannel channel, long dataStart, Entry e, ByteBuffer chunk) throws IOException {
-        boolean wide = e.dtype() == DType.FLOAT64;
+        boolean wide = e.dtype() != DType.FLOAT32;
         float[] f = wide ? null : new float[e.count()];
         double[] d = wide ? new double[e.count()] : null;
         int size = SafeTensorsHeader.byteSize(e.dtype());
@@ -171,18 +171,35 @@ public final class SafeTensors {
             chunk.clear().limit(n * size);
             readFully(file, channel, chunk, dataStart + e.begin() + (long) done * size);
             chunk.flip();
-            if (wide) {
+            if (e.dtype() == DType.INT64) {
+                readLongs(file, e, chunk.asLongBuffer(), d, done, n);
+            } else if (wide) {
                 chunk.asDoubleBuffer().get(d, done, n);
             } else {
                 chunk.asFloatBuffer().get(f, done, n);
             }
             done += n;
         }
+        if (e.dtype() == DType.INT64) {
+            return Tensor.of(DType.INT64, d, e.shape());
+        }
         return wide ? Tensor.wrap(d, e.shape()) : Tensor.wrap(f, e.shape());
     }
 
+    /** Integers beyond 2^53 would not survive as tensor values: refused, not rounded. */
+    private static void readLongs(Path file, Entry e, java.nio.LongBuffer in, double[] d, int done, int n) {
+        for (int i = 0; i < n; i++) {
+            long v = in.get(i);
+            if (Math.abs(v) > (1L << 53)) {
+                throw InputException.inFile(file, "tensor '%s': I64 values must lie within +-2^53; got %d at element %d"
+                        .formatted(e.name(), v, done + i));
+            }
+            d[done + i] = v;
+        }
+    }
+
     private static void writeData(Tensor t, ByteBuffer chunk, OutputStream out) throws IOException {
-        boolean wide = t.dtype() == DType.FLOAT64;
+        boolean wide = t.dtype() != DType.FLOAT32;
         float[] f = wide ? null : t.floatData();
         double[] d = wide ? t.doubleData() : null;
         int size = SafeTensorsHeader.byteSize(t.dtype());
@@ -191,7 +208,12 @@ public final class SafeTensors {
             int n = Math.min(t.size() - done, chunk.capacity() / size);
             chunk.clear();
             // the views write raw bits (floatToRawIntBits), so NaN payloads survive
-            if (wide) {
+            if (t.dtype() == DType.INT64) {
+                java.nio.LongBuffer longs = chunk.asLongBuffer();
+                for (int i = 0; i < n; i++) {
+                    longs.put(i, (long) d[done + i]);
+                }
+            } else if (wide) {
                 chunk.asDoubleBuffer().put(d, done, n);
             } else {
                 chunk.asFloatBuffer().put(f, done, n);

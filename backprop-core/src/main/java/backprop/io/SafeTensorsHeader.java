@@ -31,11 +31,12 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
-    /** The dtype's name in the format: {@code F32} or {@code F64}. */
+    /** The dtype's name in the format: {@code F32}, {@code F64} or {@code I64}. */
     static String code(DType dtype) {
         return switch (dtype) {
             case FLOAT32 -> "F32";
             case FLOAT64 -> "F64";
+            case INT64 -> "I64";
         };
     }
 
@@ -43,6 +44,7 @@ record SafeTensorsHeader(List<Entry> entries, Map<String, String> metadata) {
         return switch (dtype) {
             case FLOAT32 -> Float.BYTES;
             case FLOAT64 -> Double.BYTES;
+            case INT64 -> Long.BYTES;
         };
     }
 

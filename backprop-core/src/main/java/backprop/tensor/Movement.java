@@ -14,7 +14,7 @@ final class Movement {
         Checks.require(Shapes.size(shape) == a.size(),
                 "reshape: cannot reshape %s (%d elements) to %s (%d elements)",
                 a.shape(), a.size(), shape, Shapes.size(shape));
-        Tensor out = a.f != null ? new Tensor(a.f, shape) : new Tensor(a.d, shape);   // shares the data: tensors never change
+        Tensor out = new Tensor(a.dtype(), a.f, a.d, shape);   // shares the data: tensors never change
         int[] original = a.shape();
         return Node.record("reshape", out, List.of(a), (i, g) -> g.reshape(original));
     }

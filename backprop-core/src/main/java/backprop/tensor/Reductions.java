@@ -67,7 +67,7 @@ final class Reductions {
 
     static Tensor softmax(Tensor a) {
         Checks.require(a.rank() >= 1, "softmax: needs a vector or a matrix; got a scalar");
-        Tensor out = Tensor.zeros(a.dtype(), a.shape());
+        Tensor out = Tensor.zeros(floating(a.dtype()), a.shape());
         int n = a.dim(-1);
         for (int row = 0; row < a.size() / Math.max(n, 1); row++) {
             int base = row * n;
@@ -89,7 +89,7 @@ final class Reductions {
 
     static Tensor logSoftmax(Tensor a) {
         Checks.require(a.rank() >= 1, "log_softmax: needs a vector or a matrix; got a scalar");
-        Tensor out = Tensor.zeros(a.dtype(), a.shape());
+        Tensor out = Tensor.zeros(floating(a.dtype()), a.shape());
         int n = a.dim(-1);
         for (int row = 0; row < a.size() / Math.max(n, 1); row++) {
             int base = row * n;
@@ -126,6 +126,43 @@ final class Reductions {
         for (int i = 0, o = 0; i < shape.length; i++) {
             if (i != axis) {
                 out[o++] = shape[i];
+            }
+        }
+        return out;
+    }
+
+    /** Softmax of labels is a float64 distribution, not labels. */
+    private static DType floating(DType dtype) {
+        return dtype.isFloatingPoint() ? dtype : DType.FLOAT64;
+    }
+
+    /** The index of the largest (or smallest) element along {@code axis} (normalized); ties to the first. */
+    static Tensor argExtreme(Tensor a, int axis, boolean max) {
+        int[] shape = a.shape();
+        Checks.require(shape[axis] > 0, "argmax: axis %d of shape %s is empty", axis, shape);
+        int outer = 1;
+        int inner = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= shape[i];
+        }
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int n = shape[axis];
+        Tensor out = Tensor.zeros(DType.INT64, dropAxis(shape, axis));
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * n * inner + i;
+                int best = 0;
+                double bestValue = a.getFlat(base);
+                for (int k = 1; k < n; k++) {
+                    double v = a.getFlat(base + k * inner);
+                    if (max ? v > bestValue : v < bestValue) {
+                        best = k;
+                        bestValue = v;
+                    }
+                }
+                out.d[o * inner + i] = best;
             }
         }
         return out;

@@ -3,6 +3,7 @@ package backprop.tensor;
 import backprop.autograd.Backward;
 import backprop.autograd.Node;
 import backprop.internal.Checks;
+import backprop.internal.TensorHooks;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -35,7 +36,8 @@ public sealed class Tensor permits Parameter {
         this(DType.FLOAT64, null, data, shape);
     }
 
-    private Tensor(DType dtype, float[] f, double[] d, int[] shape) {
+    /** The one constructor that checks: float32 data in {@code f}, float64 and int64 data in {@code d}. */
+    Tensor(DType dtype, float[] f, double[] d, int[] shape) {
         for (int dim : shape) {
             if (dim < 0) {   // a plain test: every operation's result passes here
                 throw new IllegalArgumentException("tensor: dimensions must be >= 0; got shape " + Shapes.format(shape));
@@ -53,6 +55,27 @@ public sealed class Tensor permits Parameter {
     /** A tensor of the same dtype, shape and data (not copied): for {@link Parameter}. */
     Tensor(Tensor data) {
         this(data.dtype, data.f, data.d, data.shape);
+    }
+
+    private static volatile DType defaultDType = DType.FLOAT32;
+
+    /**
+     * The floating-point type of tensors and layers made without one ({@link #of(double[][])},
+     * {@code new Linear(4, 16)}): float32 unless changed, as {@code torch.get_default_dtype()}.
+     */
+    public static DType defaultDType() {
+        return defaultDType;
+    }
+
+    /**
+     * Sets {@link #defaultDType()} for everything made after, in every thread, as
+     * {@code torch.set_default_dtype}: float64 for exact comparisons, float32 for speed.
+     *
+     * @throws IllegalArgumentException for INT64
+     */
+    public static void setDefaultDType(DType dtype) {
+        Checks.require(dtype.isFloatingPoint(), "setDefaultDType: needs FLOAT32 or FLOAT64; got %s", dtype);
+        defaultDType = dtype;
     }
 
     // ---- Factories ----------------------------------------------------------------------
@@ -93,10 +116,22 @@ public sealed class Tensor permits Parameter {
         return new Tensor(data, new int[] {rows.length, cols});
     }
 
-    /** A tensor of the given dtype holding a copy of {@code values} (row-major) in the given shape. */
+    /**
+     * A tensor of the given dtype holding a copy of {@code values} (row-major) in the given shape.
+     *
+     * @throws IllegalArgumentException if the shape does not hold exactly {@code values.length}
+     *     values, or if {@code dtype} is INT64 and a value is not a whole number
+     */
     public static Tensor of(DType dtype, double[] values, int... shape) {
         Checks.require(Shapes.size(shape) == values.length,
                 "tensor: shape %s needs %d values; got %d", shape, Shapes.size(shape), values.length);
+        if (dtype == DType.INT64) {
+            for (int i = 0; i < values.length; i++) {
+                Checks.require(values[i] == Math.rint(values[i]) && Math.abs(values[i]) <= 0x1p53,
+                        "tensor: an INT64 tensor holds whole numbers up to 2^53; got %s at %d", values[i], i);
+            }
+            return new Tensor(DType.INT64, null, values.clone(), shape);
+        }
         if (dtype == DType.FLOAT64) {
             return new Tensor(values.clone(), shape);
         }
@@ -117,9 +152,62 @@ public sealed class Tensor permits Parameter {
         return new Tensor(data, shape);
     }
 
+    /**
+     * An INT64 vector of class labels (or any whole numbers), as {@code torch.tensor(labels)}:
+     * what {@link backprop.nn.Loss#crossEntropy(Tensor, Tensor)} takes as targets.
+     */
+    public static Tensor of(int... labels) {
+        double[] values = new double[labels.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = labels[i];
+        }
+        return new Tensor(DType.INT64, null, values, new int[] {labels.length});
+    }
+
+    /**
+     * A matrix from rows of one length in the {@link #defaultDType()} (float32 unless changed),
+     * as {@code torch.tensor(rows)}; {@link #of(DType, double[][])} names the dtype.
+     */
+    public static Tensor of(double[][] rows) {
+        return of(defaultDType, rows);
+    }
+
+    /** A matrix of the given floating-point dtype from rows of one length. */
+    public static Tensor of(DType dtype, double[][] rows) {
+        Checks.require(rows.length > 0, "tensor: needs at least one row");
+        int cols = rows[0].length;
+        double[] data = new double[rows.length * cols];
+        for (int r = 0; r < rows.length; r++) {
+            Checks.require(rows[r].length == cols,
+                    "tensor: every row must have %d values like row 0; row %d has %d", cols, r, rows[r].length);
+            System.arraycopy(rows[r], 0, data, r * cols, cols);
+        }
+        return of(dtype, data, rows.length, cols);
+    }
+
+    /** A float32 matrix from rows of one length (a copy). */
+    public static Tensor of(float[][] rows) {
+        return matrix(rows);
+    }
+
+    /** A vector in the {@link #defaultDType()} (a copy), as {@code torch.tensor(values)}. */
+    public static Tensor of(double[] values) {
+        return of(defaultDType, values, values.length);
+    }
+
+    /** A float32 vector (a copy). */
+    public static Tensor of(float[] values) {
+        return new Tensor(values.clone(), new int[] {values.length});
+    }
+
+    /** A new tensor of zeros. */
     public static Tensor zeros(DType dtype, int... shape) {
         int n = Shapes.size(shape);
-        return dtype == DType.FLOAT64 ? new Tensor(new double[n], shape) : new Tensor(new float[n], shape);
+        return switch (dtype) {
+            case FLOAT32 -> new Tensor(new float[n], shape);
+            case FLOAT64 -> new Tensor(new double[n], shape);
+            case INT64 -> new Tensor(DType.INT64, null, new double[n], shape);
+        };
     }
 
     public static Tensor ones(DType dtype, int... shape) {
@@ -239,6 +327,20 @@ public sealed class Tensor permits Parameter {
         return out;
     }
 
+    /**
+     * A row-major copy of the values as ints: class labels, argmax results.
+     *
+     * @throws IllegalArgumentException unless the tensor is INT64
+     */
+    public final int[] toIntArray() {
+        Checks.require(dtype == DType.INT64, "toIntArray: the tensor is %s, not INT64", dtype);
+        int[] out = new int[d.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.toIntExact((long) d[i]);
+        }
+        return out;
+    }
+
     /** A row-major copy of the values as floats (rounded when float64). */
     public final float[] toFloatArray() {
         if (f != null) {
@@ -268,7 +370,7 @@ public sealed class Tensor permits Parameter {
 
     /** A new leaf with a copy of the values. */
     public final Tensor copy() {
-        return f != null ? new Tensor(f.clone(), shape) : new Tensor(d.clone(), shape);
+        return new Tensor(dtype, f != null ? f.clone() : null, d != null ? d.clone() : null, shape);
     }
 
     /** A copy in the other dtype (or this tensor, when it already has {@code target}); differentiable. */
@@ -298,6 +400,8 @@ public sealed class Tensor permits Parameter {
         Checks.requireState(origin == null,
                 "requiresGrad: only leaves can be marked; this tensor was computed by '%s' (use detach() for a new leaf)",
                 origin);
+        Checks.require(!value || dtype.isFloatingPoint(),
+                "requiresGrad: only floating-point tensors can require a gradient; this one is %s", dtype);
         requiresGrad = value;
         return this;
     }
@@ -329,7 +433,7 @@ public sealed class Tensor permits Parameter {
 
     /** The same data as a new leaf that does not require a gradient: cuts the graph here. */
     public final Tensor detach() {
-        return f != null ? new Tensor(f, shape) : new Tensor(d, shape);
+        return new Tensor(dtype, f, d, shape);
     }
 
     /** Backpropagates from this scalar: fills {@code grad()} of every leaf that requires it. */
@@ -342,15 +446,34 @@ public sealed class Tensor permits Parameter {
         Backward.run(this, keepGraph, backprop.autograd.BackwardListener.NONE);
     }
 
-    /** Engine API, for {@link Node#record}: sets the node that made this fresh result. */
-    public final void attachOrigin(Node node) {
-        Checks.requireState(origin == null && !requiresGrad, "bug: attachOrigin on a tensor that already has a place in a graph");
-        origin = node;
+    static {
+        TensorHooks.install(new TensorHooks() {
+            @Override
+            public void attachOrigin(Tensor out, Node node) {
+                Checks.requireState(out.origin == null && !out.requiresGrad,
+                        "bug: attachOrigin on a tensor that already has a place in a graph");
+                out.origin = node;
+            }
+
+            @Override
+            public void accumulateGrad(Tensor t, Tensor g) {
+                t.grad = t.grad == null ? g : t.grad.add(g);
+            }
+        });
     }
 
-    /** Engine API, for {@link Backward}: adds {@code g} into {@link #grad()}. */
-    public final void accumulateGrad(Tensor g) {
-        grad = grad == null ? g : grad.add(g);
+    /**
+     * Replaces the gradient, as PyTorch's {@code p.grad = g}: for a gradient computed elsewhere
+     * (another process, a sum over machines) that {@code optimizer.step()} should apply.
+     *
+     * @param g a tensor of this tensor's shape and dtype, or null to forget the gradient
+     * @throws IllegalArgumentException if the shape or dtype differs
+     */
+    public final void setGrad(Tensor g) {
+        Checks.require(g == null || (Arrays.equals(g.shape, shape) && g.dtype == dtype),
+                "setGrad: the gradient must have shape %s and dtype %s like the tensor; got %s", shape, dtype,
+                g == null ? null : Shapes.format(g.shape) + " " + g.dtype);
+        grad = g;
     }
 
     // ---- Arithmetic (element-wise, broadcasting) ------------------------------------------
@@ -479,6 +602,40 @@ public sealed class Tensor permits Parameter {
         return Reductions.logSoftmax(this);
     }
 
+    /** The flat (row-major) index of the largest element, an INT64 scalar; ties go to the first. */
+    public final Tensor argmax() {
+        return Reductions.argExtreme(reshape(size()), 0, true);
+    }
+
+    /**
+     * The index of the largest element along {@code axis}, which disappears from the shape: for
+     * logits [n, classes], {@code argmax(1)} is each row's predicted class. INT64; ties go to the
+     * first index, as in PyTorch. Not differentiable.
+     */
+    public final Tensor argmax(int axis) {
+        return Reductions.argExtreme(this, normalizeAxis(axis), true);
+    }
+
+    /** The flat index of the smallest element, an INT64 scalar; ties go to the first. */
+    public final Tensor argmin() {
+        return Reductions.argExtreme(reshape(size()), 0, false);
+    }
+
+    /** As {@link #argmax(int)}, for the smallest element. */
+    public final Tensor argmin(int axis) {
+        return Reductions.argExtreme(this, normalizeAxis(axis), false);
+    }
+
+    /**
+     * 1 where the elements are equal and 0 elsewhere, broadcasting, in the operands' promoted
+     * floating-point type; not differentiable. {@code pred.eq(labels).mean()} is the accuracy.
+     */
+    public final Tensor eq(Tensor other) {
+        try (var noGrad = backprop.autograd.GradMode.disabled()) {
+            return Elementwise.zip("eq", this, other, (x, y) -> x == y ? 1 : 0);
+        }
+    }
+
     // ---- Linear algebra and shape -------------------------------------------------------
 
     /** NumPy's matmul for 1-D and 2-D operands; a scalar operand is an error. */
@@ -489,6 +646,16 @@ public sealed class Tensor permits Parameter {
     /** The inner product of two vectors of one length. */
     public final Tensor dot(Tensor other) {
         return LinearAlgebra.dot(this, other);
+    }
+
+    /**
+     * The 2-D transpose, as PyTorch's {@code t()}; a vector or scalar is returned unchanged.
+     *
+     * @throws IllegalArgumentException for more than two dimensions
+     */
+    public final Tensor t() {
+        Checks.require(rank() <= 2, "t: needs a tensor of at most 2 dimensions; got shape %s (use transpose of a reshape)", shape);
+        return transpose();
     }
 
     /** The 2-D transpose; a vector or scalar is returned unchanged, as in NumPy. */
@@ -526,23 +693,17 @@ public sealed class Tensor permits Parameter {
     }
 
     final Tensor constant(double value) {
-        return dtype == DType.FLOAT64 ? scalar(value) : new Tensor(new float[] {(float) value}, new int[0]);
+        return dtype == DType.FLOAT32 ? new Tensor(new float[] {(float) value}, new int[0]) : scalar(value);
     }
 
+    /**
+     * The values as PyTorch prints them: {@code tensor(0.5000)} for a scalar,
+     * {@code tensor([[1.0000, 2.0000],\n        [3.0000, 4.0000]])} for a matrix, large tensors
+     * summarized with {@code ...}, then the dtype when it is not float32 and the gradient
+     * function or {@code requires_grad=true}.
+     */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("tensor(");
-        int n = Math.min(size(), 20);
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = getFlat(i);
-        }
-        s.append(Arrays.toString(v));
-        if (n < size()) {
-            s.setLength(s.length() - 1);
-            s.append(", ...]");
-        }
-        return s.append(", shape=").append(Shapes.format(shape)).append(", ").append(dtype)
-                .append(origin != null ? ", op=" + origin.op() : "").append(')').toString();
+        return TensorFormat.format(this);
     }
 }
