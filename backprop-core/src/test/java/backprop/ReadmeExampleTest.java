@@ -32,10 +32,10 @@ class ReadmeExampleTest {
         Path folder = dir.resolve("digits-model");
         // README:train:begin
         PreparedData data = PreparedData.prepare("digits", DataOptions.DEFAULTS, 0.2, PreparedData.Standardize.AUTO);
-        Mlp mlp = new Mlp(64, List.of(64), 10, Activation.Kind.RELU, 0);
+        Mlp mlp = new Mlp(64, List.of(64), 10, Activation.RELU, 0);
         Sequential model = mlp.build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(2));
 
-        Adam adam = new Adam(model.parameters(), Adam.Options.DEFAULTS.withLearningRate(0.01));
+        Adam adam = new Adam(model.parameters(), 0.01);
         new Trainer(model, Objective.CROSS_ENTROPY, adam, TrainingOptions.DEFAULTS.withEpochs(10))
                 .fit(data.train(), data.test());
 

@@ -65,8 +65,8 @@ public final class ModelArguments {
         return widths;
     }
 
-    Activation.Kind activationKind() {
-        return Options.choice("--activation", activation, Activation.Kind::of);
+    Activation activationKind() {
+        return Options.choice("--activation", activation, Activation::of);
     }
 
     public DType dtype() {

@@ -128,7 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
         Objective objective = model.objective(train.task(), train.numClasses());
         Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
         Sequential network = architecture.build(model.dtype(), new SplittableRandom(model.seed), new SplittableRandom(model.seed));
-        Optimizer opt = training.optimizerMaker().create(network.parameters());
+        Optimizer opt = training.optimizerSpec().create(network.parameters());
         TrainingOptions options = training.trainingOptions(model.seed, train.size());
 
         Path folder = out != null ? out : Path.of("runs", data.source.replaceAll("[^A-Za-z0-9._-]", "_") + "-"

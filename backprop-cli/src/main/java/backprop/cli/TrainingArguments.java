@@ -1,13 +1,9 @@
 package backprop.cli;
 
 import backprop.InputException;
-import backprop.optim.Adam;
-import backprop.optim.Optimizer;
+import backprop.optim.OptimizerSpec;
 import backprop.optim.Schedule;
-import backprop.optim.Sgd;
-import backprop.tensor.Parameter;
 import backprop.train.TrainingOptions;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,7 +44,7 @@ public final class TrainingArguments {
         Options.require(momentum >= 0 && momentum < 1, "--momentum", "must be in [0, 1)", momentum);
         Options.require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay", "must be a number >= 0", weightDecay);
         Options.require(warmup >= 0, "--warmup", "must be a whole number >= 0", warmup);
-        optimizerMaker();
+        optimizerSpec();
         schedule(1);
     }
 
@@ -66,26 +62,10 @@ public final class TrainingArguments {
         return new TrainingOptions(epochs, batchSize, seed, schedule(steps).withWarmup(warmup));
     }
 
-    /** A maker of the chosen optimizer that holds only plain values, so that they can travel to other machines. */
-    public Maker optimizerMaker() {
-        return switch (optimizer) {
-            case "sgd", "momentum", "nesterov", "adam", "adamw" -> new Maker(optimizer, lr, momentum, weightDecay);
-            default -> throw new InputException("--optimizer: must be one of sgd, momentum, nesterov, adam, adamw; got '" + optimizer + "'");
-        };
-    }
-
     /** The optimizer {@code --optimizer} names, with the learning rate, momentum and weight decay given. */
-    public record Maker(String name, double lr, double momentum, double weightDecay) {
-        public Optimizer create(List<Parameter> parameters) {
-            return switch (name) {
-                case "sgd" -> new Sgd(parameters, new Sgd.Options(lr, 0, false, weightDecay));
-                case "momentum" -> new Sgd(parameters, new Sgd.Options(lr, momentum, false, weightDecay));
-                case "nesterov" -> new Sgd(parameters, new Sgd.Options(lr, momentum, true, weightDecay));
-                case "adam" -> new Adam(parameters, Adam.Options.DEFAULTS.withLearningRate(lr).withWeightDecay(weightDecay));
-                case "adamw" -> Adam.adamW(parameters, Adam.Options.DEFAULTS.withLearningRate(lr).withWeightDecay(weightDecay));
-                default -> throw new AssertionError("bug: optimizerMaker() checked the name; got " + name);
-            };
-        }
+    public OptimizerSpec optimizerSpec() {
+        OptimizerSpec.Kind kind = Options.choice("--optimizer", optimizer, OptimizerSpec.Kind::of);
+        return Options.choice("--momentum", Double.toString(momentum), m -> new OptimizerSpec(kind, lr, momentum, weightDecay));
     }
 
     private Schedule schedule(long steps) {

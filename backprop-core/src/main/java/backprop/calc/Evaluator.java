@@ -3,6 +3,7 @@ package backprop.calc;
 import backprop.autograd.Backward;
 import backprop.autograd.Node;
 import backprop.nn.Loss;
+import backprop.nn.Reduction;
 import backprop.tensor.Shapes;
 import backprop.tensor.ShapeMismatchException;
 import backprop.tensor.Tensor;
@@ -353,16 +354,16 @@ public final class Evaluator {
             }
             case BCE:
                 broadcast(pos, name, a.get(0), a.get(1));
-                return Loss.bce(a.get(0), a.get(1));
+                return Loss.bce(a.get(0), a.get(1), Reduction.SUM);
             case BCE_LOGITS:
                 broadcast(pos, name, a.get(0), a.get(1));
-                return Loss.bceWithLogits(a.get(0), a.get(1));
+                return Loss.bceWithLogits(a.get(0), a.get(1), Reduction.SUM);
             case LOGISTIC:
                 broadcast(pos, name, a.get(0), a.get(1));
-                return Loss.logistic(a.get(0), a.get(1));
+                return Loss.logistic(a.get(0), a.get(1), Reduction.SUM);
             case SSE:
                 broadcast(pos, name, a.get(0), a.get(1));
-                return Loss.sse(a.get(0), a.get(1));
+                return Loss.mse(a.get(0), a.get(1), Reduction.SUM);
             case MSE:
                 broadcast(pos, name, a.get(0), a.get(1));
                 return Loss.mse(a.get(0), a.get(1));
@@ -379,7 +380,7 @@ public final class Evaluator {
                             + Shapes.format(z.shape()) + "; got shape " + Shapes.format(t.shape())
                             + "; expected one-hot rows or probabilities of the logits' shape");
                 }
-                return Loss.crossEntropy(z, t);
+                return Loss.crossEntropy(z, t, Reduction.SUM);
             }
             default:
                 throw new AssertionError(f);

@@ -122,7 +122,7 @@ public final class ModelFile {
         if (!"mlp".equals(f.text(arch, "type"))) {
             throw InputException.inFile(jsonFile, "field 'architecture.type' must be \"mlp\"; got " + arch.get("type"));
         }
-        Activation.Kind activation = f.word(arch, "activation", Activation.Kind::of);
+        Activation activation = f.word(arch, "activation", Activation::of);
         Objective objective = f.word(json, "objective", Objective::of);
         Task task = f.word(json, "task", Task::of);
         Mlp mlp;

@@ -1,58 +1,62 @@
 package backprop.nn;
 
-import backprop.tensor.Tensor;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
 
-/** An element-wise nonlinearity as a module without parameters. */
-public final class Activation extends Module {
+/**
+ * The element-wise nonlinearities a network description names: the CLI's {@code --activation}
+ * and the layer types of model.json. Each has its module ({@link ReLU}, ...).
+ */
+public enum Activation {
+    /** max(x, 0): {@link ReLU}. */
+    RELU(ReLU.class, ReLU::new),
+    /** 1 / (1 + exp(-x)): {@link Sigmoid}. */
+    SIGMOID(Sigmoid.class, Sigmoid::new),
+    /** tanh(x): {@link Tanh}. */
+    TANH(Tanh.class, Tanh::new),
+    /** log(1 + exp(x)): {@link Softplus}. */
+    SOFTPLUS(Softplus.class, Softplus::new);
 
-    /** The hidden activations the CLI offers; their lower-case names are what model.json stores. */
-    public enum Kind {
-        RELU, SIGMOID, TANH;
+    private final Class<? extends Module> type;
+    private final Supplier<Module> module;
 
-        public String id() {
-            return name().toLowerCase(Locale.ROOT);
-        }
+    Activation(Class<? extends Module> type, Supplier<Module> module) {
+        this.type = type;
+        this.module = module;
+    }
 
-        /** The kind named {@code id} ({@code relu}, {@code sigmoid}, {@code tanh}). */
-        public static Kind of(String id) {
-            for (Kind k : values()) {
-                if (k.id().equals(id)) {
-                    return k;
-                }
+    /** The lower-case name: {@code relu}, {@code sigmoid}, {@code tanh}, {@code softplus}. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The activation named {@code id}.
+     *
+     * @throws IllegalArgumentException naming the choices, for any other name
+     */
+    public static Activation of(String id) {
+        for (Activation a : values()) {
+            if (a.id().equals(id)) {
+                return a;
             }
-            throw new IllegalArgumentException("activation must be one of relu, sigmoid, tanh; got '" + id + "'");
         }
+        throw new IllegalArgumentException("activation must be one of relu, sigmoid, tanh, softplus; got '" + id + "'");
     }
 
-    private final Kind kind;
-
-    public Activation(Kind kind) {
-        this.kind = kind;
+    /** A new module computing this activation. */
+    public Module module() {
+        return module.get();
     }
 
-    public static Activation relu() {
-        return new Activation(Kind.RELU);
-    }
-
-    public static Activation sigmoid() {
-        return new Activation(Kind.SIGMOID);
-    }
-
-    public static Activation tanh() {
-        return new Activation(Kind.TANH);
-    }
-
-    public Kind kind() {
-        return kind;
-    }
-
-    @Override
-    public Tensor forward(Tensor x) {
-        return switch (kind) {
-            case RELU -> x.relu();
-            case SIGMOID -> x.sigmoid();
-            case TANH -> x.tanh();
-        };
+    /** The activation module {@code m} computes, if it is one of these. */
+    public static Optional<Activation> of(Module m) {
+        for (Activation a : values()) {
+            if (a.type == m.getClass()) {
+                return Optional.of(a);
+            }
+        }
+        return Optional.empty();
     }
 }

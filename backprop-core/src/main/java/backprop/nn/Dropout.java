@@ -1,5 +1,6 @@
 package backprop.nn;
 
+import backprop.Random;
 import backprop.internal.Checks;
 import backprop.tensor.DType;
 import backprop.tensor.Tensor;
@@ -14,6 +15,16 @@ public final class Dropout extends Module {
     private final double p;
     private RandomGenerator rng;
 
+    /** Dropout with probability {@code p}, its masks drawn from a stream split off {@link Random#generator()}. */
+    public Dropout(double p) {
+        this(p, Random.split());
+    }
+
+    /**
+     * Dropout with probability {@code p}, its masks drawn from {@code rng}.
+     *
+     * @throws IllegalArgumentException unless 0 &lt;= p &lt; 1
+     */
     public Dropout(double p, RandomGenerator rng) {
         Checks.require(p >= 0 && p < 1, "Dropout: p must be in [0, 1); got %s", p);
         this.p = p;
@@ -28,10 +39,12 @@ public final class Dropout extends Module {
         rng = new SplittableRandom(seed);
     }
 
+    /** The probability of dropping an element. */
     public double p() {
         return p;
     }
 
+    /** In training mode, x times a fresh mask of 0 and 1 / (1 - p); in evaluation mode x itself. */
     @Override
     public Tensor forward(Tensor x) {
         if (!isTraining() || p == 0) {
@@ -43,5 +56,10 @@ public final class Dropout extends Module {
             mask[i] = rng.nextDouble() < p ? 0 : keep;
         }
         return x.mul(x.dtype() == DType.FLOAT64 ? Tensor.wrap(mask, x.shape()) : Tensor.of(DType.FLOAT32, mask, x.shape()));
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "p=" + p;
     }
 }

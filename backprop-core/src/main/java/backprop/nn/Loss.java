@@ -3,127 +3,113 @@ package backprop.nn;
 import backprop.autograd.GradMode;
 import backprop.autograd.Node;
 import backprop.tensor.ShapeMismatchException;
+import backprop.tensor.DType;
 import backprop.tensor.Shapes;
 import backprop.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Loss functions. The fused ones (cross-entropy on logits, BCE on logits, the logistic loss) are
- * one node each, with the closed-form gradient the textbook derives and a forward pass that stays
- * finite for logits of any magnitude; the rest are compositions the engine differentiates.
- *
- * <p>These are sums over all elements, as in the calculator language; training uses the
- * batch means of {@link #crossEntropyMean}, {@link #bceWithLogitsMean}, {@link #logisticMean}
- * and {@link #mse}. Every loss is differentiable in both arguments.
+ * Loss functions, mean-reduced by default as in PyTorch, each with a {@link Reduction} overload.
+ * The fused ones (cross-entropy on logits, BCE on logits, the logistic loss) are one node each,
+ * with the closed-form gradient the textbook derives and a forward pass that stays finite for
+ * logits of any magnitude; the rest are compositions the engine differentiates. Every loss is
+ * differentiable in both arguments, except integer class labels.
  */
 public final class Loss {
     private Loss() {}
 
-    /** {@code sum -(t log p + (1 - t) log(1 - p))}, for probabilities p in (0, 1). */
-    public static Tensor bce(Tensor p, Tensor t) {
-        Tensor one = Tensor.ones(p.dtype());
-        return t.mul(p.log()).add(one.sub(t).mul(one.sub(p).log())).sum().neg();
-    }
+    // ---- Cross-entropy ------------------------------------------------------------------------
 
-    /** {@code sum softplus(z) - t z}: BCE on the logits z = logit(p), computed stably. */
-    public static Tensor bceWithLogits(Tensor z, Tensor t) {
-        int[] shape = Shapes.broadcast("bce_logits", z.shape(), t.shape());
-        Tensor loss;
-        try (var noGrad = GradMode.disabled()) {
-            loss = z.softplus().sub(t.mul(z)).sum();
-        }
-        return Node.record("bce_logits", loss, List.of(z, t), (i, g) -> i == 0
-                ? g.mul(z.sigmoid().sub(t))                                // dL/dz = sigmoid(z) - t
-                : g.mul(z.neg().expand(shape)));                           // dL/dt = -z
+    /** {@link #crossEntropy(Tensor, Tensor, Reduction)} averaged over the rows. */
+    public static Tensor crossEntropy(Tensor z, Tensor target) {
+        return crossEntropy(z, target, Reduction.MEAN);
     }
 
     /**
-     * {@code sum over rows of -sum(t * log_softmax(z))}: softmax cross-entropy on the logits z
-     * (a vector, or a matrix of rows), t one-hot rows or probabilities broadcast to z's shape.
+     * Softmax cross-entropy on the logits z (rows of a matrix [n, classes], or one vector), as
+     * PyTorch's {@code cross_entropy}: per row {@code -log softmax(z)[label]} for INT64 class
+     * labels [n] ({@link Tensor#of(int...)}), or {@code -sum(t * log_softmax(z))} for targets t
+     * that are probabilities (one-hot rows, say) broadcast to z's shape. The gradient with
+     * respect to z is the closed form {@code softmax(z) - t}, per row.
+     *
+     * @throws backprop.tensor.ShapeMismatchException if the shapes do not fit
+     * @throws IllegalArgumentException for a label outside {@code 0..classes-1}
      */
-    public static Tensor crossEntropy(Tensor z, Tensor t) {
+    public static Tensor crossEntropy(Tensor z, Tensor target, Reduction reduction) {
+        if (target.dtype() == DType.INT64) {
+            Tensor rows = z.rank() == 1 ? z.reshape(1, z.dim(0)) : z;
+            Tensor loss = crossEntropy(rows, target.toIntArray(), reduction);
+            return z.rank() == 1 && reduction == Reduction.NONE ? loss.reshape() : loss;
+        }
         Checks.logits("cross_entropy", z);
-        if (!Arrays.equals(Shapes.broadcast("cross_entropy", t.shape(), z.shape()), z.shape())) {
+        if (!Arrays.equals(Shapes.broadcast("cross_entropy", target.shape(), z.shape()), z.shape())) {
             throw new ShapeMismatchException("cross_entropy: targets of shape %s do not broadcast to the logits' shape %s"
-                    .formatted(Shapes.format(t.shape()), Shapes.format(z.shape())));
+                    .formatted(Shapes.format(target.shape()), Shapes.format(z.shape())));
+        }
+        if (reduction == Reduction.NONE) {
+            return target.mul(z.logSoftmax()).sum(-1).neg();
         }
         Tensor logProbs;
         Tensor loss;
         try (var noGrad = GradMode.disabled()) {
             logProbs = z.logSoftmax();
-            loss = t.mul(logProbs).sum().neg();
+            loss = target.mul(logProbs).sum().neg();
         }
-        return Node.record("cross_entropy", loss, List.of(z, t), (i, g) -> i == 0
+        Tensor t = target;
+        Tensor sum = Node.record("cross_entropy", loss, List.of(z, t), (i, g) -> i == 0
                 ? g.mul(logProbs.exp().mul(rowSums(t.expand(z.shape()))).sub(t))   // softmax(z) sum(t) - t; softmax(z) - t for one-hot t
                 : g.mul(logProbs.neg()));                                          // dL/dt = -log_softmax(z)
+        return reduction == Reduction.SUM || z.rank() == 1 ? sum : sum.div(z.dim(0));
     }
 
-    /** {@code sum log(1 + exp(-y z))} for labels y in {-1, 1}, computed stably. */
-    public static Tensor logistic(Tensor z, Tensor y) {
-        int[] shape = Shapes.broadcast("logistic", z.shape(), y.shape());
-        Tensor margin;
-        Tensor loss;
-        try (var noGrad = GradMode.disabled()) {
-            margin = y.mul(z).neg();
-            loss = margin.softplus().sum();
-        }
-        return Node.record("logistic", loss, List.of(z, y), (i, g) -> i == 0
-                ? g.mul(y.neg().mul(margin.sigmoid()))                     // dL/dz = -y / (1 + exp(y z))
-                : g.mul(z.neg().mul(margin.sigmoid()).expand(shape)));     // dL/dy = -z / (1 + exp(y z))
-    }
-
-    /** {@code sum (a - b)^2}. */
-    public static Tensor sse(Tensor a, Tensor b) {
-        Tensor diff = a.sub(b);
-        return diff.mul(diff).sum();
-    }
-
-    /** {@code mean (a - b)^2} over the broadcast shape. */
-    public static Tensor mse(Tensor a, Tensor b) {
-        return sse(a, b).div(Shapes.size(Shapes.broadcast("mse", a.shape(), b.shape())));
+    /** {@link #crossEntropy(Tensor, Tensor, Reduction)} with class labels as an {@code int[]}, averaged over the rows. */
+    public static Tensor crossEntropy(Tensor z, int[] labels) {
+        return crossEntropy(z, labels, Reduction.MEAN);
     }
 
     /**
-     * {@link #crossEntropy} averaged over the rows of z [n, classes], with the class index of each
-     * row: the loss of every classifier's training step, fused into one pass per row, log-sum-exp
-     * forward and {@code (softmax(z) - onehot(label)) / n} backward. The one-hot form takes a dozen
-     * generic operations, which at the batch sizes that train fast cost more than the loss itself.
+     * Cross-entropy of the rows of z [n, classes] against one class index per row, fused into
+     * one pass per row: log-sum-exp forward in float64, {@code softmax(z) - onehot(label)}
+     * backward. The one-hot form takes a dozen generic operations, which at the batch sizes that
+     * train fast cost more than the loss itself.
      */
-    public static Tensor crossEntropyMean(Tensor z, int[] labels) {
+    public static Tensor crossEntropy(Tensor z, int[] labels, Reduction reduction) {
         Checks.rows("cross_entropy", z, labels.length);
         int n = labels.length;
         int classes = z.dim(1);
         int[] label = labels.clone();   // the caller may refill its array before backward runs
         for (int r = 0; r < n; r++) {
-            if (labels[r] < 0 || labels[r] >= classes) {
+            if (label[r] < 0 || label[r] >= classes) {
                 throw new IllegalArgumentException("cross_entropy: label %d of row %d is outside 0..%d"
-                        .formatted(labels[r], r, classes - 1));
+                        .formatted(label[r], r, classes - 1));
             }
         }
         double[] softmax = z.toDoubleArray();
-        double sum = 0;
+        double[] rowLoss = new double[n];
         for (int r = 0, row = 0; r < n; r++, row += classes) {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
                 max = Math.max(max, softmax[row + c]);
             }
-            sum += max - softmax[row + label[r]];                        // -log softmax(z)[label] = lse(z) - z[label]
             double total = 0;
             for (int c = 0; c < classes; c++) {
-                softmax[row + c] = Math.exp(softmax[row + c] - max);
-                total += softmax[row + c];
+                total += Math.exp(softmax[row + c] - max);
             }
-            sum += Math.log(total);
+            rowLoss[r] = max + Math.log(total) - softmax[row + label[r]];   // -log softmax(z)[label] = lse(z) - z[label]
             for (int c = 0; c < classes; c++) {
-                softmax[row + c] /= total;
+                softmax[row + c] = Math.exp(softmax[row + c] - max) / total;
             }
         }
-        Tensor loss = Tensor.of(z.dtype(), new double[] {sum / n});
+        Tensor loss = reduce(z.dtype(), rowLoss, reduction);
         return Node.record("cross_entropy", loss, List.of(z), (i, g) -> {
-            double scale = g.item() / n;
             double[] dz = new double[softmax.length];
             for (int r = 0, row = 0; r < n; r++, row += classes) {
+                double scale = switch (reduction) {
+                    case NONE -> g.getFlat(r);
+                    case MEAN -> g.item() / n;
+                    case SUM -> g.item();
+                };
                 for (int c = 0; c < classes; c++) {
                     dz[row + c] = scale * (softmax[row + c] - (c == label[r] ? 1 : 0));   // softmax(z) - t
                 }
@@ -132,14 +118,96 @@ public final class Loss {
         });
     }
 
-    /** {@link #bceWithLogits} averaged over the elements. */
-    public static Tensor bceWithLogitsMean(Tensor z, Tensor t) {
-        return bceWithLogits(z, t).div(z.size());
+    // ---- Binary cross-entropy and the logistic loss ------------------------------------------
+
+    /** {@link #bce(Tensor, Tensor, Reduction)} averaged over the elements. */
+    public static Tensor bce(Tensor p, Tensor t) {
+        return bce(p, t, Reduction.MEAN);
     }
 
-    /** {@link #logistic} averaged over the elements. */
-    public static Tensor logisticMean(Tensor z, Tensor y) {
-        return logistic(z, y).div(z.size());
+    /** {@code -(t log p + (1 - t) log(1 - p))} per element, for probabilities p in (0, 1). */
+    public static Tensor bce(Tensor p, Tensor t, Reduction reduction) {
+        Tensor one = Tensor.ones(p.dtype());
+        return reduce(t.mul(p.log()).add(one.sub(t).mul(one.sub(p).log())).neg(), reduction);
+    }
+
+    /** {@link #bceWithLogits(Tensor, Tensor, Reduction)} averaged over the elements. */
+    public static Tensor bceWithLogits(Tensor z, Tensor t) {
+        return bceWithLogits(z, t, Reduction.MEAN);
+    }
+
+    /**
+     * {@code softplus(z) - t z} per element: BCE on the logits z = logit(p), computed stably, with
+     * the closed-form gradient {@code sigmoid(z) - t}.
+     */
+    public static Tensor bceWithLogits(Tensor z, Tensor t, Reduction reduction) {
+        if (reduction == Reduction.NONE) {
+            return z.softplus().sub(t.mul(z));
+        }
+        int[] shape = Shapes.broadcast("bce_logits", z.shape(), t.shape());
+        Tensor loss;
+        try (var noGrad = GradMode.disabled()) {
+            loss = z.softplus().sub(t.mul(z)).sum();
+        }
+        Tensor sum = Node.record("bce_logits", loss, List.of(z, t), (i, g) -> i == 0
+                ? g.mul(z.sigmoid().sub(t))                                // dL/dz = sigmoid(z) - t
+                : g.mul(z.neg().expand(shape)));                           // dL/dt = -z
+        return reduction == Reduction.SUM ? sum : sum.div(Shapes.size(shape));
+    }
+
+    /** {@link #logistic(Tensor, Tensor, Reduction)} averaged over the elements. */
+    public static Tensor logistic(Tensor z, Tensor y) {
+        return logistic(z, y, Reduction.MEAN);
+    }
+
+    /** {@code log(1 + exp(-y z))} per element for labels y in {-1, 1}, computed stably. */
+    public static Tensor logistic(Tensor z, Tensor y, Reduction reduction) {
+        if (reduction == Reduction.NONE) {
+            return y.mul(z).neg().softplus();
+        }
+        int[] shape = Shapes.broadcast("logistic", z.shape(), y.shape());
+        Tensor margin;
+        Tensor loss;
+        try (var noGrad = GradMode.disabled()) {
+            margin = y.mul(z).neg();
+            loss = margin.softplus().sum();
+        }
+        Tensor sum = Node.record("logistic", loss, List.of(z, y), (i, g) -> i == 0
+                ? g.mul(y.neg().mul(margin.sigmoid()))                     // dL/dz = -y / (1 + exp(y z))
+                : g.mul(z.neg().mul(margin.sigmoid()).expand(shape)));     // dL/dy = -z / (1 + exp(y z))
+        return reduction == Reduction.SUM ? sum : sum.div(Shapes.size(shape));
+    }
+
+    // ---- Squared error --------------------------------------------------------------------------
+
+    /** {@link #mse(Tensor, Tensor, Reduction)} averaged over the elements. */
+    public static Tensor mse(Tensor a, Tensor b) {
+        return mse(a, b, Reduction.MEAN);
+    }
+
+    /** {@code (a - b)^2} per element of the broadcast shape; with {@link Reduction#SUM}, the sum of squared errors. */
+    public static Tensor mse(Tensor a, Tensor b, Reduction reduction) {
+        Tensor diff = a.sub(b);
+        return reduce(diff.mul(diff), reduction);
+    }
+
+    private static Tensor reduce(Tensor terms, Reduction reduction) {
+        return switch (reduction) {
+            case NONE -> terms;
+            case MEAN -> terms.mean();
+            case SUM -> terms.sum();
+        };
+    }
+
+    private static Tensor reduce(DType dtype, double[] terms, Reduction reduction) {
+        if (reduction == Reduction.NONE) {
+            return Tensor.of(dtype, terms, terms.length);
+        }
+        double sum = 0;
+        for (double v : terms) {
+            sum += v;
+        }
+        return Tensor.of(dtype, new double[] {reduction == Reduction.MEAN ? sum / terms.length : sum});
     }
 
     /** Sums over the last axis, kept with size 1 so that the result broadcasts against the rows. */

@@ -16,10 +16,10 @@ import java.util.random.RandomGenerator;
  * @param dropout the probability of dropping a hidden activation during training; 0 for none
  * @param init how every layer's weights and biases start
  */
-public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind activation, double dropout, Init init) {
+public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation activation, double dropout, Init init) {
 
     /** With PyTorch's default initialization. */
-    public Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind activation, double dropout) {
+    public Mlp(int inputs, List<Integer> hidden, int outputs, Activation activation, double dropout) {
         this(inputs, hidden, outputs, activation, dropout, Init.PYTORCH);
     }
 
@@ -62,7 +62,7 @@ public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation.Kind
         int width = inputs;
         for (int next : hidden) {
             layers.add(new Linear(width, next, init, dtype, initRng));
-            layers.add(new Activation(activation));
+            layers.add(activation.module());
             if (dropout > 0) {
                 layers.add(new Dropout(dropout, dropoutRng));
             }

@@ -70,8 +70,7 @@ public final class ParameterVector {
         checkLength(parameters, gradients);
         int at = 0;
         for (Parameter p : parameters) {
-            p.zeroGrad();
-            p.accumulateGrad(Tensor.wrap(java.util.Arrays.copyOfRange(gradients, at, at + p.size()), p.shape()));
+            p.setGrad(Tensor.wrap(java.util.Arrays.copyOfRange(gradients, at, at + p.size()), p.shape()).to(p.dtype()));
             at += p.size();
         }
     }

@@ -1,31 +1,75 @@
 package backprop.nn;
 
+import backprop.internal.Checks;
 import backprop.tensor.Tensor;
+import java.util.Iterator;
 import java.util.List;
 
-/** Modules applied one after the other; children are named {@code 0}, {@code 1}, ... as in PyTorch. */
-public final class Sequential extends Module {
+/**
+ * Modules applied one after the other, as PyTorch's {@code nn.Sequential}; the children are
+ * named {@code 0}, {@code 1}, ..., so the parameters are {@code 0.weight}, {@code 0.bias}, ...
+ */
+public final class Sequential extends Module implements Iterable<Module> {
     private final List<Module> layers;
 
-    private Sequential(List<Module> layers) {
+    /** The layers, applied in this order. */
+    public Sequential(Module... layers) {
+        this(List.of(layers));
+    }
+
+    /** The layers, applied in the list's order. */
+    public Sequential(List<? extends Module> layers) {
         this.layers = List.copyOf(layers);
-        for (int i = 0; i < layers.size(); i++) {
-            child(Integer.toString(i), layers.get(i));
+        for (int i = 0; i < this.layers.size(); i++) {
+            child(Integer.toString(i), this.layers.get(i));
         }
     }
 
+    /** The same as {@code new Sequential(layers)}. */
     public static Sequential of(Module... layers) {
-        return new Sequential(List.of(layers));
-    }
-
-    public static Sequential of(List<Module> layers) {
         return new Sequential(layers);
     }
 
+    /** The same as {@code new Sequential(layers)}. */
+    public static Sequential of(List<? extends Module> layers) {
+        return new Sequential(layers);
+    }
+
+    /** The layers, in order (unmodifiable). */
     public List<Module> layers() {
         return layers;
     }
 
+    /** The number of layers. */
+    public int size() {
+        return layers.size();
+    }
+
+    /** The layer at {@code index}, as PyTorch's {@code model[index]}. */
+    public Module get(int index) {
+        Checks.require(index >= 0 && index < layers.size(), "Sequential: index %d is out of range for %d layers", index, layers.size());
+        return layers.get(index);
+    }
+
+    /**
+     * The layer at {@code index} as the type the caller expects: {@code model.get(0, Linear.class).weight()}.
+     *
+     * @throws IllegalArgumentException if it is of another type
+     */
+    public <M extends Module> M get(int index, Class<M> type) {
+        Module m = get(index);
+        Checks.require(type.isInstance(m), "Sequential: layer %d is a %s, not a %s", index,
+                m.getClass().getSimpleName(), type.getSimpleName());
+        return type.cast(m);
+    }
+
+    /** The layers, in order. */
+    @Override
+    public Iterator<Module> iterator() {
+        return layers.iterator();
+    }
+
+    /** Each layer applied to the previous one's output, the first to {@code x}. */
     @Override
     public Tensor forward(Tensor x) {
         Tensor out = x;

@@ -4,22 +4,32 @@ import backprop.autograd.GradMode;
 import backprop.internal.Checks;
 import backprop.tensor.Parameter;
 import backprop.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Moves parameters against their gradients. An optimizer owns all of its state (momentum
- * buffers, moment estimates), kept per parameter in the order of the list it was given.
- * The training loop reads like the textbook: {@code zeroGrad(); loss.backward(); step();}.
+ * Moves parameters against their gradients, as PyTorch's {@code torch.optim.Optimizer}. The
+ * learning rate lives in the {@link ParamGroup}s; all other state (momentum buffers, moment
+ * estimates) is the optimizer's, kept per parameter in the order of its groups. The training
+ * loop reads like the textbook: {@code zeroGrad(); loss.backward(); step();}.
  */
 public abstract class Optimizer {
+    private final List<ParamGroup> groups;
     private final List<Parameter> parameters;
-    private double learningRate;
 
-    protected Optimizer(List<Parameter> parameters, double learningRate) {
-        Checks.require(!parameters.isEmpty(), "optimizer: got an empty parameter list");
-        Checks.require(learningRate > 0, "learning rate must be > 0; got %s", learningRate);
-        this.parameters = List.copyOf(parameters);
-        this.learningRate = learningRate;
+    /**
+     * An optimizer of the given groups.
+     *
+     * @throws IllegalArgumentException if there are no parameters, or one appears twice
+     */
+    protected Optimizer(List<ParamGroup> groups) {
+        this.groups = List.copyOf(groups);
+        List<Parameter> all = new ArrayList<>();
+        this.groups.forEach(g -> all.addAll(g.parameters()));
+        Checks.require(!all.isEmpty(), "optimizer: got an empty parameter list");
+        Checks.require(all.stream().distinct().count() == all.size(), "optimizer: a parameter appears twice in its groups");
+        this.parameters = List.copyOf(all);
     }
 
     /** Forgets the gradients of the last backward pass. */
@@ -27,43 +37,65 @@ public abstract class Optimizer {
         parameters.forEach(Tensor::zeroGrad);
     }
 
-    /** Moves every parameter that has a gradient one step, in place. */
+    /** Moves every parameter that has a gradient one step, in place, at its group's learning rate. */
     public final void step() {
         try (var noGrad = GradMode.disabled()) {
-            for (int i = 0; i < parameters.size(); i++) {
-                Parameter p = parameters.get(i);
-                if (p.grad() != null) {
-                    update(i, p, p.grad());
+            int index = 0;
+            for (ParamGroup group : groups) {
+                for (Parameter p : group.parameters()) {
+                    if (p.grad() != null) {
+                        update(index, p, p.grad(), group.lr());
+                    }
+                    index++;
                 }
             }
         }
     }
 
-    /** Updates one parameter in place; {@code index} keys this optimizer's state for it. */
-    protected abstract void update(int index, Parameter p, Tensor grad);
+    /**
+     * Updates one parameter in place.
+     *
+     * @param index the parameter's position in {@link #parameters()}, which keys this optimizer's state for it
+     * @param lr its group's current learning rate
+     */
+    protected abstract void update(int index, Parameter p, Tensor grad, double lr);
 
+    /** The parameter groups, in order (the list is fixed; their rates may change). */
+    public final List<ParamGroup> paramGroups() {
+        return groups;
+    }
+
+    /** The first group's learning rate: the rate, for the usual optimizer of one group. */
     public final double learningRate() {
-        return learningRate;
+        return groups.get(0).lr();
     }
 
-    /** For learning-rate schedules: the rate of the following steps. */
+    /** Sets every group's learning rate. */
     public final void setLearningRate(double value) {
-        Checks.require(value >= 0 && Double.isFinite(value), "learning rate must be finite and >= 0; got %s", value);
-        learningRate = value;
+        groups.forEach(g -> g.setLr(value));
     }
 
+    /** Every parameter, group after group. */
     public final List<Parameter> parameters() {
         return parameters;
     }
 
-    /** The state arrays, in a fixed order, for checkpoints: {@code name -> values} per parameter index. */
-    public abstract java.util.Map<String, double[]> state();
+    /**
+     * The state arrays, for checkpoints: {@code "<index>.<name>" -> values}, where index is the
+     * parameter's position in {@link #parameters()}. Float32 state is widened exactly.
+     */
+    public abstract Map<String, double[]> state();
 
-    /** Restores what {@link #state()} returned (same parameters, same order). */
-    public abstract void loadState(java.util.Map<String, double[]> state);
+    /** Restores what {@link #state()} returned for an optimizer of the same kind over the same parameters. */
+    public abstract void loadState(Map<String, double[]> state);
+
+    /** One group of {@code parameters} at rate {@code lr}: the constructors' common case. */
+    static List<ParamGroup> oneGroup(List<Parameter> parameters, double lr) {
+        return List.of(new ParamGroup(parameters, lr));
+    }
 
     /** A float32 state array as doubles, exactly, for {@link #state()}. */
-    protected static double[] widen(float[] x) {
+    static double[] widen(float[] x) {
         double[] out = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             out[i] = x[i];
@@ -72,7 +104,7 @@ public abstract class Optimizer {
     }
 
     /** The inverse of {@link #widen}, for {@link #loadState}. */
-    protected static float[] narrow(double[] x) {
+    static float[] narrow(double[] x) {
         float[] out = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             out[i] = (float) x[i];

@@ -16,42 +16,62 @@ import java.util.Map;
  */
 public final class Sgd extends Optimizer {
 
-    /** @param momentum 0 for plain SGD */
-    public record Options(double learningRate, double momentum, boolean nesterov, double weightDecay) {
-        public static final Options DEFAULTS = new Options(0.01, 0, false, 0);
+    /**
+     * What SGD takes besides the learning rate.
+     *
+     * @param momentum μ in [0, 1); 0 for plain SGD
+     * @param nesterov Nesterov's form of momentum (needs momentum &gt; 0)
+     * @param weightDecay λ &gt;= 0, the L2 term added to the gradient
+     */
+    public record Options(double momentum, boolean nesterov, double weightDecay) {
+        /** Plain SGD: no momentum, no weight decay, as PyTorch's defaults. */
+        public static final Options DEFAULTS = new Options(0, false, 0);
 
+        /** Checks the ranges above. */
         public Options {
-            Checks.require(learningRate > 0, "learning rate must be > 0; got %s", learningRate);
             Checks.require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1); got %s", momentum);
             Checks.require(!nesterov || momentum > 0, "Nesterov momentum needs momentum > 0; got %s", momentum);
             Checks.require(weightDecay >= 0, "weight decay must be >= 0; got %s", weightDecay);
         }
 
-        public Options withLearningRate(double value) {
-            return new Options(value, momentum, nesterov, weightDecay);
-        }
-
+        /** These options with momentum μ, Nesterov's or not. */
         public Options withMomentum(double value, boolean nesterovValue) {
-            return new Options(learningRate, value, nesterovValue, weightDecay);
+            return new Options(value, nesterovValue, weightDecay);
         }
 
+        /** These options with weight decay λ. */
         public Options withWeightDecay(double value) {
-            return new Options(learningRate, momentum, nesterov, value);
+            return new Options(momentum, nesterov, value);
         }
     }
 
     private final Options options;
     private final Object[] buffers;   // momentum per parameter, float[] or double[] as the parameter; null until its first step
 
-    public Sgd(List<Parameter> parameters, Options options) {
-        super(parameters, options.learningRate());
+    /** Plain SGD at learning rate {@code lr}, as {@code torch.optim.SGD(params, lr)}. */
+    public Sgd(List<Parameter> parameters, double lr) {
+        this(parameters, lr, Options.DEFAULTS);
+    }
+
+    /** SGD at learning rate {@code lr} with momentum or weight decay. */
+    public Sgd(List<Parameter> parameters, double lr, Options options) {
+        this(oneGroup(parameters, lr), options);
+    }
+
+    /** SGD over parameter groups, each at its own learning rate. */
+    public Sgd(List<ParamGroup> groups, Options options) {
+        super(groups);
         this.options = options;
-        this.buffers = new Object[parameters.size()];
+        this.buffers = new Object[parameters().size()];
+    }
+
+    /** The options other than the learning rate. */
+    public Options options() {
+        return options;
     }
 
     @Override
-    protected void update(int index, Parameter p, Tensor grad) {
-        double lr = learningRate();
+    protected void update(int index, Parameter p, Tensor grad, double lr) {
         double decay = options.weightDecay();
         double mu = options.momentum();
         boolean first = buffers[index] == null;

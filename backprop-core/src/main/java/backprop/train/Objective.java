@@ -72,9 +72,9 @@ public enum Objective {
     /** The batch-mean loss of outputs {@code z} [n, outputs] against the batch's labels or targets. */
     public Tensor loss(Tensor z, int[] labels, float[] targets, int n) {
         return switch (this) {
-            case CROSS_ENTROPY -> Loss.crossEntropyMean(z, labels.length == n ? labels : java.util.Arrays.copyOf(labels, n));
-            case BCE -> Loss.bceWithLogitsMean(z, column(z.dtype(), n, i -> labels[i]));
-            case LOGISTIC -> Loss.logisticMean(z, column(z.dtype(), n, i -> 2 * labels[i] - 1));
+            case CROSS_ENTROPY -> Loss.crossEntropy(z, labels.length == n ? labels : java.util.Arrays.copyOf(labels, n));
+            case BCE -> Loss.bceWithLogits(z, column(z.dtype(), n, i -> labels[i]));
+            case LOGISTIC -> Loss.logistic(z, column(z.dtype(), n, i -> 2 * labels[i] - 1));
             case MSE -> Loss.mse(z, column(z.dtype(), n, i -> targets[i]));
         };
     }

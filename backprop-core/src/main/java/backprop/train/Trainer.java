@@ -7,15 +7,15 @@ import backprop.data.Dataset;
 import backprop.nn.Dropout;
 import backprop.nn.Module;
 import backprop.optim.Optimizer;
+import backprop.optim.Scheduler;
 import backprop.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Minibatch training by backpropagation:
  * <pre>{@code
- * var trainer = new Trainer(model, Objective.CROSS_ENTROPY, new Adam(model.parameters(), Adam.Options.DEFAULTS),
+ * var trainer = new Trainer(model, Objective.CROSS_ENTROPY, new Adam(model.parameters(), 1e-3),
  *         TrainingOptions.DEFAULTS);
  * History history = trainer.fit(train, test);
  * }</pre>
@@ -29,14 +29,14 @@ public final class Trainer {
     private final Objective objective;
     private final Optimizer optimizer;
     private final TrainingOptions options;
-    private final double baseLearningRate;
+    private final Scheduler scheduler;
 
     public Trainer(Module model, Objective objective, Optimizer optimizer, TrainingOptions options) {
         this.model = model;
         this.objective = objective;
         this.optimizer = optimizer;
         this.options = options;
-        this.baseLearningRate = optimizer.learningRate();
+        this.scheduler = new Scheduler(optimizer, options.schedule());
     }
 
     /** Trains for all epochs; {@code test} may be null. */
@@ -82,7 +82,7 @@ public final class Trainer {
                 long globalStep = (long) (epoch - 1) * batches.count() + b;
 
                 long t0 = System.nanoTime();
-                optimizer.setLearningRate(options.schedule().rate(baseLearningRate, globalStep));
+                scheduler.setStep(globalStep);
                 optimizer.zeroGrad();
                 Tensor z;
                 double lossValue;
@@ -134,17 +134,6 @@ public final class Trainer {
     }
 
     private static List<Dropout> dropouts(Module module) {
-        List<Dropout> found = new ArrayList<>();
-        List<Module> stack = new ArrayList<>(List.of(module));
-        while (!stack.isEmpty()) {
-            Module m = stack.remove(stack.size() - 1);
-            if (m instanceof Dropout d) {
-                found.add(d);
-            }
-            List<Module> children = new ArrayList<>(m.children().values());
-            java.util.Collections.reverse(children);
-            stack.addAll(children);
-        }
-        return found;
+        return module.modules().stream().filter(Dropout.class::isInstance).map(Dropout.class::cast).toList();
     }
 }

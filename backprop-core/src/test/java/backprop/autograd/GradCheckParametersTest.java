@@ -13,14 +13,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class GradCheckParametersTest {
-    private final Sequential net = new Mlp(3, List.of(4), 2, Activation.Kind.TANH, 0)
+    private final Sequential net = new Mlp(3, List.of(4), 2, Activation.TANH, 0)
             .build(DType.FLOAT64, new SplittableRandom(7), new SplittableRandom(7));
     private final Tensor x = Tensor.randn(new SplittableRandom(8), DType.FLOAT64, 5, 3);
 
     @Test
     void backpropOfAnMlpAgreesWithFiniteDifferencesAndValuesAreRestored() {
         double[] before = net.parameters().get(0).toDoubleArray();
-        var checks = GradCheck.parameters(() -> Loss.crossEntropyMean(net.forward(x), new int[] {0, 1, 1, 0, 1}),
+        var checks = GradCheck.parameters(() -> Loss.crossEntropy(net.forward(x), new int[] {0, 1, 1, 0, 1}),
                 net.namedParameters(), 5, new SplittableRandom(1));
         assertThat(checks).extracting(GradCheck.ParameterCheck::name).containsExactly("0.weight", "0.bias", "2.weight", "2.bias");
         assertThat(checks).allSatisfy(c -> assertThat(c.passed(GradCheck.TOLERANCE)).isTrue());

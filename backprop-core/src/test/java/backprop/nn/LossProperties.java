@@ -35,8 +35,10 @@ class LossProperties {
         Tensor z = random(rng, -3, 3, rows, cols);
         Tensor t = random(rng, 0, 1, rows, cols).softmax();
         double composite = t.mul(z.logSoftmax()).sum().neg().item();
-        assertThat(Loss.crossEntropy(z, t).item()).isCloseTo(composite, within(1e-12));
-        assertThat(GradCheck.run(in -> Loss.crossEntropy(in.get(0), in.get(1)), List.of(z, t)).worst()).isLessThan(1e-7);
+        assertThat(Loss.crossEntropy(z, t, Reduction.SUM).item()).isCloseTo(composite, within(1e-12));
+        for (Reduction r : Reduction.values()) {
+            assertThat(GradCheck.run(in -> Loss.crossEntropy(in.get(0), in.get(1), r).sum(), List.of(z, t)).worst()).isLessThan(1e-7);
+        }
     }
 
     @Property(tries = 50)
@@ -45,9 +47,11 @@ class LossProperties {
         Tensor z = random(rng, -4, 4, n);
         Tensor t = random(rng, 0, 1, n);
         assertThat(Loss.bceWithLogits(z, t).item()).isCloseTo(Loss.bce(z.sigmoid(), t).item(), within(1e-12));
-        assertThat(GradCheck.run(in -> Loss.bceWithLogits(in.get(0), in.get(1)), List.of(z, t)).worst()).isLessThan(1e-7);
         Tensor p = z.sigmoid();
-        assertThat(GradCheck.run(in -> Loss.bce(in.get(0), in.get(1)), List.of(p, t)).worst()).isLessThan(1e-6);
+        for (Reduction r : Reduction.values()) {
+            assertThat(GradCheck.run(in -> Loss.bceWithLogits(in.get(0), in.get(1), r).sum(), List.of(z, t)).worst()).isLessThan(1e-7);
+            assertThat(GradCheck.run(in -> Loss.bce(in.get(0), in.get(1), r).sum(), List.of(p, t)).worst()).isLessThan(1e-6);
+        }
     }
 
     @Property(tries = 50)
@@ -56,8 +60,10 @@ class LossProperties {
         Tensor z = random(rng, -4, 4, n);
         Tensor y = labelsPlusMinusOne(rng, n);
         double composite = y.mul(z).neg().exp().add(1).log().sum().item();
-        assertThat(Loss.logistic(z, y).item()).isCloseTo(composite, within(1e-12));
-        assertThat(GradCheck.run(in -> Loss.logistic(in.get(0), in.get(1)), List.of(z, y)).worst()).isLessThan(1e-7);
+        assertThat(Loss.logistic(z, y, Reduction.SUM).item()).isCloseTo(composite, within(1e-12));
+        for (Reduction r : Reduction.values()) {
+            assertThat(GradCheck.run(in -> Loss.logistic(in.get(0), in.get(1), r).sum(), List.of(z, y)).worst()).isLessThan(1e-7);
+        }
     }
 
     @Property(tries = 30)
@@ -65,8 +71,9 @@ class LossProperties {
         Random rng = new Random(seed);
         Tensor a = random(rng, -2, 2, n, 3);
         Tensor b = random(rng, -2, 2, 3);
-        assertThat(GradCheck.run(in -> Loss.sse(in.get(0), in.get(1)), List.of(a, b)).worst()).isLessThan(1e-7);
-        assertThat(GradCheck.run(in -> Loss.mse(in.get(0), in.get(1)), List.of(a, b)).worst()).isLessThan(1e-7);
+        for (Reduction r : Reduction.values()) {
+            assertThat(GradCheck.run(in -> Loss.mse(in.get(0), in.get(1), r).sum(), List.of(a, b)).worst()).isLessThan(1e-7);
+        }
     }
 
     @Test
@@ -81,9 +88,9 @@ class LossProperties {
     @Test
     void fusedLossesStayFiniteForLogitsOfMagnitudeAThousand() {
         Tensor z = Tensor.vector(1000, -1000).requiresGrad(true);
-        Tensor loss = Loss.crossEntropy(z, Tensor.vector(0, 1))
-                .add(Loss.bceWithLogits(z, Tensor.vector(0, 1)))
-                .add(Loss.logistic(z, Tensor.vector(-1, 1)));
+        Tensor loss = Loss.crossEntropy(z, Tensor.vector(0, 1), Reduction.SUM)
+                .add(Loss.bceWithLogits(z, Tensor.vector(0, 1), Reduction.SUM))
+                .add(Loss.logistic(z, Tensor.vector(-1, 1), Reduction.SUM));
         loss.backward();
         assertThat(loss.item()).isEqualTo(2000 + 2000 + 2000);
         assertThat(z.grad().toDoubleArray()).containsExactly(1 + 1 + 1, -1 - 1 - 1);
@@ -100,21 +107,40 @@ class LossProperties {
         for (int r = 0; r < rows; r++) {
             oneHot[r * cols + labels[r]] = 1;
         }
-        Tensor fused = Loss.crossEntropyMean(z, labels);
+        Tensor fused = Loss.crossEntropy(z, labels);
         fused.backward();
         Tensor zc = z.detach().requiresGrad(true);
-        Tensor composite = Loss.crossEntropy(zc, Tensor.wrap(oneHot, rows, cols)).div(rows);
+        Tensor composite = Loss.crossEntropy(zc, Tensor.wrap(oneHot, rows, cols), Reduction.SUM).div(rows);
         composite.backward();
         assertThat(fused.item()).isCloseTo(composite.item(), within(1e-12));
         assertThat(z.grad().toDoubleArray()).containsExactly(zc.grad().toDoubleArray(), within(1e-14));
-        assertThat(GradCheck.run(in -> Loss.crossEntropyMean(in.get(0), labels), List.of(z.detach())).worst()).isLessThan(1e-7);
+        for (Reduction r : Reduction.values()) {
+            assertThat(GradCheck.run(in -> Loss.crossEntropy(in.get(0), labels, r).sum(), List.of(z.detach())).worst()).isLessThan(1e-7);
+        }
+        assertThat(Loss.crossEntropy(z, Tensor.of(labels)).item()).isEqualTo(fused.item());
+        assertThat(Loss.crossEntropy(z, labels, Reduction.NONE).sum().item()).isCloseTo(fused.item() * rows, within(1e-9));
     }
 
     @Test
     void crossEntropyMeanFromClassIndices() {
         Tensor z = Tensor.matrix(new double[][] {{2, 0}, {0, 2}}).requiresGrad(true);
-        Tensor loss = Loss.crossEntropyMean(z, new int[] {0, 0});
+        Tensor loss = Loss.crossEntropy(z, new int[] {0, 0});
         double p = Math.exp(2) / (Math.exp(2) + 1);
         assertThat(loss.item()).isCloseTo((-Math.log(p) - Math.log(1 - p)) / 2, within(1e-15));
+    }
+
+    @Test
+    void everyLossIsMeanReducedByDefaultAsInPyTorch() {
+        Tensor z = Tensor.matrix(new double[][] {{0.5, -1, 2}, {1, 0, -0.5}});
+        Tensor probs = Tensor.matrix(new double[][] {{0, 1, 0}, {0.2, 0.3, 0.5}});
+        assertThat(Loss.crossEntropy(z, probs).item()).isEqualTo(Loss.crossEntropy(z, probs, Reduction.SUM).item() / 2);
+        assertThat(Loss.crossEntropy(z, Tensor.of(2, 0)).item())
+                .isCloseTo(Loss.crossEntropy(z, Tensor.of(2, 0), Reduction.NONE).mean().item(), within(1e-15));
+        Tensor t = Tensor.matrix(new double[][] {{0, 1, 1}, {1, 0, 0}});
+        assertThat(Loss.bceWithLogits(z, t).item()).isCloseTo(Loss.bceWithLogits(z, t, Reduction.NONE).mean().item(), within(1e-15));
+        assertThat(Loss.logistic(z, t.mul(2).sub(1)).item())
+                .isCloseTo(Loss.logistic(z, t.mul(2).sub(1), Reduction.NONE).mean().item(), within(1e-15));
+        assertThat(Loss.mse(z, t).item()).isCloseTo(Loss.mse(z, t, Reduction.SUM).item() / 6, within(1e-15));
+        assertThat(Loss.crossEntropy(z, Tensor.of(2, 0), Reduction.NONE).shape()).containsExactly(2);
     }
 }

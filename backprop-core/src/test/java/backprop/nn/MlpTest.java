@@ -16,7 +16,7 @@ class MlpTest {
 
     @Test
     void parametersAreNamedAsPyTorchNamesASequential() {
-        Sequential net = new Mlp(4, List.of(8, 6), 3, Activation.Kind.RELU, 0.5)
+        Sequential net = new Mlp(4, List.of(8, 6), 3, Activation.RELU, 0.5)
                 .build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(2));
         assertThat(net.namedParameters().keySet())
                 .containsExactly("0.weight", "0.bias", "3.weight", "3.bias", "6.weight", "6.bias");
@@ -28,7 +28,7 @@ class MlpTest {
     void parameterShapesAreThoseBuildMakes() {
         for (double dropout : new double[] {0, 0.5}) {
             for (List<Integer> hidden : List.of(List.<Integer>of(), List.of(8), List.of(8, 6))) {
-                Mlp mlp = new Mlp(4, hidden, 3, Activation.Kind.TANH, dropout);
+                Mlp mlp = new Mlp(4, hidden, 3, Activation.TANH, dropout);
                 Map<String, int[]> built = new java.util.LinkedHashMap<>();
                 mlp.build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(2)).namedParameters()
                         .forEach((name, p) -> built.put(name, p.shape()));
@@ -53,7 +53,7 @@ class MlpTest {
     /** Backprop through a whole network, every parameter, against finite differences. */
     @Test
     void wholeNetworkGradChecksForEveryActivation() {
-        for (Activation.Kind act : Activation.Kind.values()) {
+        for (Activation act : Activation.values()) {
             Sequential net = new Mlp(3, List.of(5, 4), 3, act, 0)
                     .build(DType.FLOAT64, new SplittableRandom(5), new SplittableRandom(6));
             Tensor x = Tensor.uniform(new SplittableRandom(9), -1, 1, DType.FLOAT64, 6, 3);
@@ -66,7 +66,7 @@ class MlpTest {
                         params.values().toArray(new Parameter[0])[i].copyFrom(ps.get(i));
                     }
                 }
-                return Loss.crossEntropyMean(forwardWith(net, ps, x), labels);
+                return Loss.crossEntropy(forwardWith(net, ps, x), labels);
             }, values);
             assertThat(r.worst()).as(act.id()).isLessThan(1e-7);
         }

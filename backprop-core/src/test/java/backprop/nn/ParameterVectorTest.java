@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class ParameterVectorTest {
     private static Sequential net(long seed) {
-        return new Mlp(3, List.of(4), 2, Activation.Kind.RELU, 0).build(DType.FLOAT32, new SplittableRandom(seed), new SplittableRandom(0));
+        return new Mlp(3, List.of(4), 2, Activation.RELU, 0).build(DType.FLOAT32, new SplittableRandom(seed), new SplittableRandom(0));
     }
 
     @Test
@@ -35,7 +35,7 @@ class ParameterVectorTest {
         Sequential net = net(1);
         List<Parameter> ps = net.parameters();
         Tensor x = Tensor.uniform(new SplittableRandom(3), -1, 1, DType.FLOAT32, 5, 3);
-        Loss.crossEntropyMean(net.forward(x), new int[] {0, 1, 1, 0, 1}).backward();
+        Loss.crossEntropy(net.forward(x), new int[] {0, 1, 1, 0, 1}).backward();
         float[] g = ParameterVector.gradients(ps);
         assertThat(g[4 * 3]).isEqualTo((float) ps.get(1).grad().getFlat(0));
 
@@ -45,7 +45,7 @@ class ParameterVectorTest {
             doubled[i] *= 2;
         }
         ParameterVector.setGradients(ps, doubled);
-        new Sgd(ps, new Sgd.Options(0.5, 0, false, 0)).step();
+        new Sgd(ps, 0.5).step();
         float[] after = ParameterVector.values(ps);
         for (int i = 0; i < after.length; i++) {
             assertThat(after[i]).isCloseTo(before[i] - g[i], org.assertj.core.data.Offset.offset(1e-6f));
@@ -56,7 +56,7 @@ class ParameterVectorTest {
     void refusesAVectorOfTheWrongLengthAndFloat64Parameters() {
         assertThatThrownBy(() -> ParameterVector.setValues(net(1).parameters(), new float[3]))
                 .hasMessageContaining("hold 26 values; got a vector of 3");
-        Sequential wide = new Mlp(3, List.of(), 2, Activation.Kind.RELU, 0).build(DType.FLOAT64, new SplittableRandom(1), new SplittableRandom(0));
+        Sequential wide = new Mlp(3, List.of(), 2, Activation.RELU, 0).build(DType.FLOAT64, new SplittableRandom(1), new SplittableRandom(0));
         assertThatThrownBy(() -> ParameterVector.values(wide.parameters())).hasMessageContaining("must be float32");
     }
 }

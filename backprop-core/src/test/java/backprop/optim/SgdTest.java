@@ -28,7 +28,7 @@ class SgdTest {
         Linear model = new Linear(features, 1, Init.XAVIER, DType.FLOAT64, rng);
         double[] w = model.weight().toDoubleArray();
         double b = model.bias().item();
-        Sgd sgd = new Sgd(model.parameters(), Sgd.Options.DEFAULTS.withLearningRate(eta));
+        Sgd sgd = new Sgd(model.parameters(), eta);
         for (int step = 0; step < 200; step++) {
             double[] x = new double[features];
             for (int j = 0; j < features; j++) {
@@ -55,7 +55,7 @@ class SgdTest {
     @Test
     void momentumAndNesterovFollowPyTorchsFormulas() {
         Parameter p = Parameter.of(Tensor.vector(1.0));
-        Sgd sgd = new Sgd(List.of(p), new Sgd.Options(0.1, 0.9, true, 0.01));
+        Sgd sgd = new Sgd(List.of(p), 0.1, new Sgd.Options(0.9, true, 0.01));
         double w = 1;
         double buf = 0;
         for (int step = 0; step < 3; step++) {
@@ -71,7 +71,7 @@ class SgdTest {
 
     @Test
     void badOptionsAreRefusedWithTheValue() {
-        assertThatThrownBy(() -> new Sgd.Options(0, 0, false, 0)).hasMessage("learning rate must be > 0; got 0.0");
-        assertThatThrownBy(() -> new Sgd.Options(0.1, 1, false, 0)).hasMessage("momentum must be in [0, 1); got 1.0");
+        assertThatThrownBy(() -> new Sgd(List.of(Parameter.of(Tensor.scalar(1))), 0)).hasMessage("learning rate must be finite and > 0; got 0.0");
+        assertThatThrownBy(() -> new Sgd.Options(1, false, 0)).hasMessage("momentum must be in [0, 1); got 1.0");
     }
 }

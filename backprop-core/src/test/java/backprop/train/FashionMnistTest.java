@@ -29,9 +29,9 @@ class FashionMnistTest {
         PreparedData data = PreparedData.prepare("fashion-mnist", DataOptions.DEFAULTS, 0.2, PreparedData.Standardize.AUTO);
         assertThat(data.train().size()).isEqualTo(60_000);
         assertThat(data.test().size()).isEqualTo(10_000);
-        Mlp mlp = new Mlp(784, List.of(256, 128), 10, Activation.Kind.RELU, 0);
+        Mlp mlp = new Mlp(784, List.of(256, 128), 10, Activation.RELU, 0);
         Sequential model = mlp.build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(1));
-        History history = new Trainer(model, Objective.CROSS_ENTROPY, new Adam(model.parameters(), Adam.Options.DEFAULTS),
+        History history = new Trainer(model, Objective.CROSS_ENTROPY, new Adam(model.parameters(), 1e-3),
                 TrainingOptions.DEFAULTS.withEpochs(2).withBatchSize(128)).fit(data.train(), data.test());
         assertThat(history.last().testAccuracy()).isGreaterThanOrEqualTo(0.85);
     }

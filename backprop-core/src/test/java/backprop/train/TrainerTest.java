@@ -32,9 +32,9 @@ class TrainerTest {
     private static History train(Split data, List<Integer> hidden, int epochs, long seed) {
         Dataset train = data.train();
         Objective objective = Objective.auto(train.task(), train.numClasses());
-        Sequential model = new Mlp(train.numFeatures(), hidden, objective.outputs(train.numClasses()), Activation.Kind.RELU, 0)
+        Sequential model = new Mlp(train.numFeatures(), hidden, objective.outputs(train.numClasses()), Activation.RELU, 0)
                 .build(DType.FLOAT32, new SplittableRandom(seed), new SplittableRandom(seed + 1));
-        Adam adam = new Adam(model.parameters(), Adam.Options.DEFAULTS.withLearningRate(0.01));
+        Adam adam = new Adam(model.parameters(), 0.01);
         return new Trainer(model, objective, adam, TrainingOptions.DEFAULTS.withEpochs(epochs).withSeed(seed))
                 .fit(train, data.test());
     }
@@ -64,18 +64,18 @@ class TrainerTest {
     }
 
     private static float[][] weightsAfterTraining(Split data, long seed) {
-        Sequential model = new Mlp(4, List.of(8), 3, Activation.Kind.TANH, 0.2)
+        Sequential model = new Mlp(4, List.of(8), 3, Activation.TANH, 0.2)
                 .build(DType.FLOAT32, new SplittableRandom(seed), new SplittableRandom(seed));
-        new Trainer(model, Objective.CROSS_ENTROPY, new Sgd(model.parameters(), new Sgd.Options(0.1, 0.9, true, 1e-4)),
+        new Trainer(model, Objective.CROSS_ENTROPY, new Sgd(model.parameters(), 0.1, new Sgd.Options(0.9, true, 1e-4)),
                 TrainingOptions.DEFAULTS.withEpochs(3).withBatchSize(16).withSeed(seed)).fit(data.train(), data.test());
         return model.parameters().stream().map(Parameter::toFloatArray).toArray(float[][]::new);
     }
 
     /** With {@link #divergingData}, regression targets of 1e30 under a learning rate of 10: the loss overflows in epoch 1. */
     private static Trainer divergingRun() {
-        Sequential model = new Mlp(4, List.of(8), 1, Activation.Kind.RELU, 0)
+        Sequential model = new Mlp(4, List.of(8), 1, Activation.RELU, 0)
                 .build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(1));
-        return new Trainer(model, Objective.MSE, new Sgd(model.parameters(), Sgd.Options.DEFAULTS.withLearningRate(10)),
+        return new Trainer(model, Objective.MSE, new Sgd(model.parameters(), 10),
                 TrainingOptions.DEFAULTS);
     }
 

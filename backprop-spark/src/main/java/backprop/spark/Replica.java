@@ -24,7 +24,7 @@ final class Replica implements Serializable {
     private final int inputs;
     private final int[] hidden;
     private final int outputs;
-    private final Activation.Kind activation;
+    private final Activation activation;
     private final double dropout;
     private final Objective objective;
 
@@ -61,7 +61,7 @@ final class Replica implements Serializable {
 
     private static List<Dropout> dropouts(Sequential net) {
         List<Dropout> found = new ArrayList<>();
-        for (Module m : net.children().values()) {
+        for (Module m : net.modules()) {
             if (m instanceof Dropout d) {
                 found.add(d);
             }

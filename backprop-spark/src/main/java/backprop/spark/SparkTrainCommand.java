@@ -15,6 +15,7 @@ import backprop.data.Task;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.nn.Mlp;
+import backprop.optim.OptimizerSpec;
 import backprop.nn.Sequential;
 import backprop.tensor.DType;
 import backprop.train.EarlyStopping;
@@ -134,12 +135,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
      * only the maker's plain values, because the command's own classes are kept free of
      * {@code Serializable} (files are read as data, never as objects).
      */
-    private static OptimizerFactory optimizers(TrainingArguments.Maker maker) {
-        String name = maker.name();
-        double lr = maker.lr();
-        double momentum = maker.momentum();
-        double weightDecay = maker.weightDecay();
-        return parameters -> new TrainingArguments.Maker(name, lr, momentum, weightDecay).create(parameters);
+    private static OptimizerFactory optimizers(OptimizerSpec spec) {
+        OptimizerSpec.Kind kind = spec.kind();
+        double lr = spec.learningRate();
+        double momentum = spec.momentum();
+        double weightDecay = spec.weightDecay();
+        return parameters -> new OptimizerSpec(kind, lr, momentum, weightDecay).create(parameters);
     }
 
     private int train(SparkSession spark, PrintWriter stdout, PrintWriter err) {
@@ -152,7 +153,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             Sequential network = start != null ? start.network()
                     : architecture.build(DType.FLOAT32, new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
             network.train();
-            SparkTrainer trainer = new SparkTrainer(network, architecture, objective, optimizers(training.optimizerMaker()),
+            SparkTrainer trainer = new SparkTrainer(network, architecture, objective, optimizers(training.optimizerSpec()),
                     training.trainingOptions(model.seed(), rows.trainSize()), averageEvery);
 
             Path folder = out != null ? out : Path.of("runs", data.source().replaceAll("[^A-Za-z0-9._-]", "_") + "-"

@@ -43,14 +43,14 @@ class SparkTrainerTest {
         spark.stop();
     }
 
-    private static final Mlp MLP = new Mlp(64, List.of(32), 10, Activation.Kind.RELU, 0);
+    private static final Mlp MLP = new Mlp(64, List.of(32), 10, Activation.RELU, 0);
 
     private static Sequential network(Mlp mlp) {
         return mlp.build(DType.FLOAT32, new SplittableRandom(7), new SplittableRandom(7));
     }
 
     private static OptimizerFactory adam() {
-        return ps -> new Adam(ps, Adam.Options.DEFAULTS.withLearningRate(0.01).withWeightDecay(1e-3));
+        return ps -> new Adam(ps, 0.01, Adam.Options.DEFAULTS.withWeightDecay(1e-3));
     }
 
     private static TrainingOptions options(int epochs) {
@@ -107,7 +107,7 @@ class SparkTrainerTest {
 
     @Test
     void averagingOnSeveralPartitionsStillLearnsWithDropout() {
-        Mlp withDropout = new Mlp(64, List.of(32), 10, Activation.Kind.RELU, 0.2);
+        Mlp withDropout = new Mlp(64, List.of(32), 10, Activation.RELU, 0.2);
         SparkData data = SparkData.of(sc, digits.train(), digits.test(), 2, null, "digits");
         try {
             Sequential net = network(withDropout);

@@ -1,0 +1,72 @@
+package backprop.optim;
+
+import backprop.internal.Checks;
+import backprop.tensor.Parameter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An optimizer as plain values, the recipe the command line, checkpoints and distributed
+ * training share: which kind, and its learning rate, momentum and weight decay. Every other
+ * option keeps its default. {@link #create} makes the optimizer.
+ *
+ * @param kind which optimizer
+ * @param learningRate the starting learning rate, &gt; 0
+ * @param momentum μ in [0, 1) for {@link Kind#MOMENTUM} and {@link Kind#NESTEROV} (which needs μ &gt; 0); ignored by the others
+ * @param weightDecay λ &gt;= 0: L2 for SGD and Adam, decoupled for AdamW
+ */
+public record OptimizerSpec(Kind kind, double learningRate, double momentum, double weightDecay) {
+
+    /** The optimizers a recipe names. */
+    public enum Kind {
+        /** Plain SGD. */
+        SGD,
+        /** SGD with momentum. */
+        MOMENTUM,
+        /** SGD with Nesterov momentum. */
+        NESTEROV,
+        /** Adam. */
+        ADAM,
+        /** AdamW. */
+        ADAMW;
+
+        /** The lower-case name the command line and files use. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /**
+         * The kind named {@code id}.
+         *
+         * @throws IllegalArgumentException naming the choices, for any other name
+         */
+        public static Kind of(String id) {
+            for (Kind k : values()) {
+                if (k.id().equals(id)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("optimizer must be one of sgd, momentum, nesterov, adam, adamw; got '" + id + "'");
+        }
+    }
+
+    /** Checks the ranges above. */
+    public OptimizerSpec {
+        Checks.require(kind != null, "optimizer: the kind must be given");
+        Checks.require(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be finite and > 0; got %s", learningRate);
+        Checks.require(weightDecay >= 0 && Double.isFinite(weightDecay), "weight decay must be finite and >= 0; got %s", weightDecay);
+        Checks.require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1); got %s", momentum);
+        Checks.require(kind != Kind.NESTEROV || momentum > 0, "Nesterov momentum needs momentum > 0; got %s", momentum);
+    }
+
+    /** A new optimizer of this recipe over {@code parameters}. */
+    public Optimizer create(List<Parameter> parameters) {
+        return switch (kind) {
+            case SGD -> new Sgd(parameters, learningRate, Sgd.Options.DEFAULTS.withWeightDecay(weightDecay));
+            case MOMENTUM -> new Sgd(parameters, learningRate, new Sgd.Options(momentum, false, weightDecay));
+            case NESTEROV -> new Sgd(parameters, learningRate, new Sgd.Options(momentum, true, weightDecay));
+            case ADAM -> new Adam(parameters, learningRate, Adam.Options.DEFAULTS.withWeightDecay(weightDecay));
+            case ADAMW -> new AdamW(parameters, learningRate, Adam.Options.DEFAULTS.withWeightDecay(weightDecay));
+        };
+    }
+}
