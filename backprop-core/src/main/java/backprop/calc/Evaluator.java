@@ -2,8 +2,6 @@ package backprop.calc;
 
 import backprop.autograd.Backward;
 import backprop.autograd.Node;
-import backprop.nn.Loss;
-import backprop.nn.Reduction;
 import backprop.tensor.Shapes;
 import backprop.tensor.ShapeMismatchException;
 import backprop.tensor.Tensor;
@@ -302,88 +300,50 @@ public final class Evaluator {
     }
 
     private Tensor call(Expr.Call c) {
-        List<Tensor> a = new ArrayList<>();
         Builtin f = c.function();
-        boolean axisForm = (f == Builtin.SUM || f == Builtin.MEAN) && c.args().size() == 2;
-        for (Expr arg : axisForm ? c.args().subList(0, 1) : c.args()) {
-            a.add(eval(arg));
+        List<Tensor> values = new ArrayList<>();
+        for (int i = 0; i < c.args().size(); i++) {
+            if (!f.isAxis(i)) {
+                values.add(eval(c.args().get(i)));
+            }
         }
-        String name = f.spelling() + "(...)";
-        Pos pos = c.pos();
-        switch (f) {
-            case EXP: return a.get(0).exp();
-            case LOG: return a.get(0).log();
-            case SQRT: return a.get(0).sqrt();
-            case ABS: return a.get(0).abs();
-            case SIGMOID: return a.get(0).sigmoid();
-            case TANH: return a.get(0).tanh();
-            case RELU: return a.get(0).relu();
-            case SOFTPLUS: return a.get(0).softplus();
-            case MAX:
-                broadcast(pos, name, a.get(0), a.get(1));
-                return a.get(0).maximum(a.get(1));
-            case MIN:
-                broadcast(pos, name, a.get(0), a.get(1));
-                return a.get(0).minimum(a.get(1));
-            case SUM:
-            case MEAN: {
-                Tensor x = a.get(0);
-                if (!axisForm) {
-                    return f == Builtin.SUM ? x.sum() : x.mean();
-                }
-                int axis = axis(c.args().get(1), x, name);
-                return f == Builtin.SUM ? x.sum(axis) : x.mean(axis);
-            }
-            case SOFTMAX:
-            case LOG_SOFTMAX:
-                if (a.get(0).rank() == 0 || a.get(0).rank() > 2) {
-                    throw program.source().error(pos, name + ": works over the last axis of a vector or matrix; got shape "
-                            + Shapes.format(a.get(0).shape()) + "; expected a vector or a matrix");
-                }
-                return f == Builtin.SOFTMAX ? a.get(0).softmax() : a.get(0).logSoftmax();
-            case TRANSPOSE:
-                return a.get(0).rank() == 2 ? a.get(0).transpose() : a.get(0);
-            case DOT: {
-                Tensor u = a.get(0);
-                Tensor v = a.get(1);
-                if (u.rank() != 1 || v.rank() != 1 || u.size() != v.size()) {
-                    throw program.source().error(pos, "shape mismatch in dot(...): expected two vectors of one length; got shapes "
-                            + Shapes.format(u.shape()) + " and " + Shapes.format(v.shape()));
-                }
-                return u.dot(v);
-            }
-            case BCE:
-                broadcast(pos, name, a.get(0), a.get(1));
-                return Loss.bce(a.get(0), a.get(1), Reduction.SUM);
-            case BCE_LOGITS:
-                broadcast(pos, name, a.get(0), a.get(1));
-                return Loss.bceWithLogits(a.get(0), a.get(1), Reduction.SUM);
-            case LOGISTIC:
-                broadcast(pos, name, a.get(0), a.get(1));
-                return Loss.logistic(a.get(0), a.get(1), Reduction.SUM);
-            case SSE:
-                broadcast(pos, name, a.get(0), a.get(1));
-                return Loss.mse(a.get(0), a.get(1), Reduction.SUM);
-            case MSE:
-                broadcast(pos, name, a.get(0), a.get(1));
-                return Loss.mse(a.get(0), a.get(1));
-            case CROSS_ENTROPY: {
-                Tensor z = a.get(0);
-                Tensor t = a.get(1);
-                if (z.rank() == 0 || z.rank() > 2) {
-                    throw program.source().error(pos, name + ": the logits must be a vector or a matrix; got shape "
-                            + Shapes.format(z.shape()) + "; expected a vector or a matrix");
-                }
-                int[] out = broadcast(pos, name, z, t);
-                if (!java.util.Arrays.equals(out, z.shape())) {
-                    throw program.source().error(pos, "shape mismatch in " + name + ": the targets must broadcast to the logits' shape "
-                            + Shapes.format(z.shape()) + "; got shape " + Shapes.format(t.shape())
-                            + "; expected one-hot rows or probabilities of the logits' shape");
-                }
-                return Loss.crossEntropy(z, t, Reduction.SUM);
-            }
-            default:
-                throw new AssertionError(f);
+        return f.evaluate(new Operands(c, values));
+    }
+
+    /** A call's evaluated operands, with its errors reported at the function's name. */
+    private final class Operands implements Builtin.Operands {
+        private final Expr.Call call;
+        private final List<Tensor> values;
+
+        Operands(Expr.Call call, List<Tensor> values) {
+            this.call = call;
+            this.values = values;
+        }
+
+        @Override
+        public Tensor get(int i) {
+            return values.get(i);
+        }
+
+        @Override
+        public Integer axis() {
+            boolean written = call.args().size() > values.size();     // an axis is read, never evaluated
+            return written ? Evaluator.this.axis(call.args().get(1), values.get(0), name()) : null;
+        }
+
+        @Override
+        public int[] broadcast() {
+            return Evaluator.this.broadcast(call.pos(), name(), values.get(0), values.get(1));
+        }
+
+        @Override
+        public String name() {
+            return call.function().spelling() + "(...)";
+        }
+
+        @Override
+        public backprop.InputException error(String message) {
+            return program.source().error(call.pos(), message);
         }
     }
 

@@ -1,5 +1,7 @@
 package backprop.calc;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -7,6 +9,8 @@ import java.util.function.Function;
  * ({@code r1 * s1 * (1 - s1)}) and with the numbers put in ({@code 2 * 0.88 * (1 - 0.88)}).
  * Only what reads well by hand is supported; {@link #derivative} answers {@code null} for the
  * rest (matmul, reductions, losses), and the explanation then shows the engine's number alone.
+ * Each function's own rule is its {@link Builtin} entry's; this class applies the chain rule
+ * through the operators and builds the text.
  *
  * @param symbols the formula in names
  * @param numbers the same formula with every name replaced by its value
@@ -85,39 +89,17 @@ record Formula(String symbols, String numbers, int precedence) {
         }
 
         private Formula call(Expr.Call c) {
-            if (c.args().size() != 1 && c.function() != Builtin.MAX && c.function() != Builtin.MIN) {
-                return null;
-            }
-            Formula du = d(c.args().get(0));
-            if (du == null) {
-                return null;
-            }
-            Formula u = of(c.args().get(0));
-            Formula self = of(c);
-            Formula local;
-            switch (c.function()) {
-                case EXP: local = self; break;                                             // exp' = exp
-                case LOG: return div(du, u);                                               // log' = 1/u
-                case SQRT: return div(du, mul(constant("2"), self));                       // sqrt' = 1/(2 sqrt u)
-                case ABS: local = apply("sign", u); break;                                  // abs'(0) = 0
-                case SIGMOID: local = mul(self, sub(ONE, self)); break;                    // s' = s(1 - s)
-                case TANH: local = sub(ONE, pow(self, constant("2"))); break;             // tanh' = 1 - tanh^2
-                case RELU: local = indicator(u, " > ", constant("0")); break;             // pos(u): relu'(0) = 0
-                case SOFTPLUS: local = apply("sigmoid", u); break;                          // softplus' = sigmoid
-                case MAX:
-                case MIN: {
-                    Formula dv = d(c.args().get(1));
-                    if (dv == null) {
-                        return null;
-                    }
-                    Formula v = of(c.args().get(1));
-                    String toA = c.function() == Builtin.MAX ? " > " : " < ";
-                    String toB = c.function() == Builtin.MAX ? " <= " : " >= ";
-                    return add(mul(indicator(u, toA, v), du), mul(indicator(u, toB, v), dv));
+            List<Formula> args = new ArrayList<>();
+            List<Formula> derivatives = new ArrayList<>();
+            for (Expr arg : c.args()) {
+                Formula d = d(arg);
+                if (d == null) {
+                    return null;
                 }
-                default: return null;
+                args.add(of(arg));
+                derivatives.add(d);
             }
-            return mul(local, du);
+            return c.function().derivative(new Builtin.Chain(of(c), args, derivatives));
         }
 
         /** The expression itself, in names (a node's whole definition reads as the node's name) and numbers. */

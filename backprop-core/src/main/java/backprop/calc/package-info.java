@@ -8,7 +8,9 @@
  * {@link backprop.calc.Parser} make a {@link backprop.calc.Program} of
  * {@link backprop.calc.Definition}s over {@link backprop.calc.Expr} trees;
  * {@link backprop.calc.Evaluator} runs it forward and backward into an
- * {@link backprop.calc.Evaluation}; the reports read that. Bad input is a
+ * {@link backprop.calc.Evaluation}; the reports read that. Every function of the language is one
+ * entry of {@link backprop.calc.Builtin}: spelling, arguments, evaluation, shape checks and the
+ * derivative {@code --explain} prints. Bad input is a
  * {@link backprop.InputException} with {@code FILE:LINE:COL}; a value or gradient that is not
  * finite is an {@link backprop.calc.UndefinedValueException}.
  *
