@@ -11,7 +11,6 @@ import backprop.nn.Mlp;
 import backprop.nn.Sequential;
 import backprop.optim.Adam;
 import backprop.tensor.DType;
-import backprop.tensor.Tensor;
 import backprop.train.Evaluation;
 import backprop.train.Objective;
 import backprop.train.Trainer;
@@ -45,20 +44,5 @@ class ReadmeExampleTest {
         // README:train:end
         assertThat(test.accuracy()).isGreaterThanOrEqualTo(0.95);
         assertThat(ModelFile.load(folder).network().namedParameters()).containsOnlyKeys("0.weight", "0.bias", "2.weight", "2.bias");
-    }
-
-    @Test
-    void autograd() {
-        // README:autograd:begin
-        Tensor x = Tensor.scalar(1).requiresGrad(true);
-        Tensor w = Tensor.vector(0.5, -1).requiresGrad(true);
-        Tensor y = w.mul(x).sigmoid().sum();      // y = sigmoid(w1 x) + sigmoid(w2 x)
-        y.backward();
-        System.out.println(x.grad());             // dy/dx = sum_i w_i s_i (1 - s_i)
-        System.out.println(w.grad());             // dy/dw_i = x s_i (1 - s_i)
-        // README:autograd:end
-        double s1 = 1 / (1 + Math.exp(-0.5));
-        double s2 = 1 / (1 + Math.exp(1));
-        assertThat(x.grad().item()).isEqualTo(0.5 * s1 * (1 - s1) - s2 * (1 - s2), org.assertj.core.api.Assertions.within(1e-15));
     }
 }

@@ -116,6 +116,15 @@ public final class Dataset {
         return features.clone();
     }
 
+    /** A copy of all features as one array per row: what {@code Tensor.of(float[][])} takes. */
+    public float[][] featureRows() {
+        float[][] rows = new float[size][];
+        for (int r = 0; r < size; r++) {
+            rows[r] = java.util.Arrays.copyOfRange(features, r * numFeatures, (r + 1) * numFeatures);
+        }
+        return rows;
+    }
+
     /** The features themselves, not a copy, for readers in this package that promise not to write. */
     float[] featuresUnsafe() {
         return features;
