@@ -49,9 +49,9 @@ public final class AtomicFiles {
 
     /**
      * Writes a JSON tree to {@code target} atomically: UTF-8, indented for people, ending in a
-     * newline.
+     * newline. Package-private: Jackson is how this package writes JSON, not part of its API.
      */
-    public static void writeJson(Path target, JsonNode tree) {
+    static void writeJson(Path target, JsonNode tree) {
         write(target, out -> {
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, tree);
             out.write('\n');
