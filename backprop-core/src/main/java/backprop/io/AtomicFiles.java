@@ -39,10 +39,22 @@ public final class AtomicFiles {
     /** What to write, given a stream over the temporary file (closing it is harmless). */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content.
+         *
+         * @param out buffered, over the temporary file
+         * @throws IOException from {@code out}, or the content's own; the target is then left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code bytes} to {@code target} atomically. */
+    /**
+     * Writes {@code bytes} to {@code target} atomically.
+     *
+     * @param target the file to create or replace; its folder must exist
+     * @param bytes the whole content
+     * @throws InputException if the folder is missing or the write fails
+     */
     public static void write(Path target, byte[] bytes) {
         write(target, out -> out.write(bytes));
     }
@@ -62,7 +74,12 @@ public final class AtomicFiles {
      * Writes what {@code content} produces to {@code target} atomically. An exception from
      * {@code content} leaves the target as it was and is passed on (an {@link IOException}
      * wrapped in an {@link InputException}).
+     *
+     * @param target the file to create or replace; its folder must exist
+     * @param content writes the whole content
+     * @throws InputException if the folder is missing or the write fails
      */
+
     public static void write(Path target, Content content) {
         Path absolute = target.toAbsolutePath();
         Path folder = absolute.getParent();
