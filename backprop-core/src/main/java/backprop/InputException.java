@@ -12,20 +12,45 @@ import java.nio.file.Path;
 public class InputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A complete message, printed as it is.
+     *
+     * @param message what was wrong and where, in the {@code <where>: <rule>; got <value>} form
+     */
     public InputException(String message) {
         super(message);
     }
 
+    /**
+     * A complete message, with the exception that revealed the problem (an {@code IOException},
+     * say), which {@code --debug} shows.
+     *
+     * @param message what was wrong and where, in the {@code <where>: <rule>; got <value>} form
+     * @param cause the underlying exception; may be null
+     */
     public InputException(String message, Throwable cause) {
         super(message, cause);
     }
 
-    /** {@code FILE: message}, for a problem with a file as a whole. */
+    /**
+     * {@code FILE: message}, for a problem with a file as a whole.
+     *
+     * @param file the file, as the user named it
+     * @param message the rule broken and the value found
+     * @return the exception, for the caller to throw
+     */
     public static InputException inFile(Path file, String message) {
         return new InputException(file + ": " + message);
     }
 
-    /** {@code FILE:LINE: message}, for a problem on one line (a CSV row, say). */
+    /**
+     * {@code FILE:LINE: message}, for a problem on one line (a CSV row, say).
+     *
+     * @param file the file, as the user named it
+     * @param line the line, counting from 1
+     * @param message the rule broken and the value found
+     * @return the exception, for the caller to throw
+     */
     public static InputException atLine(Path file, long line, String message) {
         return new InputException(file + ":" + line + ": " + message);
     }
@@ -33,7 +58,15 @@ public class InputException extends RuntimeException {
     /**
      * {@code FILE:LINE:COL: message}, then the source line and a caret under the column, as
      * compilers show them. Lines and columns count from 1.
+     *
+     * @param file the file, as the user named it
+     * @param line the line
+     * @param column the column the caret points at; tabs in {@code sourceLine} count as one column
+     * @param sourceLine the text of that line, shown under the message
+     * @param message the rule broken and the value found
+     * @return the exception, for the caller to throw
      */
+
     public static InputException atColumn(Path file, int line, int column, String sourceLine, String message) {
         String caret = " ".repeat(Math.max(0, column - 1)) + "^";
         return new InputException(file + ":" + line + ":" + column + ": " + message

@@ -34,6 +34,10 @@ public final class BlasKernels implements Kernels {
     private final JavaKernels fallback = new JavaKernels();
     private int threads;
 
+    /**
+     * Kernels that use every available processor. ServiceLoader calls this; loading the class
+     * loads the natives, once per JVM.
+     */
     public BlasKernels() {
         setThreads(Runtime.getRuntime().availableProcessors());
     }
@@ -48,7 +52,8 @@ public final class BlasKernels implements Kernels {
         }
     }
 
-    /** True when OpenBLAS loaded and does the work. */
+    /** {@return true when OpenBLAS loaded and does the work; false when the pure-Java kernels do} */
+
     public static boolean available() {
         return LOAD_FAILURE == null;
     }

@@ -126,8 +126,12 @@ public final class RunReport {
         return n == 1 ? "1 epoch" : n + " epochs";
     }
 
+    /** Writes {@code metrics} atomically: UTF-8, indented for people, ending in a newline. */
     static void writeMetrics(Path file, ObjectNode metrics) {
-        AtomicFiles.writeJson(file, metrics);
+        AtomicFiles.write(file, out -> {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(out, metrics);
+            out.write('\n');
+        });
     }
 
     /** Puts a number, or null when it is not finite: JSON has no NaN (evaluate --json uses it too). */

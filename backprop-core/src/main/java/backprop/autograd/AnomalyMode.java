@@ -11,11 +11,20 @@ public final class AnomalyMode {
 
     private AnomalyMode() {}
 
+    /**
+     * @return whether operations on this thread currently check their results
+     */
     public static boolean isEnabled() {
         return ENABLED.get()[0];
     }
 
-    /** Detects anomalies on this thread until the returned scope is closed. */
+    /**
+     * Detects anomalies on this thread until the returned scope is closed, which restores the
+     * previous setting (scopes nest).
+     *
+     * @return the scope, for try-with-resources
+     */
+
     public static GradMode.Scope enabled() {
         boolean[] state = ENABLED.get();
         boolean previous = state[0];

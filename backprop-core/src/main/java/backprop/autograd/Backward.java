@@ -20,18 +20,38 @@ import java.util.Set;
 public final class Backward {
     private Backward() {}
 
-    /** {@code d(root)/d(t)} into every leaf {@code t} that requires it; frees the graph afterwards. */
+    /**
+     * Adds {@code d(root)/d(t)} into the gradient of every leaf {@code t} that requires one (and
+     * of every tensor that retains one); frees the graph afterwards.
+     *
+     * @param root a one-element tensor that depends on at least one tensor requiring a gradient
+     * @throws IllegalArgumentException if {@code root} has more than one element or depends on no
+     *     tensor that requires a gradient; or if part of the graph was freed by an earlier pass
+     * @throws AnomalyException while {@link AnomalyMode} is enabled, if a rule turns a finite
+     *     gradient into a NaN or an infinity
+     */
     public static void run(Tensor root) {
         run(root, false, BackwardListener.NONE);
     }
 
+    /**
+     * As {@link #run(Tensor)}, telling {@code listener} about each rule as it runs.
+     *
+     * @param root a one-element tensor that depends on at least one tensor requiring a gradient
+     * @param listener called once per node, in the order the rules run
+     */
     public static void run(Tensor root, BackwardListener listener) {
         run(root, false, listener);
     }
 
     /**
+     * As {@link #run(Tensor)}, keeping the graph if asked and telling {@code listener} about each
+     * rule as it runs.
+     *
+     * @param root a one-element tensor that depends on at least one tensor requiring a gradient
      * @param keepGraph keep the backward rules so that the graph can be differentiated again;
      *     otherwise a second backward pass through it is an error, not a silent double count
+     * @param listener called once per node, in the order the rules run
      */
     public static void run(Tensor root, boolean keepGraph, BackwardListener listener) {
         Checks.require(root.size() == 1,
@@ -80,7 +100,11 @@ public final class Backward {
     /**
      * Every tensor that requires a gradient and that {@code root} depends on, each after its
      * inputs. An explicit stack, never recursion: a 100,000-node chain must not overflow.
+     *
+     * @param root where the walk starts; it comes last
+     * @return a new list, leaves first, each tensor once
      */
+
     public static List<Tensor> topologicalOrder(Tensor root) {
         List<Tensor> order = new ArrayList<>();
         Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());

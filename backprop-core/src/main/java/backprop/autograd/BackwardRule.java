@@ -13,5 +13,13 @@ import backprop.tensor.Tensor;
  */
 @FunctionalInterface
 public interface BackwardRule {
+    /**
+     * @param input which input of the operation, counting from 0
+     * @param gradOfOutput the gradient of the final output with respect to this operation's
+     *     output, in the output's shape
+     * @return that input's share: {@code gradOfOutput * d(output)/d(input)}, in the input's shape
+     *     or the operation's broadcast shape
+     */
     Tensor gradient(int input, Tensor gradOfOutput);
+
 }

@@ -33,6 +33,9 @@ public final class GradCheck {
      * @param worstIndex the flat element index of each input's largest error
      */
     public record Result(List<Double> maxErrors, List<Integer> worstIndex) {
+        /**
+         * @return the largest error over all inputs; NaN if any error is NaN
+         */
         public double worst() {
             double worst = 0;
             for (double e : maxErrors) {
@@ -41,7 +44,10 @@ public final class GradCheck {
             return worst;
         }
 
-        /** True when every error is at most {@code tolerance} (NaN fails). */
+        /**
+         * @param tolerance the largest error allowed, {@link #TOLERANCE} for float64
+         * @return true when every error is at most {@code tolerance} (NaN fails)
+         */
         public boolean passed(double tolerance) {
             double w = worst();
             return !Double.isNaN(w) && w <= tolerance;
@@ -51,6 +57,11 @@ public final class GradCheck {
     /**
      * Compares the gradient of the scalar {@code f(inputs)} with finite differences.
      * {@code f} must be a pure function of the tensors it is given; the inputs are not changed.
+     *
+     * @param f the function, given float64 copies of {@code inputs} that require a gradient
+     * @param inputs the point at which to differentiate, of any dtype
+     * @return each input's largest error and where it was
+     * @throws IllegalArgumentException if {@code f} does not return a one-element tensor
      */
     public static Result run(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
         List<Tensor> leaves = new ArrayList<>();
@@ -88,12 +99,18 @@ public final class GradCheck {
     /**
      * One parameter's sampled check.
      *
+     * @param name the parameter's name, as its module registered it
+     * @param shape the parameter's shape
+     * @param size the parameter's element count
      * @param checked the flat (row-major) indices of the elements compared, ascending
      * @param maxError the largest error among them (NaN if any was NaN)
      * @param worstIndex the flat index of that largest error
      */
     public record ParameterCheck(String name, int[] shape, int size, int[] checked, double maxError, int worstIndex) {
-        /** True when every checked element's error is at most {@code tolerance} (NaN fails). */
+        /**
+         * @param tolerance the largest error allowed, {@link #TOLERANCE} for float64
+         * @return true when every checked element's error is at most {@code tolerance} (NaN fails)
+         */
         public boolean passed(double tolerance) {
             return !Double.isNaN(maxError) && maxError <= tolerance;
         }
@@ -110,7 +127,13 @@ public final class GradCheck {
      * overwritten. {@code loss} must be a deterministic function of the parameters' values:
      * put the module in evaluation mode (no dropout) and use a fixed batch.
      *
+     * @param loss computes the scalar loss from the parameters' current values
+     * @param parameters the parameters to check, by name; in float64
+     * @param samples how many elements of each parameter to check, at least 1
+     * @param rng draws the sample of elements
+     * @return one check per parameter, in {@code parameters}' iteration order
      * @throws IllegalArgumentException if a parameter is not float64 (float32 differences are
+
      *     too coarse to check to 1e-6), {@code samples < 1}, or {@code loss} is not a scalar
      */
     public static List<ParameterCheck> parameters(Supplier<Tensor> loss, Map<String, Parameter> parameters,

@@ -14,16 +14,27 @@ public final class GradMode {
 
     private GradMode() {}
 
+    /**
+     * @return whether operations on this thread are recorded (true unless a disabled scope is open)
+     */
     public static boolean isEnabled() {
         return ENABLED.get()[0];
     }
 
-    /** Stops recording on this thread until the returned scope is closed. */
+    /**
+     * Stops recording on this thread until the returned scope is closed.
+     *
+     * @return the scope; closing it restores the previous state
+     */
     public static Scope disabled() {
         return set(false);
     }
 
-    /** Records on this thread until the returned scope is closed (inside a disabled scope, say). */
+    /**
+     * Records on this thread until the returned scope is closed (inside a disabled scope, say).
+     *
+     * @return the scope; closing it restores the previous state
+     */
     public static Scope enabled() {
         return set(true);
     }
@@ -37,7 +48,9 @@ public final class GradMode {
 
     /** A scope whose {@code close()} throws nothing. */
     public interface Scope extends AutoCloseable {
+        /** Restores the state that was current when this scope was opened. */
         @Override
         void close();
+
     }
 }

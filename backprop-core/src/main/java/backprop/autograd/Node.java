@@ -24,6 +24,14 @@ public final class Node {
      * Makes {@code out} remember how it was computed, when recording is on and some input
      * requires a gradient; otherwise returns {@code out} untouched. This is the one way to make
      * an operation differentiable, inside this library or outside it.
+     *
+     * @param op the operation's name, for messages and drawings
+     * @param out the operation's result, computed with recording off or on
+     * @param inputs the tensors the result depends on, in the order {@code rule} numbers them
+     * @param rule the vector-Jacobian product for each input
+     * @return {@code out} itself
+     * @throws AnomalyException while {@link AnomalyMode} is enabled, if {@code out} holds a NaN or
+     *     an infinity and every input is finite
      */
     public static Tensor record(String op, Tensor out, List<Tensor> inputs, BackwardRule rule) {
         if (!GradMode.isEnabled()) {
@@ -42,12 +50,17 @@ public final class Node {
         return out;
     }
 
-    /** The operation's name ({@code "mul"}, {@code "cross_entropy"}), as drawings and messages show it. */
+    /** {@return the operation's name ({@code "mul"}, {@code "cross_entropy"}), as drawings and messages show it} */
+
     public String op() {
         return op;
     }
 
+    /**
+     * @return the operation's inputs, in the order its backward rule numbers them; read-only
+     */
     public List<Tensor> inputs() {
+
         return inputs;
     }
 

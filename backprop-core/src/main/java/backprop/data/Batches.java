@@ -30,7 +30,13 @@ public final class Batches {
     private final int[] order;
     private final int batchSize;
 
-    /** Batches over rows {@code 0..size-1} in their natural order until {@link #shuffle} is called. */
+    /**
+     * Batches over rows {@code 0..size-1} in their natural order until {@link #shuffle} is called.
+     *
+     * @param size the number of rows, at least 0
+     * @param batchSize the rows per batch, at least 1
+     * @throws IllegalArgumentException if either is out of range
+     */
     public Batches(int size, int batchSize) {
         require(size >= 0, "Batches: size must be >= 0; got %d", size);
         require(batchSize >= 1, "Batches: batchSize must be >= 1; got %d", batchSize);
@@ -42,6 +48,8 @@ public final class Batches {
     /**
      * Draws a new order for the next epoch: a uniform permutation that depends only on the state
      * of {@code random}, not on earlier epochs.
+     *
+     * @param random the source of the permutation; advanced
      */
     public void shuffle(RandomGenerator random) {
         resetOrder();
@@ -55,39 +63,81 @@ public final class Batches {
         }
     }
 
-    /** The number of batches, {@code ceil(size / batchSize)}. */
+    /** {@return the number of batches, {@code ceil(size / batchSize)}} */
     public int count() {
         return (order.length + batchSize - 1) / batchSize;
     }
 
-    /** The full batch size; every batch but perhaps the last has this many rows. */
+    /** {@return the full batch size} Every batch but perhaps the last has this many rows. */
     public int batchSize() {
         return batchSize;
     }
 
-    /** The number of rows in batch {@code b}. */
+    /**
+     * {@return the number of rows in batch {@code b}}
+     *
+     * @param b the batch, in {@code 0..count()-1}
+     * @throws IllegalArgumentException if {@code b} is out of range
+     */
     public int size(int b) {
         return end(b) - start(b);
     }
 
-    /** The row indices of batch {@code b}, a copy (allocates; prefer the fill methods in loops). */
+    /**
+     * {@return the row indices of batch {@code b}, in this epoch's order} A copy: allocates, so
+     * prefer the fill methods in loops.
+     *
+     * @param b the batch, in {@code 0..count()-1}
+     * @throws IllegalArgumentException if {@code b} is out of range
+     */
     public int[] rows(int b) {
         return java.util.Arrays.copyOfRange(order, start(b), end(b));
     }
 
-    /** Copies the features of batch {@code b} into {@code dst} (row-major from 0); returns its row count. */
+    /**
+     * Copies the features of batch {@code b} into {@code dst}, row-major from index 0; the rest of
+     * {@code dst} is left as it was.
+     *
+     * @param data the data set these batches were made for (same size)
+     * @param b the batch, in {@code 0..count()-1}
+     * @param dst at least {@code size(b) * data.numFeatures()} long
+     * @return the batch's row count
+     * @throws IllegalArgumentException if {@code data} has another size, {@code b} is out of
+     *     range or {@code dst} is too short
+     */
     public int fillFeatures(Dataset data, int b, float[] dst) {
         checkData(data);
         return data.copyRows(order, start(b), end(b), dst);
     }
 
-    /** Copies the labels of batch {@code b} into {@code dst}; returns its row count. Classification only. */
+    /**
+     * Copies the class labels of batch {@code b} into {@code dst} from index 0.
+     *
+     * @param data a classification data set these batches were made for (same size)
+     * @param b the batch, in {@code 0..count()-1}
+     * @param dst at least {@code size(b)} long
+     * @return the batch's row count
+     * @throws IllegalArgumentException if {@code data} has another size, {@code b} is out of
+     *     range or {@code dst} is too short
+     * @throws IllegalStateException if {@code data} is a regression data set
+     */
     public int fillLabels(Dataset data, int b, int[] dst) {
         checkData(data);
         return data.copyLabels(order, start(b), end(b), dst);
     }
 
-    /** Copies the targets of batch {@code b} into {@code dst}; returns its row count. Regression only. */
+    /**
+     * Copies the regression targets of batch {@code b} into {@code dst} from index 0.
+     *
+     * @param data a regression data set these batches were made for (same size)
+     * @param b the batch, in {@code 0..count()-1}
+     * @param dst at least {@code size(b)} long
+     * @return the batch's row count
+     * @throws IllegalArgumentException if {@code data} has another size, {@code b} is out of
+     *     range or {@code dst} is too short
+     * @throws IllegalStateException if {@code data} is a classification data set
+     */
+
     public int fillTargets(Dataset data, int b, float[] dst) {
         checkData(data);
         return data.copyTargets(order, start(b), end(b), dst);

@@ -55,13 +55,23 @@ public final class CsvReader {
     /**
      * Reads a labelled CSV file.
      *
+     * @param file a CSV file with a header row
+     * @param options which column is the target, how to read it, and the known classes
+     * @return the rows, features in file order without the target column
      * @throws InputException for any problem with the file, as listed above
      */
     public static Dataset read(Path file, CsvOptions options) {
         return readWithDigest(file, options).data();
     }
 
-    /** As {@link #read} with {@link CsvOptions#DEFAULTS}. */
+    /**
+     * As {@link #read(Path, CsvOptions)} with {@link CsvOptions#DEFAULTS}: the last column is the
+     * target, the task is inferred.
+     *
+     * @param file a CSV file with a header row
+     * @return the rows, features in file order without the target column
+     * @throws InputException for any problem with the file
+     */
     public static Dataset read(Path file) {
         return read(file, CsvOptions.DEFAULTS);
     }
@@ -117,7 +127,11 @@ public final class CsvReader {
      * that order, whatever their place in the file; other columns (a label column, say) are
      * ignored. Returns {@code rows x featureNames.size()} values, row-major.
      *
+     * @param file a CSV file with a header row
+     * @param featureNames the columns to read, as a model's training named them
+     * @return the values, a new array
      * @throws InputException if a column is missing, or for any problem {@link #read} reports
+
      */
     public static float[] readFeatures(Path file, List<String> featureNames) {
         Inputs.requireReadableFile(file);

@@ -60,6 +60,10 @@ public final class DataSources {
      * Loads {@code source}: a built-in name from {@link #BUILTIN}, or a path to a CSV file read
      * with {@code options.csv()}.
      *
+     * @param source a built-in name or a CSV file's path
+     * @param options where to look for files, the seed of the generated sources, how to read a CSV
+     * @return the data, with a test split when the source has one (the IDX data sets), a
+     *     description and a digest of the files read
      * @throws InputException if the name is neither built in nor an existing file, if an IDX data
      *     set is not found (the message lists every folder looked in and how to get it), or for any
      *     problem with the files
@@ -80,7 +84,12 @@ public final class DataSources {
         };
     }
 
-    /** One entry per built-in source, with where it would be read from under {@code options}. */
+    /**
+     * {@return one entry per built-in source, in {@link #BUILTIN}'s order, with where it would be
+     * read from under {@code options} and whether it is there} Reads no data, only looks for files.
+     *
+     * @param options where to look for files
+     */
     public static List<SourceInfo> list(DataOptions options) {
         List<SourceInfo> out = new ArrayList<>();
         out.add(new SourceInfo("digits", "8x8 handwritten digits (UCI, CC BY 4.0)", "1,797 rows, 64 features, 10 classes",
@@ -160,8 +169,13 @@ public final class DataSources {
                 Inputs.hex(digest));
     }
 
-    /** How to get the IDX data set {@code name} ({@code fashion-mnist} or {@code mnist}), as one sentence for a person. */
+    /**
+     * {@return how to get an IDX data set, as one or two sentences for a person}
+     *
+     * @param name {@code fashion-mnist}; any other name gets the advice for {@code mnist}
+     */
     public static String howToGet(String name) {
+
         String files = String.join(", ", IDX_FILES) + " (each may end in .gz)";
         return name.equals("fashion-mnist")
                 ? "Get it with `apt-get install dataset-fashion-mnist` (Debian, Ubuntu), or put " + files

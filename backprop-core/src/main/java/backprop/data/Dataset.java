@@ -55,13 +55,30 @@ public final class Dataset {
     /**
      * A classification data set; the arrays are copied. {@code labels[i]} indexes
      * {@code classNames}.
+     *
+     * @param features {@code n x numFeatures} values, row-major
+     * @param numFeatures the columns per row, at least 1
+     * @param labels one class index per row, each in {@code 0..classNames.size()-1}
+     * @param featureNames one name per column
+     * @param classNames at least one class, in label order
+     * @return the data set
+     * @throws IllegalArgumentException if the lengths disagree or a label is out of range
      */
     public static Dataset classification(float[] features, int numFeatures, int[] labels,
                                          List<String> featureNames, List<String> classNames) {
         return new Dataset(features.clone(), numFeatures, labels.clone(), null, featureNames, classNames);
     }
 
-    /** A regression data set; the arrays are copied. */
+    /**
+     * A regression data set; the arrays are copied.
+     *
+     * @param features {@code n x numFeatures} values, row-major
+     * @param numFeatures the columns per row, at least 1
+     * @param targets one target per row
+     * @param featureNames one name per column
+     * @return the data set
+     * @throws IllegalArgumentException if the lengths disagree
+     */
     public static Dataset regression(float[] features, int numFeatures, float[] targets, List<String> featureNames) {
         return new Dataset(features.clone(), numFeatures, null, targets.clone(), featureNames, List.of());
     }
@@ -77,41 +94,49 @@ public final class Dataset {
         return new Dataset(features, numFeatures, null, targets, featureNames, List.of());
     }
 
-    /** Names {@code f0, f1, ...} for data without a header. */
+    /**
+     * {@return the names {@code f0, f1, ...}, for data without a header}
+     *
+     * @param numFeatures how many names, at least 0
+     */
     public static List<String> defaultFeatureNames(int numFeatures) {
         return java.util.stream.IntStream.range(0, numFeatures).mapToObj(j -> "f" + j).toList();
     }
 
+    /** {@return classification when the rows have class labels, regression when float targets} */
     public Task task() {
         return labels != null ? Task.CLASSIFICATION : Task.REGRESSION;
     }
 
-    /** The number of rows. */
+    /** {@return the number of rows, {@code n}} */
     public int size() {
         return size;
     }
 
-    /** The number of feature columns, {@code d}. */
+    /** {@return the number of feature columns, {@code d}} */
     public int numFeatures() {
         return numFeatures;
     }
 
-    /** The number of classes for classification; 0 for regression. */
+    /** {@return the number of classes for classification; 0 for regression} */
     public int numClasses() {
         return classNames.size();
     }
 
-    /** One name per feature column, in column order. */
+    /** {@return one name per feature column, in column order; read-only} */
     public List<String> featureNames() {
         return featureNames;
     }
 
-    /** Class names in label order (label {@code k} is {@code classNames().get(k)}); empty for regression. */
+    /**
+     * {@return the class names in label order (label {@code k} is {@code classNames().get(k)}); empty
+     * for regression; read-only}
+     */
     public List<String> classNames() {
         return classNames;
     }
 
-    /** A copy of all features, {@code size() x numFeatures()} row-major. */
+    /** {@return a copy of all features, {@code size() x numFeatures()} row-major} */
     public float[] features() {
         return features.clone();
     }
@@ -130,7 +155,13 @@ public final class Dataset {
         return features;
     }
 
-    /** Feature {@code column} of row {@code row}. */
+    /**
+     * {@return feature {@code column} of row {@code row}}
+     *
+     * @param row in {@code 0..size()-1}
+     * @param column in {@code 0..numFeatures()-1}
+     * @throws IllegalArgumentException if either is out of range
+     */
     public float feature(int row, int column) {
         require(row >= 0 && row < size, "Dataset.feature: row must be in 0..%d; got %d", size - 1, row);
         require(column >= 0 && column < numFeatures,
@@ -138,31 +169,55 @@ public final class Dataset {
         return features[row * numFeatures + column];
     }
 
-    /** A copy of the class labels; throws {@link IllegalStateException} for regression. */
+    /**
+     * {@return a copy of the class labels, one per row}
+     *
+     * @throws IllegalStateException for a regression data set
+     */
     public int[] labels() {
         requireState(labels != null, "Dataset.labels: a regression data set has targets, not labels");
         return labels.clone();
     }
 
-    /** The class label of one row; throws {@link IllegalStateException} for regression. */
+    /**
+     * {@return the class label of one row}
+     *
+     * @param row in {@code 0..size()-1}
+     * @throws IllegalStateException for a regression data set
+     * @throws ArrayIndexOutOfBoundsException if {@code row} is out of range
+     */
     public int label(int row) {
         requireState(labels != null, "Dataset.label: a regression data set has targets, not labels");
         return labels[row];
     }
 
-    /** A copy of the regression targets; throws {@link IllegalStateException} for classification. */
+    /**
+     * {@return a copy of the regression targets, one per row}
+     *
+     * @throws IllegalStateException for a classification data set
+     */
     public float[] targets() {
         requireState(targets != null, "Dataset.targets: a classification data set has labels, not targets");
         return targets.clone();
     }
 
-    /** The regression target of one row; throws {@link IllegalStateException} for classification. */
+    /**
+     * {@return the regression target of one row}
+     *
+     * @param row in {@code 0..size()-1}
+     * @throws IllegalStateException for a classification data set
+     * @throws ArrayIndexOutOfBoundsException if {@code row} is out of range
+     */
     public float target(int row) {
         requireState(targets != null, "Dataset.target: a classification data set has labels, not targets");
         return targets[row];
     }
 
-    /** How many rows have each label, indexed by label; throws for regression. */
+    /**
+     * {@return how many rows have each label, indexed by label}
+     *
+     * @throws IllegalStateException for a regression data set
+     */
     public int[] classCounts() {
         requireState(labels != null, "Dataset.classCounts: a regression data set has no classes");
         int[] counts = new int[classNames.size()];
@@ -175,6 +230,10 @@ public final class Dataset {
     /**
      * A new data set of the given rows, in the given order (repeats allowed), with the same
      * names and classes.
+     *
+     * @param rows row indices, each in {@code 0..size()-1}
+     * @return the new data set, with {@code rows.length} rows
+     * @throws IllegalArgumentException if a row index is out of range
      */
     public Dataset subset(int[] rows) {
         float[] x = new float[rows.length * numFeatures];
@@ -198,10 +257,15 @@ public final class Dataset {
 
     /**
      * Copies the features of rows {@code rows[from..to)} into {@code dst}, row after row from
-     * index 0. Returns the number of rows copied ({@code to - from}).
+     * index 0.
      *
+     * @param rows row indices, each in {@code 0..size()-1}
+     * @param from the first index into {@code rows} to copy
+     * @param to one past the last
+     * @param dst where the features go; the rest of it is left as it was
+     * @return the number of rows copied, {@code to - from}
      * @throws IllegalArgumentException if {@code dst} is shorter than {@code (to - from) * numFeatures()}
-     *     or a row index is out of range
+     *     or a row index is out of range, or not {@code 0 <= from <= to <= rows.length}
      */
     public int copyRows(int[] rows, int from, int to, float[] dst) {
         checkRange(rows, from, to);
@@ -215,7 +279,18 @@ public final class Dataset {
         return to - from;
     }
 
-    /** Copies the labels of rows {@code rows[from..to)} into {@code dst} from index 0; classification only. */
+    /**
+     * Copies the labels of rows {@code rows[from..to)} into {@code dst} from index 0.
+     *
+     * @param rows row indices, each in {@code 0..size()-1}
+     * @param from the first index into {@code rows} to copy
+     * @param to one past the last
+     * @param dst at least {@code to - from} long
+     * @return the number of rows copied, {@code to - from}
+     * @throws IllegalStateException for a regression data set
+     * @throws IllegalArgumentException if {@code dst} is too short or not
+     *     {@code 0 <= from <= to <= rows.length}
+     */
     public int copyLabels(int[] rows, int from, int to, int[] dst) {
         requireState(labels != null, "Dataset.copyLabels: a regression data set has targets, not labels");
         checkRange(rows, from, to);
@@ -226,7 +301,19 @@ public final class Dataset {
         return to - from;
     }
 
-    /** Copies the targets of rows {@code rows[from..to)} into {@code dst} from index 0; regression only. */
+    /**
+     * Copies the targets of rows {@code rows[from..to)} into {@code dst} from index 0.
+     *
+     * @param rows row indices, each in {@code 0..size()-1}
+     * @param from the first index into {@code rows} to copy
+     * @param to one past the last
+     * @param dst at least {@code to - from} long
+     * @return the number of rows copied, {@code to - from}
+     * @throws IllegalStateException for a classification data set
+     * @throws IllegalArgumentException if {@code dst} is too short or not
+     *     {@code 0 <= from <= to <= rows.length}
+     */
+
     public int copyTargets(int[] rows, int from, int to, float[] dst) {
         requireState(targets != null, "Dataset.copyTargets: a classification data set has labels, not targets");
         checkRange(rows, from, to);

@@ -20,6 +20,12 @@ public final class Generators {
      * both coordinates get Gaussian noise of standard deviation {@code noise}, so points near the
      * axes may sit on the wrong side: the noise is in the labels as seen from the features.
      * Features {@code x, y}; classes {@code "0", "1"}.
+     *
+     * @param n the number of points, at least 2
+     * @param noise the noise's standard deviation, at least 0
+     * @param random the source of the points and the noise; advanced
+     * @return the points, in the order drawn
+     * @throws IllegalArgumentException if {@code n} or {@code noise} is out of range
      */
     public static Dataset xor(int n, double noise, RandomGenerator random) {
         require(n >= 2, "Generators.xor: n must be >= 2; got %d", n);
@@ -44,7 +50,16 @@ public final class Generators {
      * so no straight line does much better than chance, while neighbouring windings stay
      * {@code 0.9 / (turns * arms)} apart, which a small MLP resolves. Features {@code x, y};
      * classes {@code "0" .. arms-1}.
+     *
+     * @param n the number of points, at least {@code arms}
+     * @param arms the number of arms and classes, at least 2
+     * @param turns how many times each arm winds around the origin, more than 0
+     * @param noise the noise's standard deviation, at least 0
+     * @param random the source of the points and the noise; advanced
+     * @return the points, in the order drawn
+     * @throws IllegalArgumentException if an argument is out of range
      */
+
     public static Dataset spirals(int n, int arms, double turns, double noise, RandomGenerator random) {
         require(arms >= 2, "Generators.spirals: arms must be >= 2; got %d", arms);
         require(n >= arms, "Generators.spirals: n must be >= arms (%d); got %d", arms, n);

@@ -50,18 +50,30 @@ public final class IdxReader {
      * @param columns the width of an image
      */
     public record Images(float[] pixels, int count, int rows, int columns) {
-        /** {@code rows * columns}, the number of features per image. */
+        /** {@return {@code rows * columns}, the number of features per image} */
         public int pixelsPerImage() {
             return rows * columns;
         }
     }
 
-    /** Reads an IDX image file ({@code 0x00000803}). */
+    /**
+     * Reads an IDX image file ({@code 0x00000803}), gzipped or not.
+     *
+     * @param file the image file
+     * @return its images
+     * @throws InputException for any problem with the file
+     */
     public static Images readImages(Path file) {
         return readImages(file, Inputs.sha256());
     }
 
-    /** Reads an IDX label file ({@code 0x00000801}): one unsigned byte per item. */
+    /**
+     * Reads an IDX label file ({@code 0x00000801}), gzipped or not.
+     *
+     * @param file the label file
+     * @return one label per item, each in {@code 0..255}
+     * @throws InputException for any problem with the file
+     */
     public static int[] readLabels(Path file) {
         return readLabels(file, Inputs.sha256());
     }
@@ -70,7 +82,13 @@ public final class IdxReader {
      * Reads a pair of image and label files as a classification data set with features named
      * {@code pixel_R_C} and the given class names.
      *
+     * @param images the image file
+     * @param labels the label file, one label per image
+     * @param classNames 2 to 256 names, in label order
+     * @return the images as rows of {@code rows x columns} features in {@code [0, 1]}
+     * @throws IllegalArgumentException if there are fewer than 2 or more than 256 class names
      * @throws InputException for any problem with either file, if their counts differ, or if a
+
      *     label is not in {@code 0..classNames.size()-1}
      */
     public static Dataset read(Path images, Path labels, List<String> classNames) {

@@ -16,7 +16,18 @@ import java.util.Optional;
  *               its labels (int32), both little-endian
  */
 public record LoadedData(Dataset train, Optional<Dataset> test, String source, String sha256) {
+    /**
+     * Checks that the data sets are given.
+     *
+     * @param train the training rows; not null
+     * @param test the test rows if any; not null, empty when there are none
+     * @param source what was loaded
+     * @param sha256 the digest of what was read
+     * @throws NullPointerException if {@code train} or {@code test} is null
+     */
+
     public LoadedData {
+
         java.util.Objects.requireNonNull(train, "LoadedData: train");
         java.util.Objects.requireNonNull(test, "LoadedData: test");
     }

@@ -9,7 +9,11 @@ import java.util.SplittableRandom;
  * when it has one, else a seeded stratified or shuffled split), and standardized with
  * statistics fitted on the training split alone.
  *
+ * @param train the rows to train on, standardized when {@code standardizer} is not null
+ * @param test the rows to evaluate on, standardized with the training rows' statistics
  * @param standardizer the fitted standardization, or null when inputs are used as they are
+ * @param source what was loaded, as {@link LoadedData#source()}
+ * @param sha256 the digest of what was loaded, as {@link LoadedData#sha256()}
  * @param heldOut true when the test set was split off the source here (so an evaluation that
  *     wants the same rows must split again with the same seed and fraction)
  */
@@ -25,9 +29,17 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
          * default network, raw pixels reach a mean test accuracy of 0.961 against 0.953 standardized.
          */
         AUTO,
+        /** Always, with a mean and standard deviation per feature fitted on the training rows. */
         YES,
+        /** Never: the features are used as the source has them. */
         NO;
 
+        /**
+         * {@return the choice named {@code id}}
+         *
+         * @param id {@code auto}, {@code yes} or {@code no}, lower case (as the command line takes it)
+         * @throws IllegalArgumentException for any other string
+         */
         public static Standardize of(String id) {
             for (Standardize s : values()) {
                 if (s.name().toLowerCase(Locale.ROOT).equals(id)) {
@@ -41,7 +53,18 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
     /** Salt that keeps the split's random stream apart from the initialization's, both drawn from one seed. */
     private static final long SPLIT_STREAM = 0x5EED_5EED_5EED_5EEDL;
 
-    /** Loads {@code source} and prepares it; {@code options.seed()} fixes generated data and the split. */
+    /**
+     * Loads {@code source} and prepares it; {@code options.seed()} fixes generated data and the split.
+     *
+     * @param source a built-in name or a CSV file's path, as {@link DataSources#load} takes it
+     * @param options where to look for files, the seed, how to read a CSV
+     * @param testFraction the share of rows held out for testing when the source has no test
+     *     split, in {@code (0, 1)}
+     * @param standardize whether to standardize the features
+     * @return the split, standardized data and where it came from
+     * @throws IllegalArgumentException if {@code testFraction} is out of range
+     * @throws backprop.InputException for any problem loading the source
+     */
     public static PreparedData prepare(String source, DataOptions options, double testFraction, Standardize standardize) {
         Checks.require(testFraction > 0 && testFraction < 1, "test fraction must be in (0, 1); got %s", testFraction);
         LoadedData loaded = DataSources.load(source, options);
@@ -65,7 +88,15 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
         return new PreparedData(train, test, standardizer, loaded.source(), loaded.sha256(), heldOut);
     }
 
-    /** The seeded split {@link #prepare} makes: stratified for classes, shuffled for regression. */
+    /**
+     * The seeded split {@link #prepare} makes: stratified for classes, shuffled for regression.
+     *
+     * @param data the rows to split
+     * @param testFraction the share of rows for the test split, in {@code (0, 1)}
+     * @param seed the run's seed; the same seed and fraction give the same split
+     * @return the two parts
+     */
+
     public static Split split(Dataset data, double testFraction, long seed) {
         SplittableRandom random = new SplittableRandom(seed ^ SPLIT_STREAM);
         return data.task() == Task.CLASSIFICATION

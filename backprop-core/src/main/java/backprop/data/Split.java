@@ -17,6 +17,10 @@ public record Split(Dataset train, Dataset test) {
      * of them (at least 1, at most {@code size - 1}) as the test set. The same data, fraction
      * and random state give the same split.
      *
+     * @param data the rows to split, at least 2
+     * @param testFraction the share of rows for the test set, in {@code (0, 1)}
+     * @param random the source of the shuffle; advanced
+     * @return the two parts, each in shuffled order
      * @throws IllegalArgumentException unless {@code 0 < testFraction < 1} and the data has at least 2 rows
      */
     public static Split shuffled(Dataset data, double testFraction, RandomGenerator random) {
@@ -30,7 +34,14 @@ public record Split(Dataset train, Dataset test) {
      * As {@link #shuffled}, but each class is split on its own so that both parts keep the class
      * proportions (within one row per class); classification only. Each class with at least two
      * rows gives at least one to each part.
+     *
+     * @param data classification rows to split, at least 2
+     * @param testFraction the share of each class for the test set, in {@code (0, 1)}
+     * @param random the source of the shuffles; advanced
+     * @return the two parts, each in shuffled order
+     * @throws IllegalArgumentException for regression data, or as {@link #shuffled}
      */
+
     public static Split stratified(Dataset data, double testFraction, RandomGenerator random) {
         require(data.task() == Task.CLASSIFICATION, "Split.stratified: needs classification data; got %s", data.task().id());
         testSize(data.size(), testFraction);

@@ -19,7 +19,13 @@ public final class Standardizer {
         this.stds = stds;
     }
 
-    /** Fits on the features of {@code data}; needs at least one row. */
+    /**
+     * Fits on the features of {@code data}.
+     *
+     * @param data at least one row
+     * @return the fitted standardizer, one mean and std per feature
+     * @throws IllegalArgumentException if {@code data} has no rows
+     */
     public static Standardizer fit(Dataset data) {
         // No copy: fitting only reads, and Fashion-MNIST's features are 188 MB.
         return fit(data.featuresUnsafe(), data.numFeatures());
@@ -28,6 +34,12 @@ public final class Standardizer {
     /**
      * Fits on {@code features}, {@code n x numFeatures} row-major. Sums run in double so that
      * 60,000 rows do not lose the low digits of the mean.
+     *
+     * @param features at least one row, row-major
+     * @param numFeatures the columns per row, at least 1
+     * @return the fitted standardizer
+     * @throws IllegalArgumentException if {@code features} is empty or not a multiple of
+     *     {@code numFeatures} long
      */
     public static Standardizer fit(float[] features, int numFeatures) {
         require(numFeatures >= 1, "Standardizer.fit: numFeatures must be >= 1; got %d", numFeatures);
@@ -59,6 +71,14 @@ public final class Standardizer {
      * The standardizer of {@code n} rows with per-column means {@code mean} and sums of squared
      * deviations from them {@code squaredDeviations}: what {@link #fit} computes, for callers that
      * compute the sums elsewhere (backprop-spark adds them up over partitions).
+     *
+     * @param n the row count, at least 1
+     * @param mean the per-column means
+     * @param squaredDeviations per column, {@code sum over rows of (x - mean)^2}
+     * @return the standardizer, with {@code std = sqrt(squaredDeviations / n)} (1 where that is
+     *     0 or not finite)
+     * @throws IllegalArgumentException if {@code n < 1} or the arrays are empty or of different
+     *     lengths
      */
     public static Standardizer ofMoments(long n, double[] mean, double[] squaredDeviations) {
         require(n >= 1 && mean.length == squaredDeviations.length && mean.length > 0,
@@ -77,6 +97,9 @@ public final class Standardizer {
     /**
      * A standardizer from saved arrays (a model file's preprocessing); copies them.
      *
+     * @param means the per-column means
+     * @param stds the per-column standard deviations
+     * @return the standardizer
      * @throws IllegalArgumentException if the lengths differ, a mean is not finite, or a std is not finite and positive
      */
     public static Standardizer of(float[] means, float[] stds) {
@@ -89,21 +112,27 @@ public final class Standardizer {
         return new Standardizer(means.clone(), stds.clone());
     }
 
-    /** The fitted per-column means, a copy. */
+    /** {@return the fitted per-column means, a copy} */
     public float[] means() {
         return means.clone();
     }
 
-    /** The fitted per-column standard deviations (1 for constant columns), a copy. */
+    /** {@return the fitted per-column standard deviations (1 for constant columns), a copy} */
     public float[] stds() {
         return stds.clone();
     }
 
+    /** {@return the number of columns it was fitted on, which every input must have} */
     public int numFeatures() {
         return means.length;
     }
 
-    /** A new data set with standardized features; labels, targets and names unchanged. */
+    /**
+     * {@return a new data set with standardized features; labels, targets and names unchanged}
+     *
+     * @param data rows with {@link #numFeatures()} columns
+     * @throws IllegalArgumentException if {@code data} has another number of columns
+     */
     public Dataset transform(Dataset data) {
         require(data.numFeatures() == means.length,
                 "Standardizer.transform: fitted on %d features; got %d", means.length, data.numFeatures());
@@ -112,7 +141,13 @@ public final class Standardizer {
         return data.withFeaturesOwning(x);
     }
 
-    /** Standardizes {@code features} ({@code n x numFeatures()} row-major) in place. */
+    /**
+     * Standardizes {@code features} in place.
+     *
+     * @param features {@code n x numFeatures()} values, row-major; overwritten
+     * @throws IllegalArgumentException if the length is not a multiple of {@link #numFeatures()}
+     */
+
     public void transformInPlace(float[] features) {
         int d = means.length;
         require(features.length % d == 0, "Standardizer.transformInPlace: need a multiple of %d values; got %d", d, features.length);

@@ -9,12 +9,18 @@ public enum Task {
     /** The target is a real number. */
     REGRESSION;
 
-    /** The spelling used on the command line and in model files: {@code classification}, {@code regression}. */
+    /** {@return the spelling used on the command line and in model files: {@code classification}, {@code regression}} */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The task spelled {@code id}, as {@link #id()} spells it. */
+    /**
+     * {@return the task spelled {@code id}, as {@link #id()} spells it}
+     *
+     * @param id {@code classification} or {@code regression}
+     * @throws IllegalArgumentException for any other string
+     */
+
     public static Task of(String id) {
         for (Task t : values()) {
             if (t.id().equals(id)) {

@@ -39,19 +39,31 @@ public final class AtomicFiles {
     /** What to write, given a stream over the temporary file (closing it is harmless). */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content.
+         *
+         * @param out buffered, over the temporary file
+         * @throws IOException from {@code out}, or the content's own; the target is then left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
-    /** Writes {@code bytes} to {@code target} atomically. */
+    /**
+     * Writes {@code bytes} to {@code target} atomically.
+     *
+     * @param target the file to create or replace; its folder must exist
+     * @param bytes the whole content
+     * @throws InputException if the folder is missing or the write fails
+     */
     public static void write(Path target, byte[] bytes) {
         write(target, out -> out.write(bytes));
     }
 
     /**
      * Writes a JSON tree to {@code target} atomically: UTF-8, indented for people, ending in a
-     * newline.
+     * newline. Package-private: Jackson is how this package writes JSON, not part of its API.
      */
-    public static void writeJson(Path target, JsonNode tree) {
+    static void writeJson(Path target, JsonNode tree) {
         write(target, out -> {
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, tree);
             out.write('\n');
@@ -62,7 +74,12 @@ public final class AtomicFiles {
      * Writes what {@code content} produces to {@code target} atomically. An exception from
      * {@code content} leaves the target as it was and is passed on (an {@link IOException}
      * wrapped in an {@link InputException}).
+     *
+     * @param target the file to create or replace; its folder must exist
+     * @param content writes the whole content
+     * @throws InputException if the folder is missing or the write fails
      */
+
     public static void write(Path target, Content content) {
         Path absolute = target.toAbsolutePath();
         Path folder = absolute.getParent();

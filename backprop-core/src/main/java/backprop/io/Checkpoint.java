@@ -30,7 +30,9 @@ import java.util.Map;
  * ends with the same weights, bit for bit, as one never interrupted.
  */
 public final class Checkpoint implements TrainingListener {
+    /** The file of the parameters and the optimizer state, written first. */
     public static final String TENSORS = "checkpoint.safetensors";
+    /** The file of the epoch, the history, the arguments and the tensors' SHA-256, written last. */
     public static final String STATE = "checkpoint.json";
     private static final String OPTIMIZER_PREFIX = "optimizer.";
 
@@ -39,7 +41,14 @@ public final class Checkpoint implements TrainingListener {
     private final Optimizer optimizer;
     private final List<String> arguments;
 
-    /** @param arguments the command line of the run, kept so that {@code --resume} needs nothing else */
+    /**
+     * A checkpoint that {@link #afterEpoch} rewrites after every epoch.
+     *
+     * @param folder where the two files go; created if missing
+     * @param network the module whose parameters are saved, by name
+     * @param optimizer the optimizer whose state is saved
+     * @param arguments the command line of the run, kept so that {@code --resume} needs nothing else
+     */
     public Checkpoint(Path folder, Module network, Optimizer optimizer, List<String> arguments) {
         this.folder = folder;
         this.network = network;
@@ -47,11 +56,25 @@ public final class Checkpoint implements TrainingListener {
         this.arguments = List.copyOf(arguments);
     }
 
-    /** What a checkpoint holds. */
+    /**
+     * What a checkpoint holds.
+     *
+     * @param arguments the command line of the run that wrote it
+     * @param parameters the network's parameters, by name
+     * @param optimizerState the optimizer's state, by the names its {@code state()} gives
+     * @param epochs the metrics of every epoch so far, in order
+     */
     public record Saved(List<String> arguments, Map<String, Tensor> parameters, Map<String, double[]> optimizerState,
                         List<EpochMetrics> epochs) {
 
-        /** Puts the saved parameters and optimizer state back into a network and optimizer of the same run. */
+        /**
+         * Puts the saved parameters and optimizer state back into a network and optimizer of the same run.
+         *
+         * @param network built as the saved one was; its parameters are overwritten
+         * @param optimizer of the saved kind over {@code network}'s parameters; its state is replaced
+         * @param file the checkpoint file, named in messages
+         * @throws InputException if a parameter is missing or has another shape
+         */
         public void restore(Module network, Optimizer optimizer, Path file) {
             Map<String, Tensor> named = new LinkedHashMap<>(parameters);
             network.namedParameters().forEach((name, p) -> {
@@ -67,6 +90,7 @@ public final class Checkpoint implements TrainingListener {
             optimizer.loadState(optimizerState);
         }
 
+        /** {@return a history of the saved epochs, for the resumed training to continue} */
         public History history() {
             return new History(epochs);
         }
@@ -107,12 +131,25 @@ public final class Checkpoint implements TrainingListener {
         AtomicFiles.writeJson(folder.resolve(STATE), state);
     }
 
-    /** True when {@code folder} holds a checkpoint. */
+    /**
+     * {@return whether {@code folder} holds a checkpoint's state file} It is written last, so its
+     * presence means a checkpoint was completed once.
+     *
+     * @param folder the run's folder
+     */
     public static boolean exists(Path folder) {
         return Files.isRegularFile(folder.resolve(STATE));
     }
 
-    /** Reads the checkpoint in {@code folder}; a missing, damaged or mismatched one is an {@link InputException}. */
+    /**
+     * Reads the checkpoint in {@code folder}.
+     *
+     * @param folder the run's folder
+     * @return what it holds
+     * @throws InputException if it is missing or damaged, or its tensors do not match the SHA-256
+     *     its state file records
+     */
+
     public static Saved load(Path folder) {
         Path stateFile = folder.resolve(STATE);
         if (!Files.isRegularFile(stateFile)) {

@@ -55,6 +55,9 @@ public final class SafeTensors {
      * with {@code metadata} as the header's {@code __metadata__} (left out when empty). Values
      * are written bit for bit, NaN payloads and {@code -0.0} included.
      *
+     * @param file the file to create or replace; its folder must exist
+     * @param tensors float32 or float64 tensors by name; their values are read, not changed
+     * @param metadata free-form string pairs for the header
      * @throws IllegalArgumentException if a name is {@code __metadata__} or anything is null
      * @throws InputException if the file cannot be written
      */
@@ -83,7 +86,14 @@ public final class SafeTensors {
         }
     }
 
-    /** Writes {@code tensors} without metadata; see {@link #write(Path, Map, Map)}. */
+    /**
+     * Writes {@code tensors} without metadata; see {@link #write(Path, Map, Map)}.
+     *
+     * @param file the file to create or replace; its folder must exist
+     * @param tensors float32 or float64 tensors by name, written in the map's iteration order
+     * @throws IllegalArgumentException if a name is {@code __metadata__} or anything is null
+     * @throws InputException if the file cannot be written
+     */
     public static void write(Path file, Map<String, Tensor> tensors) {
         write(file, tensors, Map.of());
     }
@@ -92,6 +102,8 @@ public final class SafeTensors {
      * The tensors of {@code file}, by name, in the header's order; each a new float32 or
      * float64 leaf tensor that does not require a gradient.
      *
+     * @param file a safetensors file of F32 and F64 tensors
+     * @return the tensors, in a new mutable map
      * @throws InputException if the file cannot be read or breaks any rule of the format
      */
     public static Map<String, Tensor> read(Path file) {
@@ -115,7 +127,10 @@ public final class SafeTensors {
      * The {@code __metadata__} of {@code file} (empty when there is none), in the header's
      * order. Reads only the header, but checks it against the file as {@link #read} does.
      *
+     * @param file a safetensors file
+     * @return the metadata's string pairs
      * @throws InputException if the file cannot be read or breaks any rule of the format
+
      */
     public static Map<String, String> readMetadata(Path file) {
         try (FileChannel channel = open(file)) {

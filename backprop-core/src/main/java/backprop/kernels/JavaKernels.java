@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,8 +49,19 @@ public final class JavaKernels implements Kernels {
      * Whether sgemm runs {@link VectorMicroKernel}. Checked before any use of that class, so that a
      * JVM without the incubator module never loads it.
      */
-    static final boolean VECTOR = FMA && !"false".equals(System.getProperty("backprop.vector"))
-            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean VECTOR = FMA && !"false".equals(System.getProperty("backprop.vector")) && readVectorApi();
+
+    /**
+     * Whether the JVM has the Vector API; if so, makes this module read it. On the classpath that is
+     * a no-op; a named backprop.core (module path) would not read it otherwise, since its
+     * module-info cannot require an incubator module without every javac and javadoc run that
+     * reads the descriptor warning about it (which would fail the Javadoc build).
+     */
+    private static boolean readVectorApi() {
+        Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
+        vector.ifPresent(JavaKernels.class.getModule()::addReads);
+        return vector.isPresent();
+    }
 
     private int threads = Runtime.getRuntime().availableProcessors();
     private ExecutorService pool;

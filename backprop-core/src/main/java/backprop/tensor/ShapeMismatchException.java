@@ -4,7 +4,9 @@ package backprop.tensor;
 public class ShapeMismatchException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message names the operation and both shapes, as {@link Shapes#broadcast} does */
     public ShapeMismatchException(String message) {
+
         super(message);
     }
 }

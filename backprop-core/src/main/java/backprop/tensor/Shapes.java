@@ -6,7 +6,12 @@ import java.util.Arrays;
 public final class Shapes {
     private Shapes() {}
 
-    /** The number of elements of a tensor of this shape (1 for a scalar). */
+    /**
+     * {@return the number of elements of a tensor of this shape (1 for a scalar)}
+     *
+     * @param shape the dimensions, each at least 0
+     * @throws IllegalArgumentException if the product exceeds {@code Integer.MAX_VALUE}
+     */
     public static int size(int[] shape) {
         long n = 1;
         for (int d : shape) {
@@ -33,6 +38,10 @@ public final class Shapes {
      * The shape NumPy broadcasting gives two operands: dimensions aligned from the right,
      * each pair equal or one of them 1.
      *
+     * @param op the operation, named in the message
+     * @param a one operand's shape
+     * @param b the other's
+     * @return a new array, as long as the longer of the two
      * @throws ShapeMismatchException when a pair is neither equal nor contains a 1
      */
     public static int[] broadcast(String op, int[] a, int[] b) {
@@ -50,8 +59,13 @@ public final class Shapes {
         return out;
     }
 
-    /** {@code [2, 3]}; a scalar is {@code []}. */
+    /**
+     * {@return the shape as messages show it: {@code [2, 3]}; a scalar is {@code []}}
+     *
+     * @param shape the dimensions
+     */
     public static String format(int[] shape) {
+
         return Arrays.toString(shape);
     }
 }

@@ -10,10 +10,25 @@ import backprop.tensor.Tensor;
  * A model's numbers on a dataset: mean loss, and for classification the accuracy, the confusion
  * matrix (rows: true class, columns: predicted) with per-class precision and recall; for
  * regression the RMSE.
+ *
+ * @param loss the objective's mean loss over the rows
+ * @param accuracy the share of rows classified correctly; NaN for regression
+ * @param confusion {@code confusion[true][predicted]} row counts; empty for regression
+ * @param rmse the root mean squared error; NaN for classification
+ * @param size the number of rows scored
  */
 public record Evaluation(double loss, double accuracy, int[][] confusion, double rmse, int size) {
 
-    /** Scores {@code model} (in evaluation mode, nothing recorded) on {@code data}, in batches. */
+    /**
+     * Scores {@code model} (in evaluation mode, nothing recorded) on {@code data}, in batches.
+     * The model's training mode is restored afterwards.
+     *
+     * @param model maps a batch of rows to outputs as the objective expects them
+     * @param objective the loss, and how outputs become classes
+     * @param data the rows to score, at least one
+     * @param batchSize rows per forward pass, at least 1
+     * @return the scores
+     */
     public static Evaluation of(Module model, Objective objective, Dataset data, int batchSize) {
         boolean wasTraining = model.isTraining();
         model.eval();
@@ -64,7 +79,12 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, double
         }
     }
 
-    /** Of the rows predicted as class c, the share that are c (NaN when none was predicted c). */
+    /**
+     * {@return of the rows predicted as class {@code c}, the share that are {@code c}} NaN when
+     * none was predicted {@code c}.
+     *
+     * @param c a class index, in {@code 0..confusion().length-1}
+     */
     public double precision(int c) {
         int predicted = 0;
         for (int[] row : confusion) {
@@ -73,7 +93,13 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, double
         return predicted == 0 ? Double.NaN : (double) confusion[c][c] / predicted;
     }
 
-    /** Of the rows of class c, the share predicted as c (NaN when there are none). */
+    /**
+     * {@return of the rows of class {@code c}, the share predicted as {@code c}} NaN when there
+     * are none.
+     *
+     * @param c a class index, in {@code 0..confusion().length-1}
+     */
+
     public double recall(int c) {
         int actual = 0;
         for (int count : confusion[c]) {

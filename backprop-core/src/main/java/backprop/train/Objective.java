@@ -27,11 +27,17 @@ public enum Objective {
         this.id = id;
     }
 
-    /** The name the command line and model.json use. */
+    /** {@return the name the command line and model.json use, such as {@code cross-entropy}} */
     public String id() {
         return id;
     }
 
+    /**
+     * {@return the objective {@link #id() named} {@code id}, in any case}
+     *
+     * @param id {@code cross-entropy}, {@code bce}, {@code logistic} or {@code mse}
+     * @throws IllegalArgumentException for any other name ({@code auto} is {@link #auto})
+     */
     public static Objective of(String id) {
         for (Objective o : values()) {
             if (o.id.equals(id.toLowerCase(Locale.ROOT))) {
@@ -41,7 +47,13 @@ public enum Objective {
         throw new IllegalArgumentException("loss must be one of auto, cross-entropy, bce, logistic, mse; got '" + id + "'");
     }
 
-    /** {@code auto}: softmax cross-entropy for several classes, sigmoid BCE for two, MSE for regression. */
+    /**
+     * {@return what {@code auto} means: softmax cross-entropy for several classes, sigmoid BCE for
+     * two, MSE for regression}
+     *
+     * @param task the data's task
+     * @param classes the data's number of classes (ignored for regression)
+     */
     public static Objective auto(Task task, int classes) {
         if (task == Task.REGRESSION) {
             return MSE;
@@ -49,11 +61,19 @@ public enum Objective {
         return classes == 2 ? BCE : CROSS_ENTROPY;
     }
 
+    /** {@return whether the outputs are scored as classes (every objective but MSE)} */
     public boolean isClassification() {
         return this != MSE;
     }
 
-    /** Checks that this objective fits the data; the message says what to choose instead. */
+    /**
+     * Checks that this objective fits the data; the message says what to choose instead.
+     *
+     * @param task the data's task
+     * @param classes the data's number of classes
+     * @throws IllegalArgumentException if MSE meets classes, a classification loss meets a numeric
+     *     target, or BCE or logistic meets other than two classes
+     */
     public void checkFits(Task task, int classes) {
         if (this == MSE) {
             Checks.require(task == Task.REGRESSION, "loss mse is for regression; this data has %d classes (use cross-entropy)", classes);
@@ -64,12 +84,25 @@ public enum Objective {
                 "loss %s needs exactly two classes; this data has %d (use cross-entropy)", id, classes);
     }
 
-    /** The width of the network's last layer. */
+    /**
+     * {@return the width of the network's last layer: {@code classes} for cross-entropy, else 1}
+     *
+     * @param classes the data's number of classes
+     */
     public int outputs(int classes) {
         return this == CROSS_ENTROPY ? classes : 1;
     }
 
-    /** The batch-mean loss of outputs {@code z} [n, outputs] against the batch's labels or targets. */
+    /**
+     * The batch-mean loss of outputs {@code z} {@code [n, outputs]} against the batch's labels or
+     * targets; recorded for backpropagation when gradients are on.
+     *
+     * @param z the network's outputs for the batch
+     * @param labels class indices, for classification (the first {@code n} are used)
+     * @param targets values, for regression (the first {@code n} are used)
+     * @param n the batch's row count
+     * @return a scalar in {@code z}'s dtype
+     */
     public Tensor loss(Tensor z, int[] labels, float[] targets, int n) {
         return switch (this) {
             case CROSS_ENTROPY -> Loss.crossEntropy(z, labels.length == n ? labels : java.util.Arrays.copyOf(labels, n));
@@ -79,7 +112,12 @@ public enum Objective {
         };
     }
 
-    /** Class probabilities [n, classes] from outputs [n, outputs]; classification only. */
+    /**
+     * {@return class probabilities, one row of {@code classes} per row of {@code z}}
+     *
+     * @param z outputs {@code [n, outputs]}
+     * @throws IllegalArgumentException for MSE, which predicts values
+     */
     public double[][] probabilities(Tensor z) {
         int n = z.dim(0);
         double[] values = z.toDoubleArray();
@@ -101,7 +139,13 @@ public enum Objective {
         return rows;
     }
 
-    /** The predicted class of each row: the most probable one (ties to the lower index). */
+    /**
+     * Writes the predicted class of each row: the most probable one (ties to the lower index).
+     *
+     * @param z outputs {@code [n, outputs]}
+     * @param out at least {@code n} long; the first {@code n} entries are overwritten
+     */
+
     public void classify(Tensor z, int[] out) {
         int n = z.dim(0);
         if (this == CROSS_ENTROPY) {
