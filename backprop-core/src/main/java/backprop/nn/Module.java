@@ -172,21 +172,25 @@ public abstract class Module {
             return missing.isEmpty() && unexpected.isEmpty() && wrongShape.isEmpty();
         }
 
-        /** {@code missing [..]; unexpected [..]; wrong shape [name: got [..], expected [..]]}, the non-empty parts. */
+        /** {@code missing [..]; unexpected [..]; wrong shape [..]}, the non-empty parts. */
         @Override
         public String toString() {
-            List<String> parts = new ArrayList<>();
-            if (!missing.isEmpty()) {
-                parts.add("missing " + missing);
-            }
-            if (!unexpected.isEmpty()) {
-                parts.add("unexpected " + unexpected);
-            }
-            if (!wrongShape.isEmpty()) {
-                parts.add("wrong shape " + wrongShape);
-            }
-            return parts.isEmpty() ? "complete" : String.join("; ", parts);
+            return describe(missing, unexpected, wrongShape);
         }
+    }
+
+    private static String describe(List<String> missing, List<String> unexpected, List<String> wrongShape) {
+        List<String> parts = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            parts.add("missing " + missing);
+        }
+        if (!unexpected.isEmpty()) {
+            parts.add("unexpected " + unexpected);
+        }
+        if (!wrongShape.isEmpty()) {
+            parts.add("wrong shape " + wrongShape);
+        }
+        return parts.isEmpty() ? "complete" : String.join("; ", parts);
     }
 
     private LoadResult match(Map<String, Tensor> state) {
@@ -206,14 +210,14 @@ public abstract class Module {
         return new LoadResult(missing, unexpected, wrongShape);
     }
 
-    /** The strict load's message: the result's parts, each wrong shape beside the expected one. */
+    /** The strict load's message: each wrong shape beside the expected one. */
     private String describe(LoadResult result, Map<String, Tensor> state) {
         List<String> shapes = new ArrayList<>();
         for (String name : result.wrongShape()) {
             shapes.add(name + " (got " + Arrays.toString(state.get(name).shape()) + ", expected "
                     + Arrays.toString(namedParameters().get(name).shape()) + ")");
         }
-        return result.toString().replace("wrong shape " + result.wrongShape(), "wrong shape " + shapes);
+        return describe(result.missing(), result.unexpected(), shapes);
     }
 
     private void copy(Map<String, Tensor> state) {
