@@ -1,10 +1,7 @@
 package backprop.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
+import backprop.app.Version;
 import java.util.List;
-import java.util.Properties;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -17,7 +14,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "backprop",
         mixinStandardHelpOptions = true,
-        versionProvider = BackpropCommand.Version.class,
+        versionProvider = Version.class,
         description = "Neural networks trained by backpropagation, and a gradient calculator.")
 public final class BackpropCommand implements Runnable {
     /** The subcommands, in the order usage lists them; {@link Main#commandLine} adds them. */
@@ -38,28 +35,5 @@ public final class BackpropCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** {@code backprop <version>}, for reports. */
-    static String version() {
-        try {
-            return new Version().getVersion()[0];
-        } catch (IOException e) {
-            return "backprop (unknown version)";
-        }
-    }
-
-    /** The project version, written into {@code version.properties} by the build. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = BackpropCommand.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"backprop " + p.getProperty("version", "(unknown version)")};
-        }
     }
 }

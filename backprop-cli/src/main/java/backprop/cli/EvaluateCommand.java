@@ -1,5 +1,8 @@
 package backprop.cli;
 
+import backprop.app.DataArguments;
+import backprop.app.Options;
+import backprop.app.RunReport;
 import backprop.data.Dataset;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;

@@ -1,6 +1,10 @@
 package backprop.cli;
 
 import backprop.InputException;
+import backprop.app.DataArguments;
+import backprop.app.ModelArguments;
+import backprop.app.Options;
+import backprop.app.RunReport;
 import backprop.autograd.GradCheck;
 import backprop.autograd.GradMode;
 import backprop.data.Dataset;
@@ -83,10 +87,10 @@ public final class GradcheckCommand implements Callable<Integer> {
         Objective objective = subject.objective();
         List<GradCheck.ParameterCheck> checks = GradCheck.parameters(
                 () -> objective.loss(network.forward(x), labels, targets, n), network.namedParameters(), samples,
-                new SplittableRandom(model.seed));
+                new SplittableRandom(model.seed()));
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("gradcheck: %s network, %s loss, %s%n", TrainCommand.describe(subject.architecture()), objective.id(), subject.what());
+        out.printf("gradcheck: %s network, %s loss, %s%n", RunReport.describe(subject.architecture()), objective.id(), subject.what());
         out.printf("preconditions: float64 arithmetic%s; dropout off (evaluation mode%s); a fixed batch of the first %d rows of %s%n",
                 modelDir != null ? " (the saved weights converted)" : "",
                 subject.architecture().dropout() > 0 ? ", dropout " + subject.architecture().dropout() + " in training" : "",
@@ -136,13 +140,13 @@ public final class GradcheckCommand implements Callable<Integer> {
     }
 
     private Checked fresh() {
-        PreparedData prepared = PreparedData.prepare(data.source, data.options(model.seed), 0.2, PreparedData.Standardize.AUTO);
+        PreparedData prepared = PreparedData.prepare(data.source(), data.options(model.seed()), 0.2, PreparedData.Standardize.AUTO);
         Dataset train = prepared.train();
         Objective objective = model.objective(train.task(), train.numClasses());
         Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
-        Sequential network = architecture.build(DType.FLOAT64, new SplittableRandom(model.seed), new SplittableRandom(model.seed));
+        Sequential network = architecture.build(DType.FLOAT64, new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
         return new Checked(architecture, network, objective, first(train),
-                "freshly initialized (--init " + architecture.init().id() + ", --seed " + model.seed + ") on " + prepared.source(),
+                "freshly initialized (--init " + architecture.init().id() + ", --seed " + model.seed() + ") on " + prepared.source(),
                 "the training split (%,d rows)".formatted(train.size()));
     }
 
@@ -152,7 +156,7 @@ public final class GradcheckCommand implements Callable<Integer> {
         Options.require(tolerance > 0 && Double.isFinite(tolerance), "--tolerance", "must be a number > 0", tolerance);
         if (matched("--dtype")) {
             throw new InputException("--dtype: gradcheck always runs in float64, the only precision a 1e-6 check means anything in; got "
-                    + model.dtype);
+                    + spec.findOption("--dtype").getValue());
         }
         if (modelDir != null) {
             for (String option : ARCHITECTURE_OPTIONS) {

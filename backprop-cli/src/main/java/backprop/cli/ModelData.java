@@ -1,7 +1,9 @@
 package backprop.cli;
 
 import backprop.InputException;
+import backprop.app.DataArguments;
 import backprop.data.CsvOptions;
+import backprop.data.DataOptions;
 import backprop.data.DataSources;
 import backprop.data.Dataset;
 import backprop.data.LoadedData;
@@ -79,22 +81,23 @@ final class ModelData {
         JsonNode provenance = model.provenance();
         JsonNode config = provenance.path("configuration");
         long seed = provenance.path("seed").asLong(1);
-        String source = sourceGiven ? args.source : trainingSource(modelDir, provenance);
-        // The training run's own source is looked for where training found it, unless told otherwise.
-        if (args.dataDir == null && !sourceGiven && config.path("data-dir").isTextual()) {
-            args.dataDir = Path.of(config.path("data-dir").asText());
-        }
+        String source = sourceGiven ? args.source() : trainingSource(modelDir, provenance);
         Task given = args.task();
         if (given != null && given != model.task()) {
             throw new InputException("--task: the model in " + modelDir + " is a " + model.task().id()
                     + " model; got " + given.id());
         }
-        String target = args.target != null ? args.target : config.path("target").isTextual() ? config.path("target").asText() : null;
+        String target = args.target() != null ? args.target() : config.path("target").isTextual() ? config.path("target").asText() : null;
         CsvOptions csv = CsvOptions.DEFAULTS.withTarget(target).withTask(model.task());
         if (model.task() == Task.CLASSIFICATION) {
             csv = csv.withClassNames(model.classes());
         }
-        LoadedData loaded = DataSources.load(source, args.options(seed, csv));
+        DataOptions options = args.options(seed, csv);
+        // The training run's own source is looked for where training found it, unless told otherwise.
+        if (args.dataDir() == null && !sourceGiven && config.path("data-dir").isTextual()) {
+            options = options.withDataDir(Path.of(config.path("data-dir").asText()));
+        }
+        LoadedData loaded = DataSources.load(source, options);
         boolean csvFile = !DataSources.BUILTIN.contains(source);
         Dataset all = fit(model, loaded.train(), source, csvFile);
         Optional<Dataset> test = loaded.test().map(t -> fit(model, t, source, csvFile));

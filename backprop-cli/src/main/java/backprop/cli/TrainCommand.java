@@ -1,18 +1,23 @@
 package backprop.cli;
 
 import backprop.InputException;
+import backprop.app.DataArguments;
+import backprop.app.ModelArguments;
+import backprop.app.Options;
+import backprop.app.OutputArguments;
+import backprop.app.PreparationArguments;
+import backprop.app.Progress;
+import backprop.app.RunReport;
+import backprop.app.TrainingArguments;
 import backprop.autograd.AnomalyMode;
-import backprop.data.DataOptions;
 import backprop.data.PreparedData;
 import backprop.io.Checkpoint;
 import backprop.io.SavedModel;
 import backprop.kernels.Kernels;
-import backprop.nn.Activation;
 import backprop.nn.Mlp;
 import backprop.nn.Sequential;
 import backprop.optim.Optimizer;
 import backprop.tensor.DType;
-import backprop.train.EarlyStopping;
 import backprop.train.Evaluation;
 import backprop.train.History;
 import backprop.train.Objective;
@@ -21,8 +26,6 @@ import backprop.train.TrainingListener;
 import backprop.train.TrainingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,12 +51,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataArguments data;
 
-    @Option(names = "--test-fraction", paramLabel = "F", description = "Held-out share when the source has no test split (default: ${DEFAULT-VALUE}).")
-    double testFraction = 0.2;
-
-    @Option(names = "--standardize", paramLabel = "auto|yes|no",
-            description = "Standardize features with statistics of the training split (auto: all but image sources; default: ${DEFAULT-VALUE}).")
-    String standardize = "auto";
+    @Mixin
+    PreparationArguments preparation;
 
     @Mixin
     ModelArguments model;
@@ -61,20 +60,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingArguments training;
 
-    @Option(names = "--early-stopping", paramLabel = "EPOCHS", description = "Stop when the test loss has not improved for this many epochs.")
-    Integer patience;
-
     @Option(names = "--threads", paramLabel = "T", description = "Compute threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the model, plots and metrics go (default: runs/<data>-<time>).")
-    Path out;
-
-    @Option(names = "--metrics", paramLabel = "FILE.json", description = "Also write the metrics object there.")
-    Path metricsCopy;
-
-    @Option(names = "--quiet", description = "No progress bars, just the final summary.")
-    boolean quiet;
+    @Mixin
+    OutputArguments output;
 
     @Option(names = "--detect-anomaly",
             description = "Check every operation for NaN or infinity and name the first that makes one (slower).")
@@ -92,8 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
         Checkpoint.Saved saved = Checkpoint.load(resume.resolve(CHECKPOINT));
         TrainCommand original = new TrainCommand();
         new picocli.CommandLine(original).parseArgs(saved.arguments().toArray(String[]::new));
-        original.out = resume;
-        original.quiet = quiet;
+        original.output.resume(resume, output.quiet());
         original.detectAnomaly |= detectAnomaly;
         return original.train(saved, saved.arguments(), spec.commandLine().getOut(), spec.commandLine().getErr());
     }
@@ -122,33 +111,30 @@ public final class TrainCommand implements Callable<Integer> {
         validate();
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Kernels.get().setThreads(threadCount);
-        PreparedData prepared = PreparedData.prepare(data.source, data.options(model.seed), testFraction,
-                Options.choice("--standardize", standardize, PreparedData.Standardize::of));
+        PreparedData prepared = PreparedData.prepare(data.source(), data.options(model.seed()), preparation.testFraction(),
+                preparation.standardize());
         var train = prepared.train();
         Objective objective = model.objective(train.task(), train.numClasses());
         Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
-        Sequential network = architecture.build(model.dtype(), new SplittableRandom(model.seed), new SplittableRandom(model.seed));
+        Sequential network = architecture.build(model.dtype(), new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
         Optimizer opt = training.optimizerSpec().create(network.parameters());
-        TrainingOptions options = training.trainingOptions(model.seed, train.size());
+        TrainingOptions options = training.trainingOptions(model.seed(), train.size());
 
-        Path folder = out != null ? out : Path.of("runs", data.source.replaceAll("[^A-Za-z0-9._-]", "_") + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path folder = output.folder(data.source());
         List<TrainingListener> listeners = new ArrayList<>();
-        if (!quiet) {
+        if (!output.quiet()) {
             err.printf("backprop: %s, %,d training and %,d test rows, %d features; network %s, %,d parameters; %s kernels, %d threads%n",
-                    prepared.source(), train.size(), prepared.test().size(), train.numFeatures(), describe(architecture),
+                    prepared.source(), train.size(), prepared.test().size(), train.numFeatures(), RunReport.describe(architecture),
                     network.parameterCount(), Kernels.get().name(), threadCount);
             listeners.add(new Progress(err, objective.isClassification()));
         }
-        if (patience != null) {
-            listeners.add(new EarlyStopping(patience, 0));
-        }
+        training.earlyStopping().ifPresent(listeners::add);
         listeners.add(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments));
         History previous = new History();
         if (saved != null) {
             saved.restore(network, opt, folder.resolve(CHECKPOINT));
             previous = saved.history();
-            if (!quiet) {
+            if (!output.quiet()) {
                 err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), training.epochs());
             }
         }
@@ -158,28 +144,21 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         Evaluation test = Evaluation.of(network, objective, prepared.test(), 1024);
-        RunReport.finish(spec, folder, metricsCopy, stdout, new SavedModel(architecture, network, objective, train.task(),
+        RunReport.finish(spec, folder, output.metricsCopy(), stdout, new SavedModel(architecture, network, objective, train.task(),
                 train.featureNames(), train.classNames(), prepared.standardizer(), null), RunReport.Source.of(prepared),
-                model.seed, threadCount, history, test);
+                model.seed(), threadCount, history, test);
         return 0;
     }
 
     private void validate() {
         training.validate();
-        Options.require(testFraction > 0 && testFraction < 1, "--test-fraction", "must be in (0, 1)", testFraction);
+        preparation.validate();
         Options.require(threads == null || threads >= 1, "--threads", "must be a whole number >= 1", threads);
-        Options.require(patience == null || patience >= 1, "--early-stopping", "must be a whole number >= 1", patience);
         model.validate();
     }
 
-    /** The layer widths and activation, as {@code 64-32-10 relu}. */
-    public static String describe(Mlp mlp) {
-        StringBuilder s = new StringBuilder().append(mlp.inputs());
-        mlp.hidden().forEach(h -> s.append('-').append(h));
-        s.append('-').append(mlp.outputs());
-        if (!mlp.hidden().isEmpty()) {
-            s.append(' ').append(mlp.activation().id());
-        }
-        return s.toString();
+    /** The layer widths and activation, as {@code 64-32-10 relu} (evaluate's name for {@link RunReport#describe}). */
+    static String describe(Mlp mlp) {
+        return RunReport.describe(mlp);
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * instantiate in the JSON itself.
  */
 class NoJavaSerializationTest {
-    private static final List<String> MODULES = List.of("backprop-core", "backprop-blas", "backprop-cli");
+    private static final List<String> MODULES = List.of("backprop-core", "backprop-blas", "backprop-app", "backprop-cli");
     private static final Pattern FORBIDDEN = Pattern.compile("\\bObject(Input|Output)Stream\\b|\\bSerializable\\b"
             + "|\\b(readObject|readResolve|readExternal)\\s*\\(|\\bExternalizable\\b|\\bXMLDecoder\\b"
             + "|\\b(enable|activate)DefaultTyping\\b|@JsonTypeInfo");

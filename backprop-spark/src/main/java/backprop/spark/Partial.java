@@ -1,5 +1,6 @@
 package backprop.spark;
 
+import backprop.train.StepResult;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +45,11 @@ final class Partial implements Serializable {
         Map<String, double[]> state = new LinkedHashMap<>();
         a.state.forEach((k, x) -> state.put(k, plus(x, b.state.get(k))));
         return new Partial(v, state, a.lossSum + b.lossSum, a.correct + b.correct, a.rows + b.rows);
+    }
+
+    /** What the loop hears of the step: the rows' mean loss, correct predictions and rows. */
+    StepResult result() {
+        return new StepResult(lossSum / rows, correct, Math.toIntExact(rows));
     }
 
     private static double[] plus(double[] x, double[] y) {

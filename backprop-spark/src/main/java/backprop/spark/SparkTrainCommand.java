@@ -1,14 +1,15 @@
 package backprop.spark;
 
 import backprop.InputException;
-import backprop.cli.DataArguments;
-import backprop.cli.Main;
-import backprop.cli.ModelArguments;
-import backprop.cli.Options;
-import backprop.cli.Progress;
-import backprop.cli.RunReport;
-import backprop.cli.TrainCommand;
-import backprop.cli.TrainingArguments;
+import backprop.app.DataArguments;
+import backprop.app.ExitStatus;
+import backprop.app.ModelArguments;
+import backprop.app.Options;
+import backprop.app.OutputArguments;
+import backprop.app.PreparationArguments;
+import backprop.app.Progress;
+import backprop.app.RunReport;
+import backprop.app.TrainingArguments;
 import backprop.data.DataSources;
 import backprop.data.PreparedData;
 import backprop.data.Task;
@@ -18,15 +19,12 @@ import backprop.nn.Mlp;
 import backprop.optim.OptimizerSpec;
 import backprop.nn.Sequential;
 import backprop.tensor.DType;
-import backprop.train.EarlyStopping;
 import backprop.train.Evaluation;
 import backprop.train.History;
 import backprop.train.Objective;
 import backprop.train.TrainingListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,21 +62,14 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @Option(names = "--test-data", paramLabel = "PATH", description = "Held-out rows from their own CSV or Parquet path (default: split off --data).")
     String testData;
 
-    @Option(names = "--test-fraction", paramLabel = "F", description = "Held-out share when there is no test split (default: ${DEFAULT-VALUE}).")
-    double testFraction = 0.2;
-
-    @Option(names = "--standardize", paramLabel = "auto|yes|no",
-            description = "Standardize features with statistics of the training split (auto: all but image sources; default: ${DEFAULT-VALUE}).")
-    String standardize = "auto";
+    @Mixin
+    PreparationArguments preparation;
 
     @Mixin
     ModelArguments model;
 
     @Mixin
     TrainingArguments training;
-
-    @Option(names = "--early-stopping", paramLabel = "EPOCHS", description = "Stop when the test loss has not improved for this many epochs.")
-    Integer patience;
 
     @Option(names = "--init-model", paramLabel = "DIR",
             description = "Fine-tune the model saved in DIR: its architecture, classes, standardization and weights are the start.")
@@ -91,14 +82,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
             description = "0: one synchronous gradient step per batch; K > 0: K local steps per partition between model averagings (default: ${DEFAULT-VALUE}).")
     int averageEvery = 0;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the model, plots and metrics go (default: runs/<data>-<time>).")
-    Path out;
-
-    @Option(names = "--metrics", paramLabel = "FILE.json", description = "Also write the metrics object there.")
-    Path metricsCopy;
-
-    @Option(names = "--quiet", description = "No progress, just the final summary.")
-    boolean quiet;
+    @Mixin
+    OutputArguments output;
 
     @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
@@ -117,7 +102,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
     /** Runs the command line on the active Spark session and returns the exit status (for tests). */
     public static int run(String... args) {
-        return Main.configure(new CommandLine(new SparkTrainCommand())).execute(args);
+        return ExitStatus.configure(new CommandLine(new SparkTrainCommand())).execute(args);
     }
 
     @Override
@@ -156,23 +141,20 @@ public final class SparkTrainCommand implements Callable<Integer> {
             SparkTrainer trainer = new SparkTrainer(network, architecture, objective, optimizers(training.optimizerSpec()),
                     training.trainingOptions(model.seed(), rows.trainSize()), averageEvery);
 
-            Path folder = out != null ? out : Path.of("runs", data.source().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            Path folder = output.folder(data.source());
             List<TrainingListener> listeners = new ArrayList<>();
-            if (!quiet) {
+            if (!output.quiet()) {
                 err.printf("backprop: %s, %,d training and %,d test rows in %d partitions, %d features; network %s, %,d parameters; Spark %s, %s%n",
                         rows.source(), rows.trainSize(), rows.testSize(), rows.train().getNumPartitions(), rows.numFeatures(),
-                        TrainCommand.describe(architecture), network.parameterCount(), spark.sparkContext().master(),
+                        RunReport.describe(architecture), network.parameterCount(), spark.sparkContext().master(),
                         averageEvery == 0 ? "synchronous steps" : "model averaging every " + averageEvery + " local steps");
                 listeners.add(new Progress(err, objective.isClassification()));
             }
-            if (patience != null) {
-                listeners.add(new EarlyStopping(patience, 0));
-            }
+            training.earlyStopping().ifPresent(listeners::add);
             History history = trainer.fit(rows, listeners);
             Evaluation test = trainer.evaluate(rows.test());
             int cores = spark.sparkContext().defaultParallelism();
-            RunReport.finish(spec, folder, metricsCopy, stdout, new SavedModel(architecture, network, objective, rows.task(),
+            RunReport.finish(spec, folder, output.metricsCopy(), stdout, new SavedModel(architecture, network, objective, rows.task(),
                     rows.featureNames(), rows.classNames(), rows.standardizer(), null),
                     new RunReport.Source(rows.source(), "", false), model.seed(), cores, history, test);
             return 0;
@@ -184,11 +166,11 @@ public final class SparkTrainCommand implements Callable<Integer> {
     /** The training and test rows: a built-in source read on the driver as backprop train reads it, or a path Spark reads. */
     private SparkData read(SparkSession spark, SavedModel start) {
         String source = data.source();
-        PreparedData.Standardize scale = Options.choice("--standardize", standardize, PreparedData.Standardize::of);
+        PreparedData.Standardize scale = preparation.standardize();
         if (DataSources.BUILTIN.contains(source)) {
             Options.require(testData == null, "--test-data", "is for data read by Spark; a built-in source brings its own split", testData);
             Options.require(start == null, "--init-model", "fine-tunes on data read by Spark (a CSV or Parquet path); got the built-in", source);
-            PreparedData prepared = PreparedData.prepare(source, data.options(model.seed()), testFraction, scale);
+            PreparedData prepared = PreparedData.prepare(source, data.options(model.seed()), preparation.testFraction(), scale);
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int n = partitions != null ? partitions : sc.defaultParallelism();
             return SparkData.of(sc, prepared.train(), prepared.test(), n, prepared.standardizer(), prepared.source());
@@ -197,7 +179,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         FrameData.Reading reading = new FrameData.Reading(source, data.target(), task,
                 start == null ? null : start.classes(), scale != PreparedData.Standardize.NO,
                 start == null ? null : start.standardizer(), start == null ? null : start.features());
-        return FrameData.of(frame(spark, source), testData == null ? null : frame(spark, testData), testFraction, model.seed(), reading);
+        return FrameData.of(frame(spark, source), testData == null ? null : frame(spark, testData), preparation.testFraction(), model.seed(), reading);
     }
 
     /** The rows at {@code path}: Parquet for a .parquet path or folder, CSV with a header otherwise. */
@@ -212,8 +194,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         training.validate();
         model.validate();
         Options.require(model.dtype() == DType.FLOAT32, "--dtype", "Spark training exchanges float32 weights; use float32", model.dtype());
-        Options.require(testFraction > 0 && testFraction < 1, "--test-fraction", "must be in (0, 1)", testFraction);
-        Options.require(patience == null || patience >= 1, "--early-stopping", "must be a whole number >= 1", patience);
+        preparation.validate();
         Options.require(partitions == null || partitions >= 1, "--partitions", "must be a whole number >= 1", partitions);
         Options.require(averageEvery >= 0, "--average-every", "must be a whole number >= 0", averageEvery);
     }

@@ -1,19 +1,19 @@
 package backprop.spark;
 
-import backprop.data.Batches;
 import backprop.nn.Mlp;
 import backprop.nn.ParameterVector;
 import backprop.nn.Sequential;
 import backprop.optim.Optimizer;
 import backprop.tensor.Parameter;
-import backprop.train.DivergenceException;
-import backprop.train.EpochMetrics;
+import backprop.train.Batch;
 import backprop.train.Evaluation;
 import backprop.train.History;
 import backprop.train.Objective;
+import backprop.train.StepResult;
 import backprop.train.TrainingListener;
+import backprop.train.TrainingLoop;
 import backprop.train.TrainingOptions;
-import java.util.ArrayList;
+import backprop.train.TrainingStep;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -24,9 +24,9 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Data-parallel minibatch training on Spark, with the core engine on every partition.
  *
- * <p>Each epoch the driver draws the order of the training rows from the seed exactly as core's
- * {@code Trainer} does ({@link Batches} shuffled by {@link TrainingOptions#shuffleSeed}), and cuts
- * it into the same global batches. Then, per mode:
+ * <p>The driver runs core's {@link TrainingLoop}, as core's {@code Trainer} does: the same global
+ * batches in the same order, the same schedule, listeners and divergence checks. What this class
+ * plugs in is the step, per mode:
  * <ul>
  *   <li><b>synchronous</b> ({@code averageEvery == 0}): per batch the driver broadcasts the weights,
  *       every partition computes the gradient of the summed loss of its rows of the batch,
@@ -51,6 +51,7 @@ public final class SparkTrainer {
     private final Optimizer optimizer;
     private final TrainingOptions options;
     private final int averageEvery;
+    private final TrainingLoop loop;
 
     /**
      * @param network the model to train, in place; float32 (its weights travel as float vectors)
@@ -67,6 +68,7 @@ public final class SparkTrainer {
         this.optimizer = optimizers.create(network.parameters());
         this.options = options;
         this.averageEvery = averageEvery;
+        this.loop = new TrainingLoop(network, objective, optimizer, options);
     }
 
     /** The driver's optimizer (its state is the run's). */
@@ -76,54 +78,20 @@ public final class SparkTrainer {
 
     /** Trains for all epochs on {@code data.train()}, scoring {@code data.test()} after each when there is one. */
     public History fit(SparkData data, List<TrainingListener> listeners) {
-        List<EpochMetrics> epochs = new ArrayList<>();
-        Batches batches = new Batches(Math.toIntExact(data.trainSize()), options.batchSize());
-        listeners.forEach(l -> l.onStart(1, options.epochs(), batches.count()));
-        double baseRate = optimizer.learningRate();
-        for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-            long epochStart = System.nanoTime();
-            batches.shuffle(new SplittableRandom(options.shuffleSeed(epoch)));
-            Totals totals = new Totals();
-            int rounds = averageEvery == 0 ? batches.count() : (batches.count() + averageEvery - 1) / averageEvery;
-            for (int r = 0; r < rounds; r++) {
-                int first = averageEvery == 0 ? r : r * averageEvery;
-                int last = averageEvery == 0 ? r + 1 : Math.min(batches.count(), first + averageEvery);
-                long t0 = System.nanoTime();
-                long globalFirst = (long) (epoch - 1) * batches.count() + first;
-                long dropoutSeed = new SplittableRandom(options.dropoutSeed(0, epoch) + first).nextLong();
-                Partial sum = averageEvery == 0
-                        ? synchronousStep(data.train(), batches.rows(first), baseRate, globalFirst, dropoutSeed)
-                        : averagingRound(data.train(), batches, first, last, baseRate, globalFirst, dropoutSeed);
-                totals.stepNanos += System.nanoTime() - t0;
-                double loss = sum.lossSum / sum.rows;
-                if (!Double.isFinite(loss)) {
-                    throw new DivergenceException(epoch, last, "training diverged: the loss became %s at epoch %d, step %d (learning rate %s); lower the learning rate"
-                            .formatted(loss, epoch, last, optimizer.learningRate()));
-                }
-                totals.add(sum);
-                // Listeners hear of every batch, also of those a round of local steps took at once.
-                for (int b = first; b < last; b++) {
-                    for (TrainingListener l : listeners) {
-                        l.afterStep(epoch, b + 1, loss, batches.size(b));
-                    }
-                }
+        JavaRDD<Shard> train = data.train();
+        TrainingStep step = averageEvery == 0 ? batches -> synchronousStep(train, batches.get(0)) : new TrainingStep() {
+            @Override
+            public int batchesPerStep() {
+                return averageEvery;
             }
-            Evaluation test = data.test() == null ? null : evaluate(data.test());
-            EpochMetrics metrics = new EpochMetrics(epoch, totals.lossSum / totals.rows,
-                    objective.isClassification() ? (double) totals.correct / totals.rows : Double.NaN,
-                    test == null ? Double.NaN : test.loss(),
-                    test == null ? Double.NaN : test.accuracy(),
-                    test == null ? Double.NaN : test.rmse(),
-                    (System.nanoTime() - epochStart) / 1e9, totals.stepNanos / 1e9, totals.rows);
-            epochs.add(metrics);
-            History history = new History(epochs);
-            listeners.forEach(l -> l.afterEpoch(metrics, history));
-            if (listeners.stream().anyMatch(TrainingListener::stopRequested)) {
-                break;
+
+            @Override
+            public StepResult step(List<Batch> batches) {
+                return averagingRound(train, batches);
             }
-        }
-        network.eval();
-        return new History(epochs);
+        };
+        return loop.run(step, Math.toIntExact(data.trainSize()), data.test() == null ? null : () -> evaluate(data.test()),
+                new History(), listeners);
     }
 
     /** Core's evaluation of the current network on {@code shards}, computed where they live. */
@@ -139,9 +107,11 @@ public final class SparkTrainer {
         }
     }
 
-    /** One optimizer step on the gradient of global batch {@code rows}, summed over the partitions. */
-    private Partial synchronousStep(JavaRDD<Shard> shards, int[] rows, double baseRate, long globalStep, long dropoutSeed) {
+    /** One optimizer step on the gradient of {@code batch}, summed over the partitions. */
+    private StepResult synchronousStep(JavaRDD<Shard> shards, Batch batch) {
         Replica replica = this.replica;
+        int[] rows = batch.rows();
+        long dropoutSeed = dropoutSeed(batch);
         List<Parameter> params = network.parameters();
         Broadcast<float[]> weights = context(shards).broadcast(ParameterVector.values(params));
         Partial sum;
@@ -159,23 +129,22 @@ public final class SparkTrainer {
         for (int i = 0; i < gradient.length; i++) {
             gradient[i] /= rows.length;
         }
-        optimizer.setLearningRate(options.schedule().rate(baseRate, globalStep));
         ParameterVector.setGradients(params, gradient);
         optimizer.step();
-        return sum;
+        return sum.result();
     }
 
-    /** Local steps on batches {@code first .. last-1} on every partition, then the row-weighted average. */
-    private Partial averagingRound(JavaRDD<Shard> shards, Batches batches, int first, int last, double baseRate,
-                                   long globalFirst, long dropoutSeed) {
+    /** Local steps on {@code batches} on every partition, then the row-weighted average. */
+    private StepResult averagingRound(JavaRDD<Shard> shards, List<Batch> batches) {
         Replica replica = this.replica;
         OptimizerFactory optimizers = this.optimizers;
-        int[][] rounds = new int[last - first][];
-        double[] rates = new double[last - first];
+        int[][] rounds = new int[batches.size()][];
+        double[] rates = new double[batches.size()];
         for (int k = 0; k < rounds.length; k++) {
-            rounds[k] = batches.rows(first + k);
-            rates[k] = options.schedule().rate(baseRate, globalFirst + k);
+            rounds[k] = batches.get(k).rows();
+            rates[k] = batches.get(k).learningRate();
         }
+        long dropoutSeed = dropoutSeed(batches.get(0));
         List<Parameter> params = network.parameters();
         JavaSparkContext sc = context(shards);
         Broadcast<float[]> weights = sc.broadcast(ParameterVector.values(params));
@@ -201,25 +170,15 @@ public final class SparkTrainer {
         });
         ParameterVector.setValues(params, average);
         optimizer.loadState(sum.state);
-        optimizer.setLearningRate(rates[rates.length - 1]);
-        return sum;
+        return sum.result();
+    }
+
+    /** The seed of the dropout masks of a step that starts with {@code batch} (each partition mixes in its own). */
+    private long dropoutSeed(Batch batch) {
+        return new SplittableRandom(options.dropoutSeed(0, batch.epoch()) + batch.step() - 1).nextLong();
     }
 
     private static JavaSparkContext context(JavaRDD<Shard> shards) {
         return JavaSparkContext.fromSparkContext(shards.context());
-    }
-
-    /** An epoch's running sums. */
-    private static final class Totals {
-        double lossSum;
-        long correct;
-        long rows;
-        long stepNanos;
-
-        void add(Partial p) {
-            lossSum += p.lossSum;
-            correct += p.correct;
-            rows += p.rows;
-        }
     }
 }

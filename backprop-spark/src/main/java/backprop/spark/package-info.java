@@ -6,6 +6,8 @@
  * the {@code spark-submit} entry point with the options and files of {@code backprop train}.
  *
  * <p>Every partition computes with core's engine; the driver holds the model and the optimizer.
- * Uses core and cli (for the shared options and run files); Spark itself is {@code provided}.
+ * Uses core (its {@code TrainingLoop} with this module's steps plugged in) and backprop-app (the
+ * options, progress, run files and exit statuses it shares with {@code backprop train}), not the
+ * backprop command's module; Spark itself is {@code provided}.
  */
 package backprop.spark;

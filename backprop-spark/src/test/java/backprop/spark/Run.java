@@ -16,7 +16,7 @@ record Run(int status, String out, String err) {
     }
 
     static Run sparkTrain(String... args) {
-        return of(backprop.cli.Main.configure(new CommandLine(new SparkTrainCommand())), args);
+        return of(backprop.app.ExitStatus.configure(new CommandLine(new SparkTrainCommand())), args);
     }
 
     static Run backprop(String... args) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Training on a real standalone cluster on loopback: a Master and two Workers, each its own JVM,
  * with one single-core executor each. The application's classes reach the executors as jars
- * ({@code spark.jars}): this module's packaged jar, core and cli.
+ * ({@code spark.jars}): this module's packaged jar, core and app.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class StandaloneClusterIT {

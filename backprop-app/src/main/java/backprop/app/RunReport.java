@@ -1,9 +1,10 @@
-package backprop.cli;
+package backprop.app;
 
 import backprop.data.PreparedData;
 import backprop.io.AtomicFiles;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
+import backprop.nn.Mlp;
 import backprop.train.EpochMetrics;
 import backprop.train.Evaluation;
 import backprop.train.History;
@@ -18,11 +19,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The files a run writes about itself: metrics.json, and the provenance kept in model.json. Public
- * for the Spark trainer of backprop-spark, which writes the same files as {@code backprop train}.
+ * The files a training run writes about itself: metrics.json, the curves, and the provenance kept
+ * in model.json; the same for {@code backprop train} and the Spark trainer of backprop-spark.
  */
 public final class RunReport {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** The mapper of the commands' JSON output. */
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private RunReport() {}
 
@@ -61,7 +63,7 @@ public final class RunReport {
     /** Program version, the full configuration (every option's value), seed, threads, data and metrics. */
     static ObjectNode provenance(CommandSpec spec, long seed, int threads, Source data, ObjectNode metrics) {
         ObjectNode p = JSON.createObjectNode();
-        p.put("program", BackpropCommand.version());
+        p.put("program", Version.text());
         p.put("created", Instant.now().toString());
         p.put("java", System.getProperty("java.version"));
         ObjectNode config = p.putObject("configuration");
@@ -88,7 +90,8 @@ public final class RunReport {
      * @param heldOut whether the test rows were split off the source by the seed and test fraction
      */
     public record Source(String source, String sha256, boolean heldOut) {
-        static Source of(PreparedData data) {
+        /** The provenance of data read by core's {@link PreparedData}. */
+        public static Source of(PreparedData data) {
             return new Source(data.source(), data.sha256(), data.heldOut());
         }
     }
@@ -121,6 +124,17 @@ public final class RunReport {
         }
     }
 
+    /** The layer widths and activation, as {@code 64-32-10 relu}. */
+    public static String describe(Mlp mlp) {
+        StringBuilder s = new StringBuilder().append(mlp.inputs());
+        mlp.hidden().forEach(h -> s.append('-').append(h));
+        s.append('-').append(mlp.outputs());
+        if (!mlp.hidden().isEmpty()) {
+            s.append(' ').append(mlp.activation().id());
+        }
+        return s.toString();
+    }
+
     private static String epochs(History history) {
         int n = history.epochs().size();
         return n == 1 ? "1 epoch" : n + " epochs";
@@ -135,7 +149,7 @@ public final class RunReport {
     }
 
     /** Puts a number, or null when it is not finite: JSON has no NaN (evaluate --json uses it too). */
-    static void number(ObjectNode o, String name, double value) {
+    public static void number(ObjectNode o, String name, double value) {
         if (Double.isFinite(value)) {
             o.put(name, value);
         } else {

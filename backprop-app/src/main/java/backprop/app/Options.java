@@ -1,4 +1,4 @@
-package backprop.cli;
+package backprop.app;
 
 import backprop.InputException;
 import java.util.function.Function;

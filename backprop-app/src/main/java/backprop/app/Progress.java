@@ -1,4 +1,4 @@
-package backprop.cli;
+package backprop.app;
 
 import backprop.train.EpochMetrics;
 import backprop.train.History;

@@ -1,4 +1,4 @@
-package backprop.cli;
+package backprop.app;
 
 import backprop.data.CsvOptions;
 import backprop.data.DataOptions;
@@ -38,8 +38,13 @@ public final class DataArguments {
         return options(seed, t == null ? csv : csv.withTask(t));
     }
 
+    /** The {@code --data-dir} folder, or null when not given. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     /** Where to look for data and how to generate it, reading CSV files with {@code csv}. */
-    DataOptions options(long seed, CsvOptions csv) {
+    public DataOptions options(long seed, CsvOptions csv) {
         DataOptions options = DataOptions.DEFAULTS.withEnvironment(System.getenv()).withSeed(seed).withCsv(csv);
         return dataDir == null ? options : options.withDataDir(dataDir);
     }

@@ -1,4 +1,4 @@
-package backprop.cli;
+package backprop.app;
 
 import backprop.io.AtomicFiles;
 import backprop.train.EpochMetrics;

@@ -1,4 +1,4 @@
-package backprop.cli;
+package backprop.app;
 
 import backprop.data.Task;
 import backprop.nn.Activation;

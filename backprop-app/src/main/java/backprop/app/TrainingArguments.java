@@ -1,15 +1,17 @@
-package backprop.cli;
+package backprop.app;
 
 import backprop.InputException;
 import backprop.optim.OptimizerSpec;
 import backprop.optim.Schedule;
+import backprop.train.EarlyStopping;
 import backprop.train.TrainingOptions;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
  * The options of the optimization itself (optimizer, learning rate and its schedule, epochs,
- * batch size): shared by {@code backprop train} and the Spark trainer of backprop-spark, which
- * takes the same options.
+ * batch size, early stopping): shared by {@code backprop train} and the Spark trainer of
+ * backprop-spark, which takes the same options.
  */
 public final class TrainingArguments {
     @Option(names = "--optimizer", paramLabel = "sgd|momentum|nesterov|adam|adamw", description = "Default: ${DEFAULT-VALUE}.")
@@ -36,6 +38,9 @@ public final class TrainingArguments {
     @Option(names = "--batch-size", paramLabel = "B", description = "1 is per-sample SGD (default: ${DEFAULT-VALUE}).")
     int batchSize = 64;
 
+    @Option(names = "--early-stopping", paramLabel = "EPOCHS", description = "Stop when the test loss has not improved for this many epochs.")
+    Integer patience;
+
     /** Checks every value; a bad one is an {@link InputException} naming its flag. */
     public void validate() {
         Options.require(epochs >= 1, "--epochs", "must be a whole number >= 1", epochs);
@@ -44,6 +49,7 @@ public final class TrainingArguments {
         Options.require(momentum >= 0 && momentum < 1, "--momentum", "must be in [0, 1)", momentum);
         Options.require(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay", "must be a number >= 0", weightDecay);
         Options.require(warmup >= 0, "--warmup", "must be a whole number >= 0", warmup);
+        Options.require(patience == null || patience >= 1, "--early-stopping", "must be a whole number >= 1", patience);
         optimizerSpec();
         schedule(1);
     }
@@ -54,6 +60,11 @@ public final class TrainingArguments {
 
     public int batchSize() {
         return batchSize;
+    }
+
+    /** The listener {@code --early-stopping} asks for, if it does. */
+    public Optional<EarlyStopping> earlyStopping() {
+        return patience == null ? Optional.empty() : Optional.of(new EarlyStopping(patience, 0));
     }
 
     /** Epochs, batch size, seed and the learning-rate schedule over all the steps of {@code trainRows} rows. */

@@ -1,0 +1,75 @@
+package backprop.train;
+
+import backprop.autograd.GradMode;
+import backprop.data.Dataset;
+import backprop.nn.Module;
+import backprop.optim.Optimizer;
+import backprop.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@link Trainer}'s step, one update per batch on this machine, as in the textbook: forward, loss,
+ * zero grads, backward, optimizer step. The batch buffers are allocated once, for every step.
+ */
+final class LocalStep implements TrainingStep {
+    private final Module model;
+    private final Objective objective;
+    private final Optimizer optimizer;
+    private final Dataset train;
+    private final int batchSize;
+    private final float[] x;
+    private final int[] labels;
+    private final float[] targets;
+    private final int[] predicted;
+
+    LocalStep(Module model, Objective objective, Optimizer optimizer, Dataset train, int batchSize) {
+        this.model = model;
+        this.objective = objective;
+        this.optimizer = optimizer;
+        this.train = train;
+        this.batchSize = batchSize;
+        this.x = new float[batchSize * train.numFeatures()];
+        this.labels = new int[batchSize];
+        this.targets = new float[batchSize];
+        this.predicted = new int[batchSize];
+    }
+
+    @Override
+    public StepResult step(List<Batch> batches) {
+        Batch batch = batches.get(0);
+        int d = train.numFeatures();
+        int n = batch.fillFeatures(train, x);
+        if (objective.isClassification()) {
+            batch.fillLabels(train, labels);
+        } else {
+            batch.fillTargets(train, targets);
+        }
+        Tensor input = Tensor.wrap(n == batchSize ? x : Arrays.copyOf(x, n * d), n, d);
+
+        optimizer.zeroGrad();
+        Tensor z = model.forward(input);
+        Tensor loss = objective.loss(z, labels, targets, n);
+        double lossValue = loss.item();
+        if (!Double.isFinite(lossValue)) {
+            return new StepResult(lossValue, 0, n);
+        }
+        loss.backward();
+        optimizer.step();
+        return new StepResult(lossValue, correct(z, n), n);
+    }
+
+    private long correct(Tensor z, int n) {
+        if (!objective.isClassification()) {
+            return 0;
+        }
+        try (var noGrad = GradMode.disabled()) {
+            objective.classify(z, predicted);
+        }
+        long correct = 0;
+        for (int i = 0; i < n; i++) {
+            correct += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return correct;
+    }
+}
