@@ -141,7 +141,11 @@ public final class Dataset {
         return features.clone();
     }
 
-    /** A copy of all features as one array per row: what {@code Tensor.of(float[][])} takes. */
+    /**
+     * All features, one array per row: what {@code Tensor.of(float[][])} takes.
+     *
+     * @return a new array of {@link #size()} rows of {@link #numFeatures()} values each
+     */
     public float[][] featureRows() {
         float[][] rows = new float[size][];
         for (int r = 0; r < size; r++) {

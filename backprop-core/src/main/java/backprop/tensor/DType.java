@@ -16,7 +16,13 @@ public enum DType {
      */
     INT64;
 
-    /** The floating-point type two operands meet in: float64 if either is float64 or both are int64. */
+    /**
+     * The type a binary operation computes in.
+     *
+     * @param a the first operand's type
+     * @param b the second operand's type
+     * @return float64 if either is float64 or both are int64, else float32
+     */
     public static DType promote(DType a, DType b) {
         if (a == FLOAT64 || b == FLOAT64 || (a == INT64 && b == INT64)) {
             return FLOAT64;
@@ -24,7 +30,11 @@ public enum DType {
         return FLOAT32;
     }
 
-    /** True for the floating-point types, the ones gradients flow through. */
+    /**
+     * Whether gradients can flow through tensors of this type.
+     *
+     * @return true for FLOAT32 and FLOAT64, false for INT64
+     */
     public boolean isFloatingPoint() {
         return this != INT64;
     }

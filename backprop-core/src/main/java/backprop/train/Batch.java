@@ -22,47 +22,89 @@ public final class Batch {
         this.learningRate = learningRate;
     }
 
-    /** The epoch, from 1. */
+    /**
+     * The epoch this batch belongs to.
+     *
+     * @return 1 for the first epoch of the run
+     */
     public int epoch() {
         return epoch;
     }
 
-    /** The batch's place in its epoch, from 1 (the step listeners and error messages name). */
+    /**
+     * The batch's place in its epoch: the step that listeners and error messages name.
+     *
+     * @return 1 for the epoch's first batch
+     */
     public int step() {
         return index + 1;
     }
 
-    /** The step of the whole run, from 0: what the learning-rate schedule is a function of. */
+    /**
+     * The batch's place in the whole run: what the learning-rate schedule is a function of.
+     *
+     * @return 0 for the run's first batch, counting on across epochs (and across a resume)
+     */
     public long globalStep() {
         return globalStep;
     }
 
-    /** The schedule's learning rate for this batch (of the optimizer's first parameter group). */
+    /**
+     * The learning rate the schedule gives this batch.
+     *
+     * @return the rate of the optimizer's first parameter group at {@link #globalStep()}
+     */
     public double learningRate() {
         return learningRate;
     }
 
-    /** The number of rows. */
+    /**
+     * The number of rows: the batch size, or fewer in an epoch's last batch.
+     *
+     * @return at least 1
+     */
     public int size() {
         return order.size(index);
     }
 
-    /** The training rows' indices, in batch order (a copy: allocates). */
+    /**
+     * The rows of the training set this batch visits.
+     *
+     * @return their indices in batch order, a new array (this allocates; the fill methods do not)
+     */
     public int[] rows() {
         return order.rows(index);
     }
 
-    /** Copies the batch's features from {@code data} into {@code dst}, row-major from 0; returns the row count. */
+    /**
+     * Copies the batch's features into a reused buffer.
+     *
+     * @param data the training set the loop was started with
+     * @param dst at least {@code size() * data.numFeatures()} floats; filled row-major from index 0
+     * @return the number of rows copied, {@link #size()}
+     */
     public int fillFeatures(Dataset data, float[] dst) {
         return order.fillFeatures(data, index, dst);
     }
 
-    /** Copies the batch's labels into {@code dst}; returns the row count. Classification only. */
+    /**
+     * Copies the batch's class labels into a reused buffer; classification only.
+     *
+     * @param data the training set the loop was started with
+     * @param dst at least {@link #size()} ints; filled from index 0
+     * @return the number of rows copied, {@link #size()}
+     */
     public int fillLabels(Dataset data, int[] dst) {
         return order.fillLabels(data, index, dst);
     }
 
-    /** Copies the batch's regression targets into {@code dst}; returns the row count. */
+    /**
+     * Copies the batch's regression targets into a reused buffer; regression only.
+     *
+     * @param data the training set the loop was started with
+     * @param dst at least {@link #size()} floats; filled from index 0
+     * @return the number of rows copied, {@link #size()}
+     */
     public int fillTargets(Dataset data, float[] dst) {
         return order.fillTargets(data, index, dst);
     }

@@ -30,6 +30,11 @@ public final class TrainingLoop {
     /**
      * A loop over {@code model}, trained in place by steps that move {@code optimizer}; the
      * optimizer's rates now are the schedule's base rates.
+     *
+     * @param model the network the steps train; the loop switches its mode and reseeds its dropout
+     * @param objective how outputs are scored, for the epoch's training accuracy and the test metrics
+     * @param optimizer the optimizer the steps call; the loop sets its learning rates
+     * @param options epochs, batch size, seed and schedule
      */
     public TrainingLoop(Module model, Objective objective, Optimizer optimizer, TrainingOptions options) {
         this.model = model;
@@ -43,8 +48,12 @@ public final class TrainingLoop {
      * Trains from the epoch after the last one in {@code previous} up to {@code options.epochs()},
      * or until a listener asks to stop, and leaves the model in evaluation mode.
      *
+     * @param step computes each update; the loop calls it with {@link TrainingStep#batchesPerStep()} batches at a time
      * @param trainRows the number of training rows, which {@code step} finds by index
      * @param test scores the model on held-out rows after each epoch; null when there are none
+     * @param previous the epochs already trained (restored from a checkpoint), or an empty history
+     * @param listeners told of the start, every step and every epoch, in order; any may ask to stop
+     * @return every epoch's metrics, the previous ones included
      * @throws DivergenceException when a step's loss is not finite, or anomaly detection finds an operation that made one
      */
     public History run(TrainingStep step, int trainRows, Supplier<Evaluation> test, History previous,

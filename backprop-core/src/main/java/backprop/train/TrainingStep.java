@@ -15,6 +15,8 @@ public interface TrainingStep {
      * How many consecutive batches one call to {@link #step} takes: 1, the default, for an update
      * per batch; more for a step that takes several at once (local steps between model
      * averagings). The epoch's last call may get fewer.
+     *
+     * @return at least 1
      */
     default int batchesPerStep() {
         return 1;
@@ -26,6 +28,7 @@ public interface TrainingStep {
      * loss is not finite should leave the model as it was: the loop ends the run with a
      * {@link DivergenceException}.
      *
+     * @param batches one to {@link #batchesPerStep()} batches, valid only during the call
      * @return the batches' mean loss, correct predictions and rows
      */
     StepResult step(List<Batch> batches);
