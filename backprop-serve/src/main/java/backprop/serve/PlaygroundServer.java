@@ -45,6 +45,8 @@ public final class PlaygroundServer implements AutoCloseable {
             Map.entry("/static/dagre.min.js", "vendor/dagre.min.js"),
             Map.entry("/static/LICENSE-dagre.txt", "vendor/LICENSE-dagre.txt"));
     private static final String RESOURCES = "static/";
+    /** How much of a refused request body is read anyway, so that the client gets the 413 (see {@link #refuse}). */
+    private static final long DRAIN_BYTES = 16L << 20;
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -186,16 +188,29 @@ public final class PlaygroundServer implements AutoCloseable {
         String length = x.getRequestHeaders().getFirst("Content-Length");
         HttpError tooLarge = new HttpError(413, "limit", "the request is larger than " + max / 1024
                 + " KiB, the server's limit for a program; expected a smaller program");
-        if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > max) {
-            throw tooLarge;
-        }
         try (InputStream in = x.getRequestBody()) {
+            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > max) {
+                throw refuse(in, tooLarge);
+            }
             byte[] body = in.readNBytes(max + 1);
             if (body.length > max) {
-                throw tooLarge;
+                throw refuse(in, tooLarge);
             }
             return body;
         }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@link #DRAIN_BYTES}: a connection
+     * closed with unread data is reset, and the client would see the reset instead of the answer.
+     */
+    private static HttpError refuse(InputStream in, HttpError answer) throws IOException {
+        long skipped = 0;
+        byte[] buffer = new byte[8192];
+        for (int n; skipped < DRAIN_BYTES && (n = in.read(buffer)) > 0; ) {
+            skipped += n;
+        }
+        return answer;
     }
 
     private static void require(String method, String expected) {

@@ -73,9 +73,13 @@ final class Runs {
      * @throws HttpError 404 for a name that is not a run of this folder
      */
     ObjectNode run(String name) throws IOException {
-        Path dir = root.resolve(NAME.matcher(name).matches() ? name : "\0");
-        if (!NAME.matcher(name).matches() || !inside(dir) || !isRun(dir)) {
-            throw HttpError.notFound("no run named '" + name + "' in " + root + "; expected a folder that backprop train wrote");
+        HttpError none = HttpError.notFound("no run named '" + name + "' in " + root + "; expected a folder that backprop train wrote");
+        if (!NAME.matcher(name).matches()) {        // before resolving: no separator, no "..", nothing a path could misread
+            throw none;
+        }
+        Path dir = root.resolve(name);
+        if (!inside(dir) || !isRun(dir)) {
+            throw none;
         }
         return read(dir);
     }
