@@ -139,3 +139,8 @@ function architecture(run) {
 loadList();
 if (selected) loadRun();
 setInterval(loadList, 3000);
+window.addEventListener("hashchange", () => {
+  selected = decodeURIComponent(location.hash.slice(1)) || null;
+  loadList();
+  loadRun();
+});
