@@ -28,7 +28,10 @@ public final class RunReport {
 
     private RunReport() {}
 
-    /** The metrics object of spec/train-cli.md. Non-finite numbers become null: JSON has no NaN. */
+    /**
+     * The metrics object of spec/train-cli.md, with the test set's confusion matrix for a
+     * classification. Non-finite numbers become null: JSON has no NaN.
+     */
     static ObjectNode metrics(String data, History history, Evaluation test, Objective objective, long parameters) {
         ObjectNode m = JSON.createObjectNode();
         m.put("data", data);
@@ -50,6 +53,14 @@ public final class RunReport {
         }
         if (objective.isClassification()) {
             number(m, "test_accuracy", test.accuracy());
+            // rows the true class, columns the predicted, in model.json's class order: the runs page shows it
+            ArrayNode confusion = m.putArray("confusion");
+            for (int[] row : test.confusion()) {
+                ArrayNode r = confusion.addArray();
+                for (int count : row) {
+                    r.add(count);
+                }
+            }
         } else {
             number(m, "test_rmse", test.rmse());
         }

@@ -24,7 +24,8 @@ public final class BackpropCommand implements Runnable {
             PredictCommand.class,
             GradCommand.class,
             GradcheckCommand.class,
-            DatasetsCommand.class);
+            DatasetsCommand.class,
+            ServeCommand.class);
 
     @Spec
     CommandSpec spec;

@@ -31,6 +31,8 @@ class EvaluateCommandTest {
         assertThat(ev.get("rows").intValue()).isEqualTo(359);
         assertThat(ev.get("classes")).hasSize(10);
         assertThat(ev.get("confusion")).hasSize(10);
+        assertThat(metrics.get("confusion")).as("the run's own confusion matrix, which backprop serve shows")
+                .isEqualTo(ev.get("confusion"));
     }
 
     @Test
