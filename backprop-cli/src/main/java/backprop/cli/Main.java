@@ -54,6 +54,10 @@ public final class Main {
                 cl.addSubcommand(subcommand);
             }
         }
+        CommandLine grad = cl.getSubcommands().get("grad");
+        if (grad != null) {
+            GradCommand.describeFunctions(grad.getCommandSpec());
+        }
         return configure(cl);
     }
 

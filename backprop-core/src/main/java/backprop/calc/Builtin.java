@@ -395,9 +395,11 @@ public enum Builtin {
     private static String hint(int[] x, int[] y) {
         if (Shapes.size(x) == Shapes.size(y) && (x.length == 1 || y.length == 1)) {
             boolean firstIsVector = x.length == 1;
-            return "flatten(...) of the " + (firstIsVector ? "second" : "first") + " argument, or reshape(..., "
-                    + dims(firstIsVector ? y : x).replace("x", ", ") + ") of the "
-                    + (firstIsVector ? "first" : "second") + ", to give both shape " + Shapes.format(firstIsVector ? x : y);
+            int[] vector = firstIsVector ? x : y;
+            int[] other = firstIsVector ? y : x;
+            return "flatten(...) of the " + (firstIsVector ? "second" : "first") + " argument, to give both shape "
+                    + Shapes.format(vector) + ", or reshape(..., " + dims(other).replace("x", ", ") + ") of the "
+                    + (firstIsVector ? "first" : "second") + ", to give both shape " + Shapes.format(other);
         }
         if (x.length == 2 && y.length == 2 && x[0] == y[1] && x[1] == y[0]) {
             return "transpose(...) of one of them";
