@@ -40,7 +40,9 @@ BASE_SEED = 20240611
 ARITY = {'exp': 1, 'log': 1, 'sqrt': 1, 'abs': 1, 'sigmoid': 1, 'tanh': 1, 'relu': 1,
          'softplus': 1, 'max': 2, 'min': 2, 'sum': (1, 2), 'mean': (1, 2), 'softmax': 1,
          'log_softmax': 1, 'transpose': 1, 'dot': 2, 'bce': 2, 'bce_logits': 2,
-         'cross_entropy': 2, 'logistic': 2, 'sse': 2, 'mse': 2}
+         'cross_entropy': 2, 'logistic': 2, 'sse': 2, 'mse': 2, 'ln': 1, 'flatten': 1,
+         'logsumexp': (1, 2), 'reshape': (2, 3)}
+LOSSES = ('bce', 'bce_logits', 'cross_entropy', 'logistic', 'sse', 'mse')
 KEYWORDS = {'input', 'param', 'const'}
 RESERVED = KEYWORDS | set(ARITY)
 MARGIN = 0.05
@@ -61,7 +63,7 @@ TOKEN_RE = re.compile(r'''
    (?P<ws>[ \t]+)
   |(?P<num>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
   |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  |(?P<op>[-+*/@^()\[\],=])
+  |(?P<op>\*\*|[-+*/@^()\[\],=:])
 ''', re.X)
 
 
@@ -145,11 +147,36 @@ class Parser:
         return self.power()
 
     def power(self):
-        base = self.atom()
-        if self.peek()[1] == '^':
-            self.i += 1
-            return ('bin', '^', base, self.unary())
+        base = self.postfix(self.atom())
+        if self.peek()[1] in ('^', '**'):
+            spelled = self.take()[1]
+            return ('bin', '^' if spelled == '^' else '**', base, self.unary())
         return base
+
+    def postfix(self, e):
+        # x[i], m[i, j], m[i, :], m[:, j]: integer literals (a unary minus allowed) or ':'
+        while self.peek()[1] == '[':
+            self.i += 1
+            idx = [self.index()]
+            if self.peek()[1] == ',':
+                self.i += 1
+                idx.append(self.index())
+            self.take(']')
+            e = ('index', e, idx)
+        return e
+
+    def index(self):
+        if self.peek()[1] == ':':
+            self.i += 1
+            return None
+        sign = 1
+        if self.peek()[1] == '-':
+            self.i += 1
+            sign = -1
+        kind, text, _ = self.take(kind='num')
+        if not re.fullmatch(r'[0-9]+', text):
+            self.err('an index is a whole number or :')
+        return sign * int(text)
 
     def atom(self):
         kind, text, _ = self.peek()
@@ -170,7 +197,10 @@ class Parser:
                 ar = ARITY[text]
                 if len(args) not in (ar if isinstance(ar, tuple) else (ar,)):
                     self.err(f'wrong number of arguments for {text}')
-                if text in ('sum', 'mean') and len(args) == 2:
+                if text == 'reshape':
+                    if not all(a[0] == 'num' and re.fullmatch(r'[0-9]+', a[2]) and a[1] >= 1 for a in args[1:]):
+                        self.err('reshape sizes must be whole-number literals')
+                if text in ('sum', 'mean', 'logsumexp') and len(args) == 2:
                     a = args[1]
                     ok = (a[0] == 'num' and a[2] in ('0', '1')) or \
                          (a[0] == 'neg' and a[1][0] == 'num' and a[1][2] == '1')
@@ -277,6 +307,15 @@ def op_mse(a, b):
     return ((a - b) ** 2).mean()
 
 
+def op_logsumexp(x, axis=None):
+    x = T(x)
+    return torch.logsumexp(x.reshape(-1), 0) if axis is None else torch.logsumexp(x, dim=int(axis))
+
+
+def op_reshape(x, *sizes):
+    return T(x).reshape(*[int(n) for n in sizes])
+
+
 def op_list(*xs):
     return torch.stack([T(x) for x in xs])
 
@@ -290,7 +329,9 @@ OPS = {'exp': lambda x: torch.exp(T(x)), 'log': lambda x: torch.log(T(x)),
        'log_softmax': lambda x: torch.log_softmax(T(x), dim=-1),
        'transpose': op_transpose, 'dot': lambda u, v: torch.dot(T(u), T(v)),
        'bce': op_bce, 'bce_logits': op_bce_logits, 'cross_entropy': op_cross_entropy,
-       'logistic': op_logistic, 'sse': op_sse, 'mse': op_mse}
+       'logistic': op_logistic, 'sse': op_sse, 'mse': op_mse,
+       'ln': lambda x: torch.log(T(x)), 'flatten': lambda x: T(x).reshape(-1),
+       'logsumexp': op_logsumexp, 'reshape': op_reshape}
 
 
 def bshape(a, b, what):
@@ -351,9 +392,22 @@ class Evaluator:
             return self.binop(e[1], e[2], e[3], env)
         if k == 'call':
             return self.call(e[1], e[2], env)
+        if k == 'index':
+            x = self.ev(e[1], env)
+            idx = e[2]
+            if x.dim() != len(idx) or (x.dim() == 1 and idx[0] is None) or idx == [None, None]:
+                raise BpError(f'index {idx} does not fit shape {tuple(x.shape)}')
+            for i, n in zip(idx, x.shape):
+                if i is not None and not -n <= i < n:
+                    raise BpError(f'index {idx} out of range for shape {tuple(x.shape)}')
+            self.tags.add('index:' + ','.join(':' if i is None else ('neg' if i < 0 else 'k') for i in idx))
+            return x[tuple(slice(None) if i is None else i for i in idx)]
         raise AssertionError(e)
 
     def binop(self, op, ea, eb, env):
+        if op == '**':
+            self.tags.add('pow:starstar')
+            op = '^'
         a = self.ev(ea, env)
         if op == '^' and is_literal_num(eb):
             p = literal_value(eb)
@@ -395,7 +449,14 @@ class Evaluator:
         raise AssertionError(op)
 
     def call(self, f, args, env):
-        if f in ('sum', 'mean') and len(args) == 2:
+        if f == 'reshape':
+            x = self.ev(args[0], env)
+            sizes = [int(a[1]) for a in args[1:]]
+            if math.prod(sizes) != x.numel():
+                raise BpError(f'reshape: {tuple(x.shape)} to {sizes}')
+            self.tags.add(f'reshape:{x.dim()}d->{len(sizes)}d')
+            return OPS[f](x, *sizes)
+        if f in ('sum', 'mean', 'logsumexp') and len(args) == 2:
             x = self.ev(args[0], env)
             axis = int(literal_value(args[1]))
             if x.dim() == 0 or (x.dim() == 1 and axis == 1):
@@ -425,12 +486,17 @@ class Evaluator:
                 raise BpError('dot needs two vectors of one length')
         elif f == 'transpose':
             self.tags.add(f'transpose:{x.dim()}d')
-        elif f in ('sum', 'mean'):
+        elif f in ('sum', 'mean', 'logsumexp', 'flatten'):
             self.tags.add(f'{f}:all:{x.dim()}d')
-        elif f in ('bce', 'bce_logits', 'cross_entropy', 'logistic', 'sse', 'mse'):
+        elif f in LOSSES:
+            # losses do not broadcast: the same shape, or a scalar second argument (cross_entropy
+            # also takes one target row for every row of a matrix of logits)
             s = bshape(xs[0], xs[1], f)
+            row = f == 'cross_entropy' and x.dim() == 2 and xs[1].dim() == 1 and xs[1].shape[0] == x.shape[1]
+            if xs[0].shape != xs[1].shape and xs[1].dim() != 0 and not row:
+                raise BpError(f'shape mismatch in {f}: {tuple(xs[0].shape)} and {tuple(xs[1].shape)}')
             if xs[0].shape != xs[1].shape:
-                self.tags.add(f'{f}:broadcast')
+                self.tags.add(f'{f}:broadcast' if row else f'{f}:scalar-target')
             if xs[1].requires_grad:
                 self.tags.add(f'{f}:differentiable-second-arg')
             if f == 'bce':
@@ -532,18 +598,25 @@ class Program:
 # ----------------------------------------------------------------------------------
 def translate(toks):
     """Token-level translation of one expression to Python source."""
-    out = []
+    out, closers, prev = [], [], None
     for kind, text, _ in toks:
-        if kind == 'num':
+        postfix = prev is not None and (prev[1] in (')', ']') or (prev[0] == 'name' and prev[1] not in ARITY))
+        prev = (kind, text)
+        if text == '[':
+            closers.append(']' if postfix else ')')
+            out.append('[' if postfix else 'F_list(')
+            continue
+        if text == ']':
+            out.append(closers.pop())
+            continue
+        if kind == 'num' and closers and closers[-1] == ']':
+            out.append(str(int(text)))           # an index
+        elif kind == 'num':
             out.append(repr(float(text)))        # `007`, `5.`, `.5` are not all Python
         elif kind == 'name':
             out.append(('F_' if text in ARITY else 'V_') + text)
-        elif text == '^':
+        elif text in ('^', '**'):
             out.append('**')
-        elif text == '[':
-            out.append('F_list(')
-        elif text == ']':
-            out.append(')')
         else:
             out.append(text)
     return ' '.join(out)
@@ -1007,9 +1080,7 @@ class Gen:
         if p == 'cross_entropy' and len(zs) == 2 and self.chance(0.4):
             ts = zs[-1:]                                   # one target row for every row of z
         elif self.chance(0.25) and len(zs) >= 1:
-            ts = zs[1:] if len(zs) == 2 else ()           # broadcast target
-            if p == 'cross_entropy':
-                ts = zs[-1:]
+            ts = zs[-1:] if p == 'cross_entropy' else ()   # one target for every element: a scalar
         if p == 'bce':
             z = self.gprob(zs, d)
             t = self.gprob(ts, d) if self.chance(0.2) else self.target(ts, self.r.choice(('binary', 'prob', 'binary')) if ts else 'binary')
@@ -1030,10 +1101,7 @@ class Gen:
             t = self.target(ts, 'pm1')
             return self.call('logistic', g(zs), t)
         # sse / mse
-        if len(zs) and self.chance(0.4):
-            sa, sb = self.split(zs, self.r.choice(['bcast_scalar', 'bcast_rowmat' if len(zs) == 2 else None]))
-        else:
-            sa, sb = self.split(zs) if self.chance(0.3) else (zs, zs)
+        sa, sb = (zs, ()) if len(zs) and self.chance(0.3) else (zs, zs)
         b = self.target(sb, 'real') if self.chance(0.6) else g(sb)
         return self.call(p, g(sa), b)
 
@@ -1261,8 +1329,8 @@ const t = [1, 0, 0, 1, 1], l = [1, -1, -1, 1, -1]
 b = bce_logits(z, t)
 g = logistic(z, l)
 param q = [[1000], [-1000]]
-b2 = bce_logits(q, [0, 1, 1])
-g2 = logistic(q, [1, -1, 1])
+b2 = bce_logits(q, [[0], [1]])
+g2 = logistic(q, [[1], [-1]])
 y = (b + g + b2 + g2) / 1000
 ''',
     'stable_softplus': '''\
@@ -1307,6 +1375,65 @@ m1 = mean(M, -1)
 v0 = sum(v, 0)
 vl = mean(v, -1)
 y = dot(s0, v) + sum(s1 * sl) + sum(m0^2) + sum(m1) * v0 + vl + mean(M) + sum(M)
+''',
+    'power_starstar': '''\
+# ** is ^: right-associative, tighter than unary minus, a unary minus allowed on its right
+input a = 1.5, b = 0.7
+param c = 2
+p1 = -a**2
+p2 = a**b^c
+p3 = a**-b
+p4 = 2**3**0.5 * b
+p5 = c**-b**2 + [a, b]**2 @ [1, -1]
+y = p1 + p2 + p3 + p4 + p5
+''',
+    'indexing': '''\
+# 0-based indexing, negative from the end: elements, rows and columns; gradients reach the selected elements only
+input v = [0.5, -1.5, 2.5]
+param M = [[1, 2, 3], [-4, 5, 6]]
+a = v[0] * v[-1] + v[1]^2
+b = M[1, 2] - M[0, -1] * M[-1, 0]
+r = M[1, :] + M[-2, :] * 2
+c = M[:, 0] * M[:, -1]
+d = softmax(v)[2] + (M @ v)[1] + [a, b][0]
+y = a + b + sum(r * v) + sum(c) + d
+''',
+    'reshape_flatten': '''\
+# reshape to a vector or a matrix (row-major), flatten a matrix and a scalar
+input v = [0.5, -1.5, 2.5, 1, -0.25, 3]
+param M = [[1, 2, 3], [-4, 5, 6]]
+A = reshape(v, 2, 3)
+B = reshape(M, 3, 2)
+f = flatten(M)
+g = reshape(M, 6)
+s = flatten(v[0] * 2)
+y = sum(A * M) + sum(B @ M) + dot(f, v) + sum(g^2) + sum(s)
+''',
+    'logsumexp_ln': '''\
+# logsumexp over all elements and over each axis, computed stably (logits of magnitude 1000); ln is log
+input z = [1000, -1000, 999.5]
+param Z = [[1, 2, -3], [0.5, -1, 2]], W = [[1000, -1000], [999, 1000]]
+a = logsumexp(z)
+b = logsumexp(Z)
+c = logsumexp(Z, 0)
+d = logsumexp(Z, 1)
+e = logsumexp(Z, -1)
+f = logsumexp(W, 1)
+g = logsumexp(z, 0)
+h = ln(exp(Z) + 1)
+y = a / 1000 + b + dot(c, [1, 2, 3]) + sum(d * e) + sum(f) / 1000 + g / 1000 + sum(h)
+''',
+    'loss_scalar_targets': '''\
+# a loss's second argument may be a scalar, one target for every element; otherwise shapes are equal
+input p = [[0.2, 0.7], [0.9, 0.4]]
+param z = [[0.5, -1.5], [2.0, 0.25]], F = [[0.3], [-0.8]]
+const Y = [[1], [-1]]
+a = bce(p, 0.5)
+b = bce_logits(z, 1)
+c = logistic(F, Y) + logistic(flatten(F), -1)
+d = sse(z, 0.5) + mse(p, 0.25)
+e = cross_entropy(z, 0.5)
+y = a + b + c + d + e
 ''',
     'list_literals': '''\
 # list literals of differentiable scalars (vector) and of vectors (matrix), with fan-out
@@ -1388,7 +1515,12 @@ def main():
                 'transpose:2d', 'dot', 'matmul:2d@2d', 'matmul:2d@1d', 'matmul:1d@2d', 'matmul:1d@1d',
                 'list:vector', 'list:matrix', 'list:differentiable', 'bce', 'bce_logits',
                 'cross_entropy:1d', 'cross_entropy:2d', 'cross_entropy:broadcast', 'logistic', 'sse',
-                'mse', 'bce:broadcast', 'bce_logits:broadcast', 'sse:broadcast', 'mse:broadcast',
+                'mse', 'bce:scalar-target', 'bce_logits:scalar-target', 'sse:scalar-target',
+                'mse:scalar-target', 'ln', 'flatten:all:2d', 'flatten:all:0d', 'reshape:1d->2d',
+                'reshape:2d->1d', 'reshape:2d->2d', 'logsumexp:all:1d', 'logsumexp:all:2d',
+                'logsumexp:axis0:2d', 'logsumexp:axis1:2d', 'logsumexp:axis-1:2d', 'logsumexp:axis0:1d',
+                'index:k', 'index:neg', 'index:k,k', 'index:k,:', 'index:neg,:', 'index:k,neg',
+                'index::,k', 'index::,neg', 'pow:starstar',
                 'broadcast:column/row', 'broadcast:matrix/vector', 'broadcast:scalar/vector',
                 'broadcast:matrix/scalar', 'broadcast:matrix/row',
                 'bce:differentiable-second-arg', 'bce_logits:differentiable-second-arg',

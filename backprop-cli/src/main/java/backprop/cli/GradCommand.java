@@ -1,5 +1,6 @@
 package backprop.cli;
 
+import backprop.calc.Builtin;
 import backprop.calc.DotGraph;
 import backprop.calc.Evaluation;
 import backprop.calc.Evaluator;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code backprop grad FILE}: the gradient calculator (spec/grad-language.md).
+ * {@code backprop grad FILE}: the gradient calculator (docs/grad-language.md).
  *
  * <p>Everything is computed before anything is printed, so an error leaves standard output empty.
  * With {@code --json}, standard output holds the JSON object alone; the explanation and the check
@@ -46,10 +47,10 @@ public final class GradCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object {of, values, gradients} instead of the table.")
     boolean json;
 
-    @Option(names = "--explain", description = "Show the chain-rule paths from the output to every input and param.")
+    @Option(names = "--explain", description = "Show the chain rule as a worked solution: paths and closed forms for scalars, node by node in matrix form otherwise.")
     boolean explain;
 
-    @Option(names = "--check", description = "Compare every gradient with central finite differences; exit 1 if any error > 1e-6.")
+    @Option(names = "--check", description = "Compare every gradient with central finite differences; exit 1 if any error > 1e-6 (a leaf at a kink of relu, abs, max or min is named, not counted).")
     boolean check;
 
     @Option(names = "--dot", paramLabel = "OUT.dot", description = "Write the graph, with values and gradients, as Graphviz DOT.")
@@ -57,6 +58,14 @@ public final class GradCommand implements Callable<Integer> {
 
     @Option(names = "--svg", paramLabel = "OUT.svg", description = "Draw the graph as SVG (needs Graphviz's dot on PATH).")
     Path svg;
+
+    /** Ends {@code grad --help} with the operators and every function of the language, one line each, from the table itself. */
+    static void describeFunctions(CommandSpec spec) {
+        spec.usageMessage().footerHeading("%nOperators: + - * / @ (matrix product) ^ or ** (power)"
+                        + "%nIndexing: x[i], m[i, j], m[i, :], m[:, j] (0-based; -1 is the last)"
+                        + "%nFunctions (docs/grad-language.md: each one's derivative):%n")
+                .footer(Builtin.listing().stream().map(line -> line.replace("%", "%%")).toArray(String[]::new));
+    }
 
     @Override
     public Integer call() throws IOException {

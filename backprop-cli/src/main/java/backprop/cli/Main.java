@@ -48,6 +48,10 @@ public final class Main {
                 cl.addSubcommand(subcommand);
             }
         }
+        CommandLine grad = cl.getSubcommands().get("grad");
+        if (grad != null) {
+            GradCommand.describeFunctions(grad.getCommandSpec());
+        }
         return ExitStatus.configure(cl);
     }
 

@@ -31,6 +31,8 @@ public final class Evaluator {
     /** Which definition and expression made each graph tensor: to name the node a non-finite number came from. */
     private final Map<Tensor, Site> sites = new IdentityHashMap<>();
     private Definition current;
+    /** Where {@link #subValues} collects every sub-expression's value; {@code null} otherwise. */
+    private Map<Expr, Tensor> recorded;
     /** The first sub-expression of the current definition whose value was not finite: where a bad value is reported. */
     private Expr firstNonFinite;
 
@@ -93,6 +95,17 @@ public final class Evaluator {
     }
 
     /**
+     * The forward pass with some leaves' values replaced, as {@link #forward}, returning every
+     * sub-expression's value by identity: where {@code --check} looks for kinks.
+     */
+    static Map<Expr, Tensor> forwardRecorded(Program program, Map<String, Tensor> leaves) {
+        Evaluator e = new Evaluator(program, leaves);
+        e.recorded = new IdentityHashMap<>();
+        e.forward(false);
+        return e.recorded;
+    }
+
+    /**
      * The local partial derivative d(node)/d(name) of a scalar node, everything else held fixed:
      * the node's own expression re-evaluated with {@code name} as the only variable.
      *
@@ -110,6 +123,21 @@ public final class Evaluator {
         }
         Backward.run(out);
         return variable.grad() == null ? 0 : variable.grad().item();
+    }
+
+    /**
+     * The value of every sub-expression of a node's definition, by identity, re-evaluated from the
+     * named values (detached): the shapes and values the matrix form of the explanation reads.
+     *
+     * @param values every named node's value (from an {@link Evaluation})
+     */
+    static Map<Expr, Tensor> subValues(Program program, Map<String, Tensor> values, Definition node) {
+        Evaluator e = new Evaluator(program, Map.of());
+        values.forEach((k, v) -> e.values.put(k, v.detach()));
+        e.current = node;
+        e.recorded = new IdentityHashMap<>();
+        e.eval(node.expr());
+        return e.recorded;
     }
 
     /** The definition {@code --of} names, or the last one; an input error if unknown or a const. */
@@ -211,6 +239,9 @@ public final class Evaluator {
             throw program.source().error(e.pos(), "shape mismatch: " + ex.getMessage());
         }
         claim(t, e);
+        if (recorded != null) {
+            recorded.put(e, t);
+        }
         if (firstNonFinite == null && !t.isFinite()) {
             firstNonFinite = e;
         }
@@ -246,6 +277,8 @@ public final class Evaluator {
             return binary(b);
         } else if (e instanceof Expr.Call c) {
             return call(c);
+        } else if (e instanceof Expr.Index i) {
+            return index(i);
         }
         throw new AssertionError("unknown expression " + e);
     }
@@ -269,6 +302,59 @@ public final class Evaluator {
             }
         }
         return Tensor.stack(parts);
+    }
+
+    /** {@code x[i]}, {@code m[i, j]}, {@code m[i, :]}, {@code m[:, j]}: a copy of the selected elements; the gradient flows back to them alone. */
+    private Tensor index(Expr.Index e) {
+        Tensor x = eval(e.target());
+        List<Integer> at = e.indices();
+        String written = Exprs.indices(at);
+        if (x.rank() != at.size() || (x.rank() == 1 && at.get(0) == null) || (at.size() == 2 && at.get(0) == null && at.get(1) == null)) {
+            throw program.source().error(e.pos(), "index " + written + " does not fit shape " + Shapes.format(x.shape())
+                    + "; expected " + (x.rank() == 0 ? "no index: a scalar has no elements to select"
+                    : x.rank() == 1 ? "one index, x[i], for a vector" : "two, m[i, j], m[i, :] or m[:, j], for a matrix"));
+        }
+        int[] shape = x.shape();
+        int[] fixed = new int[at.size()];
+        for (int k = 0; k < at.size(); k++) {
+            Integer i = at.get(k);
+            if (i != null) {
+                if (i < -shape[k] || i >= shape[k]) {
+                    throw program.source().error(e.pos(), "index " + written + " is out of range for shape " + Shapes.format(shape)
+                            + "; expected " + (k == 0 ? "a row" : "a column") + " index from " + -shape[k] + " to " + (shape[k] - 1));
+                }
+                fixed[k] = i < 0 ? i + shape[k] : i;
+            }
+        }
+        int cols = x.rank() == 2 ? shape[1] : 1;
+        int[] positions;
+        int[] outShape;
+        if (x.rank() == 1) {
+            positions = new int[] {fixed[0]};
+            outShape = new int[0];
+        } else if (at.get(0) == null) {
+            positions = java.util.stream.IntStream.range(0, shape[0]).map(r -> r * cols + fixed[1]).toArray();
+            outShape = new int[] {shape[0]};
+        } else if (at.get(1) == null) {
+            positions = java.util.stream.IntStream.range(0, cols).map(c -> fixed[0] * cols + c).toArray();
+            outShape = new int[] {cols};
+        } else {
+            positions = new int[] {fixed[0] * cols + fixed[1]};
+            outShape = new int[0];
+        }
+        double[] v = x.toDoubleArray();
+        double[] out = new double[positions.length];
+        for (int k = 0; k < positions.length; k++) {
+            out[k] = v[positions[k]];
+        }
+        return Node.record("index", Tensor.of(x.dtype(), out, outShape), List.of(x), (input, g) -> {
+            double[] scattered = new double[x.size()];
+            double[] gv = g.toDoubleArray();
+            for (int k = 0; k < positions.length; k++) {
+                scattered[positions[k]] += gv[k];
+            }
+            return Tensor.of(x.dtype(), scattered, shape);      // d(x[i])/dx = the unit at i
+        });
     }
 
     private Tensor binary(Expr.Binary b) {
@@ -303,7 +389,7 @@ public final class Evaluator {
         Builtin f = c.function();
         List<Tensor> values = new ArrayList<>();
         for (int i = 0; i < c.args().size(); i++) {
-            if (!f.isAxis(i)) {
+            if (!f.isLiteral(i)) {
                 values.add(eval(c.args().get(i)));
             }
         }
@@ -332,6 +418,11 @@ public final class Evaluator {
         }
 
         @Override
+        public int[] sizes() {
+            return call.args().subList(1, call.args().size()).stream().mapToInt(Evaluator.this::size).toArray();
+        }
+
+        @Override
         public int[] broadcast() {
             return Evaluator.this.broadcast(call.pos(), name(), values.get(0), values.get(1));
         }
@@ -345,6 +436,15 @@ public final class Evaluator {
         public backprop.InputException error(String message) {
             return program.source().error(call.pos(), message);
         }
+    }
+
+    /** A size of {@code reshape}: a whole number from 1, written as a literal. */
+    private int size(Expr e) {
+        if (e instanceof Expr.Num n && n.text().matches("[0-9]{1,9}") && n.value() >= 1) {
+            return (int) n.value();
+        }
+        throw program.source().error(start(e), "reshape(...): a size is a whole number from 1 written as it is; got '"
+                + Exprs.print(e) + "'; expected reshape(x, n) or reshape(x, r, c)");
     }
 
     /** The axis as written: {@code 0}, {@code 1} or {@code -1}, nothing else, and one the operand has. */

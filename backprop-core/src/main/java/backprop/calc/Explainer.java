@@ -11,11 +11,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code --explain}: for each input and param, the chain rule from the output down to it, the way
- * a worked solution writes it. Where every node on the way is a scalar: the sum over paths of
- * products of local derivatives, each local derivative in symbols, with its numbers, and its
- * value; then the products with the numbers. Where a vector or matrix is on the way: the
- * adjoints along the way, each the vector-Jacobian product of the adjoint above it.
+ * {@code --explain}: the chain rule the way a worked solution writes it.
+ *
+ * <p>Where every node the output depends on is a scalar: for each input and param, the sum over
+ * paths of products of local derivatives, each local derivative in symbols, with its numbers,
+ * and its value; then the products with the numbers, and the derivative in closed form
+ * ({@code dy/da = r1 * s1 * (1 - s1)}). Where a vector or matrix is among them: node by node in
+ * the order backpropagation visits them, each once, its adjoint as a matrix formula of its
+ * consumers' adjoints ({@code delta_r = W2^T delta_z}) with the rules a course names, its shape
+ * and its value.
  */
 public final class Explainer {
     /** More paths than this are summed but not written out. */
@@ -44,11 +48,16 @@ public final class Explainer {
         }
     }
 
+    /** The explanation of {@code ev}'s gradients, as lines of text ending with a line separator. */
     public static String explain(Evaluation ev) {
         return new Explainer(ev).render();
     }
 
     private String render() {
+        Set<String> upstream = upstream();
+        if (upstream.stream().anyMatch(n -> ev.values().get(n).rank() > 0)) {
+            return new MatrixForm(ev, uses, upstream).render();
+        }
         StringBuilder sb = new StringBuilder("chain rule from " + of + " = " + describe(ev.of()) + nl());
         for (Definition leaf : ev.definitions()) {
             if (leaf.kind().isVariable()) {
@@ -68,12 +77,11 @@ public final class Explainer {
         if (onPath.isEmpty()) {
             return total + " = 0 (" + of + " does not depend on " + leaf + ")" + nl();
         }
-        boolean scalar = onPath.stream().allMatch(n -> ev.values().get(n).rank() == 0);
-        return scalar ? scalarChain(leaf, onPath, gradient) : vectorChain(leaf, onPath, gradient);
+        return scalarChain(leaf, onPath, gradient);
     }
 
-    /** The names on some path from the output down to {@code leaf}, the two ends included; empty if none. */
-    private Set<String> between(String leaf) {
+    /** The output and every input, param and node it depends on. */
+    private Set<String> upstream() {
         Set<String> upstream = new HashSet<>();
         List<String> todo = new ArrayList<>(List.of(of));
         while (!todo.isEmpty()) {
@@ -82,6 +90,12 @@ public final class Explainer {
                 todo.addAll(uses.get(n));
             }
         }
+        return upstream;
+    }
+
+    /** The names on some path from the output down to {@code leaf}, the two ends included; empty if none. */
+    private Set<String> between(String leaf) {
+        Set<String> upstream = upstream();
         Set<String> on = new HashSet<>();
         for (Definition d : ev.definitions()) {      // definition order is a topological order
             String n = d.name();
@@ -98,9 +112,16 @@ public final class Explainer {
         Map<String, Double> local = new LinkedHashMap<>();
         StringBuilder symbols = new StringBuilder();
         StringBuilder numbers = new StringBuilder();
+        Formula closedForm = Formula.ZERO;
         for (List<String> path : paths) {
             symbols.append(symbols.length() == 0 ? "" : " + ");
             numbers.append(numbers.length() == 0 ? "" : " + ");
+            Formula product = Formula.ONE;
+            for (int i = 0; i + 1 < path.size() && product != null; i++) {
+                Formula f = localSymbols(path.get(i), path.get(i + 1));
+                product = f == null ? null : Formula.mul(product, f);
+            }
+            closedForm = closedForm == null || product == null ? null : Formula.add(closedForm, product);
             for (int i = 0; i + 1 < path.size(); i++) {
                 String from = path.get(i);
                 String to = path.get(i + 1);
@@ -120,7 +141,17 @@ public final class Explainer {
         }
         sb.append(" ".repeat(total.length())).append(" = ").append(numbers).append(more)
                 .append(" = ").append(Numbers.format(gradient)).append(nl());
+        if (closedForm != null && more.isEmpty() && paths.stream().anyMatch(p -> p.size() > 2)) {
+            sb.append("  so ").append(total).append(" = ").append(closedForm.symbols()).append(" = ")
+                    .append(Numbers.format(gradient)).append(nl());
+        }
         return sb.toString();
+    }
+
+    /** d(from)/d(to) in symbols, or {@code null} when it has no hand-sized form. */
+    private Formula localSymbols(String from, String to) {
+        Definition node = defs.get(from);
+        return Formula.derivative(node.expr(), to, node, n -> Numbers.format(ev.values().get(n)));
     }
 
     /**
@@ -174,33 +205,6 @@ public final class Explainer {
             return f.symbols() + " = " + number + where;
         }
         return f.symbols() + " = " + f.numbers() + " = " + number + where;
-    }
-
-    private String vectorChain(String leaf, Set<String> onPath, Tensor gradient) {
-        Tensor leafValue = ev.values().get(leaf);
-        StringBuilder sb = new StringBuilder("d" + of + "/d" + leaf + " (shape " + Numbers.shape(leafValue)
-                + ") is a vector-Jacobian product: backpropagation carries the adjoint d" + of + "/d(node) down from "
-                + of + ", and each node passes it back through its own local derivative:" + nl());
-        List<Definition> order = new ArrayList<>(ev.definitions());
-        java.util.Collections.reverse(order);
-        for (Definition d : order) {
-            String n = d.name();
-            if (!onPath.contains(n) || n.equals(of)) {
-                continue;
-            }
-            StringBuilder via = new StringBuilder();
-            for (Definition c : ev.definitions()) {
-                if (onPath.contains(c.name()) && uses.get(c.name()).contains(n)) {
-                    String adjoint = c.name().equals(of) ? "1" : "d" + of + "/d" + c.name();
-                    via.append(via.length() == 0 ? "" : " + ").append('(').append(adjoint)
-                            .append(" through ").append(c.name()).append(" = ").append(Exprs.print(c.expr())).append(')');
-                }
-            }
-            Tensor g = ev.gradients().get(n);
-            sb.append("    d").append(of).append("/d").append(n).append(" (").append(Numbers.shape(g)).append(") = ")
-                    .append(via).append(" = ").append(Numbers.format(g)).append(nl());
-        }
-        return sb.toString();
     }
 
     private static String describe(Definition d) {

@@ -20,6 +20,18 @@ public sealed interface Expr {
         }
     }
 
+    /**
+     * Postfix indexing {@code x[i]}, {@code m[i, j]}, {@code m[i, :]}, {@code m[:, j]}: 0-based,
+     * negative indices counting from the end; {@code pos} is the bracket's.
+     *
+     * @param indices one or two entries, each an integer as written or {@code null} for {@code :}
+     */
+    record Index(Expr target, List<Integer> indices, Pos pos) implements Expr {
+        public Index {
+            indices = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(indices));   // null is ':'
+        }
+    }
+
     /** Unary minus. */
     record Neg(Expr operand, Pos pos) implements Expr {}
 
@@ -33,7 +45,7 @@ public sealed interface Expr {
         }
     }
 
-    /** The binary operators, with their spelling. */
+    /** The binary operators, with their spelling ({@code **} is read as {@code ^}). */
     enum Op {
         ADD("+"), SUB("-"), MUL("*"), DIV("/"), MATMUL("@"), POW("^");
 
@@ -43,6 +55,7 @@ public sealed interface Expr {
             this.symbol = symbol;
         }
 
+        /** How the operator is printed. */
         public String symbol() {
             return symbol;
         }

@@ -27,6 +27,8 @@ public final class Exprs {
             l.elements().forEach(x -> collect(x, out));
         } else if (e instanceof Expr.Call c) {
             c.args().forEach(x -> collect(x, out));
+        } else if (e instanceof Expr.Index i) {
+            collect(i.target(), out);
         }
     }
 
@@ -35,7 +37,7 @@ public final class Exprs {
         return print(e, 0);
     }
 
-    /** Binding strength: 1 for + -, 2 for * / @, 3 for unary minus, 4 for ^, 5 for atoms. */
+    /** Binding strength: 1 for + -, 2 for * / @, 3 for unary minus, 4 for ^, 5 for atoms and indexing. */
     static int precedence(Expr e) {
         if (e instanceof Expr.Binary b) {
             return switch (b.op()) {
@@ -45,6 +47,13 @@ public final class Exprs {
             };
         }
         return e instanceof Expr.Neg ? 3 : 5;
+    }
+
+    /** {@code [1, :]}, {@code [-1]}: indices as written, {@code :} for a whole axis. */
+    static String indices(java.util.List<Integer> indices) {
+        StringJoiner j = new StringJoiner(", ", "[", "]");
+        indices.forEach(i -> j.add(i == null ? ":" : String.valueOf(i)));
+        return j.toString();
     }
 
     private static String print(Expr e, int context) {
@@ -64,6 +73,8 @@ public final class Exprs {
             StringJoiner j = new StringJoiner(", ", "[", "]");
             l.elements().forEach(x -> j.add(print(x, 0)));
             s = j.toString();
+        } else if (e instanceof Expr.Index i) {
+            s = print(i.target(), 5) + indices(i.indices());
         } else {
             Expr.Call c = (Expr.Call) e;
             StringJoiner j = new StringJoiner(", ", c.function().spelling() + "(", ")");

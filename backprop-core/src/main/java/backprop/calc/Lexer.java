@@ -9,7 +9,8 @@ import java.util.List;
  * is unfinished at its end is reported on it.
  *
  * <p>Numbers are unsigned ({@code [0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?} or
- * {@code \.[0-9]+([eE][+-]?[0-9]+)?}); a {@code -} is always an operator. {@code #} starts a
+ * {@code \.[0-9]+([eE][+-]?[0-9]+)?}); a {@code -} is always an operator, and {@code **} is
+ * the same token as {@code ^}. {@code #} starts a
  * comment to the end of the line.
  */
 public final class Lexer {
@@ -47,10 +48,15 @@ public final class Lexer {
                 out.add(new Token(Kind.NUMBER, s.substring(i, j), pos));
                 i = j;
             } else {
+                if (c == '*' && i + 1 < s.length() && s.charAt(i + 1) == '*') {    // ** is ^, as in Python
+                    out.add(new Token(Kind.CARET, "**", pos));
+                    i += 2;
+                    continue;
+                }
                 Kind kind = single(c);
                 if (kind == null) {
                     throw source.error(pos, "unexpected character '" + c
-                            + "'; expected a name, a number, an operator (+ - * / @ ^), a bracket, ',' or '='");
+                            + "'; expected a name, a number, an operator (+ - * / @ ^ **), a bracket, ',', ':' or '='");
                 }
                 out.add(new Token(kind, String.valueOf(c), pos));
                 i++;
@@ -106,6 +112,7 @@ public final class Lexer {
             case '[' -> Kind.LBRACKET;
             case ']' -> Kind.RBRACKET;
             case ',' -> Kind.COMMA;
+            case ':' -> Kind.COLON;
             case '=' -> Kind.EQUALS;
             default -> null;
         };

@@ -28,6 +28,16 @@ public final class Numbers {
         return a >= 1e-5 && a < 1 ? b.toPlainString() : b.toString().replace("E", "e");
     }
 
+    /** Six significant digits, for a drawing's cells: {@code 0.601369}, {@code -1.20274}, {@code 2}. */
+    public static String brief(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return format(v);
+        }
+        BigDecimal b = new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros();
+        double a = Math.abs(v);
+        return a >= 1e-4 && a < 1e6 ? b.toPlainString() : b.toString().replace("E", "e");
+    }
+
     /** A scalar as a number, a vector as {@code [1, 2]}, a matrix as {@code [[1, 2], [3, 4]]}. */
     public static String format(Tensor t) {
         double[] v = t.toDoubleArray();

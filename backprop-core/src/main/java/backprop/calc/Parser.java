@@ -12,8 +12,8 @@ import java.util.Set;
  * names (reserved, defined twice, unknown, used before definition, a leaf using a non-const).
  *
  * <p>Precedence, loosest first: {@code + -} (left), {@code * / @} (left), unary {@code -},
- * {@code ^} (right, tighter than unary minus: {@code -2^2} is -4; its right operand may carry a
- * unary minus: {@code a^-b}).
+ * {@code ^} or {@code **} (right, tighter than unary minus: {@code -2^2} is -4; its right operand
+ * may carry a unary minus: {@code a^-b}), postfix indexing {@code x[i, j]} (tightest).
  */
 public final class Parser {
     private static final Set<String> KEYWORDS = Set.of("input", "param", "const");
@@ -133,9 +133,9 @@ public final class Parser {
         return power(context);
     }
 
-    // power := primary ('^' unary-in-exponent)?   right-associative, and a^-b is a^(-b)
+    // power := postfix ('^' unary-in-exponent)?   right-associative, and a^-b is a^(-b)
     private Expr power(String context) {
-        Expr base = primary(context);
+        Expr base = postfix(primary(context));
         if (peek().kind() == Kind.CARET) {
             Token op = next();
             return new Expr.Binary(Expr.Op.POW, base, exponent(), op.pos());
@@ -149,6 +149,39 @@ public final class Parser {
             return new Expr.Neg(exponent(), minus.pos());
         }
         return power("after '^'");
+    }
+
+    // postfix := primary ('[' index (',' index)? ']')*   index := ':' | '-'? integer
+    private Expr postfix(Expr target) {
+        while (peek().kind() == Kind.LBRACKET) {
+            Token open = next();
+            List<Integer> indices = new ArrayList<>();
+            indices.add(index());
+            if (peek().kind() == Kind.COMMA) {
+                next();
+                indices.add(index());
+            }
+            close(Kind.RBRACKET, "]", open);
+            target = new Expr.Index(target, indices, open.pos());
+        }
+        return target;
+    }
+
+    private Integer index() {
+        Token t = peek();
+        if (t.kind() == Kind.COLON) {
+            next();
+            return null;
+        }
+        boolean negative = t.kind() == Kind.MINUS;
+        Token number = negative ? tokens.get(at + 1) : t;
+        if (number.kind() != Kind.NUMBER || !number.text().matches("[0-9]{1,9}")) {
+            throw source.error(number.pos(), "an index is a whole number written as it is (0, 2, -1) or ':'; got "
+                    + number.describe() + "; expected x[i], m[i, j], m[i, :] or m[:, j]");
+        }
+        at += negative ? 2 : 1;
+        int value = Integer.parseInt(number.text());
+        return negative ? -value : value;
     }
 
     private Expr primary(String context) {
@@ -282,6 +315,8 @@ public final class Parser {
                 checkUses(d, b.right(), seen, all);
             } else if (e instanceof Expr.Call c) {
                 c.args().forEach(x -> checkUses(d, x, seen, all));
+            } else if (e instanceof Expr.Index i) {
+                checkUses(d, i.target(), seen, all);
             }
         }
     }

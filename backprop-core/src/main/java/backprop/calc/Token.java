@@ -11,7 +11,7 @@ package backprop.calc;
 public record Token(Kind kind, String text, Pos pos) {
     /** Token kinds; {@code END} closes every line so the parser can name what it expected there. */
     public enum Kind {
-        NAME, NUMBER, PLUS, MINUS, STAR, SLASH, AT, CARET, LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, EQUALS, END
+        NAME, NUMBER, PLUS, MINUS, STAR, SLASH, AT, CARET, LPAREN, RPAREN, LBRACKET, RBRACKET, COMMA, COLON, EQUALS, END
     }
 
     /** How the token reads in an error message: {@code '+'}, {@code name 'x'}, {@code end of line}. */

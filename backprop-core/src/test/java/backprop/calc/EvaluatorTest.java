@@ -122,4 +122,43 @@ class EvaluatorTest {
                 .isInstanceOf(UndefinedValueException.class)
                 .hasMessageContaining("'y' (line 2, operator '^')");
     }
+
+    @Test
+    void aLossRefusesMismatchedShapesNamingBothAndTheFix() {
+        // the deep-ReLU bug: a (2,1) column of scores against 2 labels would broadcast to a 2x2 loss
+        assertThatThrownBy(() -> run("param F = [[0.5], [-1]]\nconst Y = [1, -1]\nL = logistic(F, Y)"))
+                .hasMessageStartingWith("t.bp:3:5: shape mismatch in logistic(...)")
+                .hasMessageContaining("got shapes [2, 1] and [2]").hasMessageContaining("flatten(...) of the first argument");
+        assertThatThrownBy(() -> run("param Z = [[1, 2], [3, 4]]\nconst t = [1, 0]\nL = mse(Z, t)"))
+                .hasMessageContaining("got shapes [2, 2] and [2]").hasMessageContaining("sum(..., 1)");
+        assertThat(value(run("param z = [1, 2]\nL = sse(z, 1)"), "L")).isEqualTo(1.0);      // a scalar target is every element's
+        assertThat(value(run("param Z = [[1, 2], [3, 4]]\nL = cross_entropy(Z, [0, 1])"), "L")).isPositive();   // one row for every row
+    }
+
+    @Test
+    void indexingReshapeFlattenLogsumexpAndStarStar() {
+        Evaluation ev = run("param M = [[1, 2, 3], [4, 5, 6]]\na = M[1, -1] + M[0, :][1] + sum(M[:, 0])\n"
+                + "b = sum(reshape(M, 3, 2)[2, :]) + flatten(M)[3] + 2**3**0 + -2**2\nc = logsumexp([1000, 1000])\ny = a + b + c");
+        assertThat(value(ev, "a")).isEqualTo(6 + 2 + 5);
+        assertThat(value(ev, "b")).isEqualTo(11 + 4 + 2 - 4);
+        assertThat(value(ev, "c")).isCloseTo(1000 + Math.log(2), within(1e-12));
+        assertThat(ev.gradients().get("M").toDoubleArray()).containsExactly(1, 1, 0, 2, 1, 2);
+        assertThatThrownBy(() -> run("param v = [1, 2]\ny = v[2]"))
+                .hasMessageStartingWith("t.bp:2:6: index [2] is out of range for shape [2]");
+        assertThatThrownBy(() -> run("param v = [1, 2, 3]\ny = sum(reshape(v, 2, 2))"))
+                .hasMessageContaining("reshape(...): cannot make shape [2, 2] (4 elements) of shape [3]");
+        assertThatThrownBy(() -> run("param v = [1, 2]\ny = v[0.5]")).hasMessageContaining("an index is a whole number");
+    }
+
+    @Test
+    void checkNamesAKinkAndDoesNotCountIt() {
+        FiniteDifferenceCheck check = FiniteDifferenceCheck.run(run("input x = 0, w = 2\nr = relu(x)\ny = r * w + w"));
+        assertThat(check.passed()).isTrue();
+        assertThat(check.kinks()).containsExactly("at a kink of relu in r (line 2): the analytic gradient follows the convention "
+                + "relu'(0) = 0; the finite difference is one-sided", null);
+        assertThat(check.render()).contains("check passed (1 leaf at a kink, not counted)");
+        FiniteDifferenceCheck away = FiniteDifferenceCheck.run(run("input x = 0.5\ny = relu(x) + abs(x) + max(x, 0)"));
+        assertThat(away.kinks()).containsOnlyNulls();
+        assertThat(away.passed()).isTrue();
+    }
 }

@@ -30,7 +30,8 @@ class WorkedExamplesTest {
             "two-layer-sigmoid-bce.bp", WorkedExamplesTest::twoLayerSigmoidBce,
             "two-layer-softmax.bp", WorkedExamplesTest::twoLayerSoftmax,
             "relu-softmax-ce.bp", WorkedExamplesTest::reluSoftmaxCrossEntropy,
-            "deep-relu-logistic.bp", WorkedExamplesTest::deepReluLogistic);
+            "deep-relu-logistic.bp", WorkedExamplesTest::deepReluLogistic,
+            "batch-two-layer-softmax.bp", WorkedExamplesTest::batchTwoLayerSoftmax);
 
     @TestFactory
     Stream<DynamicTest> everyExampleReproducesItsPublishedAnswer() throws IOException {
@@ -136,6 +137,41 @@ class WorkedExamplesTest {
         }
         assertClose(v(ev.gradients().get("b1")), db1);
         close(g(ev, "b3"), db3);
+    }
+
+    /** The batch is the sum of its samples: each row's deltas as in the one-sample network, their outer products added. */
+    private static void batchTwoLayerSoftmax(Evaluation ev) {
+        double[][] xs = m(ev.values().get("X")), ts = m(ev.values().get("T")), w1 = m(ev.values().get("W1")), w2 = m(ev.values().get("W2"));
+        double[] b1 = v(ev.values().get("b1")), b2 = v(ev.values().get("b2"));
+        double[][] dw1 = new double[w1.length][w1[0].length], dw2 = new double[w2.length][w2[0].length];
+        double[] db1 = new double[b1.length], db2 = new double[b2.length];
+        for (int n = 0; n < xs.length; n++) {
+            double[] h = map(add(matvec(w1, xs[n]), b1), WorkedExamplesTest::sigmoid);
+            double[] delta2 = sub(softmax(add(matvec(w2, h), b2)), ts[n]);          // softmax(z) - t, per row
+            double[] delta1 = new double[h.length];
+            for (int j = 0; j < h.length; j++) {
+                for (int i = 0; i < delta2.length; i++) {
+                    delta1[j] += w2[i][j] * delta2[i];
+                }
+                delta1[j] *= h[j] * (1 - h[j]);
+            }
+            accumulate(dw2, outer(delta2, h));                                          // Delta2^T H, row by row
+            accumulate(dw1, outer(delta1, xs[n]));
+            accumulate(new double[][] {db2}, new double[][] {delta2});
+            accumulate(new double[][] {db1}, new double[][] {delta1});
+        }
+        assertClose(m(ev.gradients().get("W2")), dw2);
+        assertClose(m(ev.gradients().get("W1")), dw1);
+        assertClose(v(ev.gradients().get("b2")), db2);
+        assertClose(v(ev.gradients().get("b1")), db1);
+    }
+
+    private static void accumulate(double[][] into, double[][] add) {
+        for (int i = 0; i < into.length; i++) {
+            for (int j = 0; j < into[i].length; j++) {
+                into[i][j] += add[i][j];
+            }
+        }
     }
 
     /** The two-layer networks' common backprop: W2, b2 from delta2; W1, b1 from delta1 = (W2^T delta2) * slope. */
