@@ -30,12 +30,19 @@ public final class Random {
 
     private Random() {}
 
-    /** Restarts the library-wide stream from {@code seed}. */
+    /**
+     * Restarts the library-wide stream from {@code seed}, as {@code torch.manual_seed}.
+     *
+     * @param seed any value; the same seed gives the same draws from here on
+     */
     public static synchronized void manualSeed(long seed) {
         stream = new SplittableRandom(seed);
     }
 
-    /** The library-wide stream itself: every draw from it advances it for everyone. */
+    /**
+     * {@return the library-wide stream itself: every draw from it advances it for everyone; safe to
+     * share between threads}
+     */
     public static RandomGenerator generator() {
         return SHARED;
     }
@@ -43,6 +50,8 @@ public final class Random {
     /**
      * A new independent stream split off the library-wide one (advancing it by one split), for an
      * object that draws for its whole life, such as a dropout layer's masks.
+     *
+     * @return a new generator, not thread-safe, whose draws no longer depend on the shared stream
      */
     public static synchronized SplittableRandom split() {
         return stream.split();

@@ -141,7 +141,10 @@ public final class Dataset {
         return features.clone();
     }
 
-    /** A copy of all features as one array per row: what {@code Tensor.of(float[][])} takes. */
+    /**
+     * {@return a copy of all features as one array per row, {@code size()} rows of
+     * {@code numFeatures()}: what {@code Tensor.of(float[][])} takes}
+     */
     public float[][] featureRows() {
         float[][] rows = new float[size][];
         for (int r = 0; r < size; r++) {

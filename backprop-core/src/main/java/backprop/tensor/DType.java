@@ -16,7 +16,13 @@ public enum DType {
      */
     INT64;
 
-    /** The floating-point type two operands meet in: float64 if either is float64 or both are int64. */
+    /**
+     * The floating-point type two operands meet in: float64 if either is float64 or both are int64.
+     *
+     * @param a one operand's type, not null
+     * @param b the other operand's type, not null
+     * @return {@link #FLOAT32} or {@link #FLOAT64}, never {@link #INT64}; symmetric in its operands
+     */
     public static DType promote(DType a, DType b) {
         if (a == FLOAT64 || b == FLOAT64 || (a == INT64 && b == INT64)) {
             return FLOAT64;
@@ -24,7 +30,7 @@ public enum DType {
         return FLOAT32;
     }
 
-    /** True for the floating-point types, the ones gradients flow through. */
+    /** {@return true for the floating-point types, the ones gradients flow through} */
     public boolean isFloatingPoint() {
         return this != INT64;
     }
