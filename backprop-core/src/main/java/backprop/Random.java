@@ -31,19 +31,17 @@ public final class Random {
     private Random() {}
 
     /**
-     * Restarts the library-wide stream: everything drawn after this call is the same in every
-     * run that makes the same calls.
+     * Restarts the library-wide stream from {@code seed}, as {@code torch.manual_seed}.
      *
-     * @param seed any value; equal seeds give equal streams
+     * @param seed any value; the same seed gives the same draws from here on
      */
     public static synchronized void manualSeed(long seed) {
         stream = new SplittableRandom(seed);
     }
 
     /**
-     * The library-wide stream itself, for code that draws as the library's layers do.
-     *
-     * @return a generator whose every draw advances the stream for everyone; safe to share between threads
+     * {@return the library-wide stream itself: every draw from it advances it for everyone; safe to
+     * share between threads}
      */
     public static RandomGenerator generator() {
         return SHARED;
@@ -53,7 +51,7 @@ public final class Random {
      * A new independent stream split off the library-wide one (advancing it by one split), for an
      * object that draws for its whole life, such as a dropout layer's masks.
      *
-     * @return a generator of its own, not shared: use it from one thread
+     * @return a new generator, not thread-safe, whose draws no longer depend on the shared stream
      */
     public static synchronized SplittableRandom split() {
         return stream.split();

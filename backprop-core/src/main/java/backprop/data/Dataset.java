@@ -142,9 +142,8 @@ public final class Dataset {
     }
 
     /**
-     * All features, one array per row: what {@code Tensor.of(float[][])} takes.
-     *
-     * @return a new array of {@link #size()} rows of {@link #numFeatures()} values each
+     * {@return a copy of all features as one array per row, {@code size()} rows of
+     * {@code numFeatures()}: what {@code Tensor.of(float[][])} takes}
      */
     public float[][] featureRows() {
         float[][] rows = new float[size][];

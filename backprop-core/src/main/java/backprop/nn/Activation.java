@@ -26,7 +26,7 @@ public enum Activation {
         this.module = module;
     }
 
-    /** The lower-case name: {@code relu}, {@code sigmoid}, {@code tanh}, {@code softplus}. */
+    /** {@return the lower-case name: {@code relu}, {@code sigmoid}, {@code tanh}, {@code softplus}} */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -34,6 +34,8 @@ public enum Activation {
     /**
      * The activation named {@code id}.
      *
+     * @param id a name as {@link #id()} gives it, in lower case
+     * @return the activation of that name
      * @throws IllegalArgumentException naming the choices, for any other name
      */
     public static Activation of(String id) {
@@ -45,12 +47,18 @@ public enum Activation {
         throw new IllegalArgumentException("activation must be one of relu, sigmoid, tanh, softplus; got '" + id + "'");
     }
 
-    /** A new module computing this activation. */
+    /** {@return a new module computing this activation, without parameters} */
     public Module module() {
         return module.get();
     }
 
-    /** The activation module {@code m} computes, if it is one of these. */
+    /**
+     * The activation module {@code m} computes, if it is one of these.
+     *
+     * @param m any module
+     * @return the activation whose module class is exactly {@code m}'s, or empty for any other
+     *     module (a subclass included)
+     */
     public static Optional<Activation> of(Module m) {
         for (Activation a : values()) {
             if (a.type == m.getClass()) {

@@ -15,7 +15,12 @@ public final class Dropout extends Module {
     private final double p;
     private RandomGenerator rng;
 
-    /** Dropout with probability {@code p}, its masks drawn from a stream split off {@link Random#generator()}. */
+    /**
+     * Dropout with probability {@code p}, its masks drawn from a stream split off {@link Random#generator()}.
+     *
+     * @param p the probability of zeroing an element, in [0, 1)
+     * @throws IllegalArgumentException unless 0 &lt;= p &lt; 1
+     */
     public Dropout(double p) {
         this(p, Random.split());
     }
@@ -23,6 +28,8 @@ public final class Dropout extends Module {
     /**
      * Dropout with probability {@code p}, its masks drawn from {@code rng}.
      *
+     * @param p the probability of zeroing an element, in [0, 1)
+     * @param rng the source of the masks, one draw per element per training-mode forward pass
      * @throws IllegalArgumentException unless 0 &lt;= p &lt; 1
      */
     public Dropout(double p, RandomGenerator rng) {
@@ -34,12 +41,14 @@ public final class Dropout extends Module {
     /**
      * Restarts the mask stream from {@code seed}: the trainer does this at each epoch, so that a
      * run resumed from a checkpoint draws the same masks as one never interrupted.
+     *
+     * @param seed any value; the same seed gives the same masks
      */
     public void reseed(long seed) {
         rng = new SplittableRandom(seed);
     }
 
-    /** The probability of dropping an element. */
+    /** {@return the probability of dropping an element, in [0, 1)} */
     public double p() {
         return p;
     }

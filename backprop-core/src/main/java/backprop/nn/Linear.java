@@ -16,17 +16,40 @@ public final class Linear extends Module {
     private final Parameter weight;
     private final Parameter bias;   // null without a bias
 
-    /** A layer with a bias, PyTorch's default initialization drawn from {@link Random#generator()}, in the default dtype. */
+    /**
+     * A layer with a bias, PyTorch's default initialization drawn from {@link Random#generator()}, in
+     * the default dtype: {@code torch.nn.Linear(in, out)}.
+     *
+     * @param in the width of the inputs, &gt; 0
+     * @param out the width of the outputs, &gt; 0
+     * @throws IllegalArgumentException unless both sizes are positive
+     */
     public Linear(int in, int out) {
         this(in, out, true);
     }
 
-    /** As {@link #Linear(int, int)}, with or without the bias. */
+    /**
+     * As {@link #Linear(int, int)}, with or without the bias.
+     *
+     * @param in the width of the inputs, &gt; 0
+     * @param out the width of the outputs, &gt; 0
+     * @param bias false for {@code x W^T} alone, as PyTorch's {@code bias=False}
+     * @throws IllegalArgumentException unless both sizes are positive
+     */
     public Linear(int in, int out, boolean bias) {
         this(in, out, bias, Init.PYTORCH, Tensor.defaultDType(), Random.generator());
     }
 
-    /** A layer with a bias, its weights and bias drawn by {@code init} from {@code rng}. */
+    /**
+     * A layer with a bias, its weights and bias drawn by {@code init} from {@code rng}.
+     *
+     * @param in the width of the inputs, &gt; 0
+     * @param out the width of the outputs, &gt; 0
+     * @param init how the weights and the bias start
+     * @param dtype FLOAT32 or FLOAT64, the parameters' dtype
+     * @param rng the source of the initial values, advanced by every draw
+     * @throws IllegalArgumentException unless both sizes are positive and dtype is floating-point
+     */
     public Linear(int in, int out, Init init, DType dtype, RandomGenerator rng) {
         this(in, out, true, init, dtype, rng);
     }
@@ -34,6 +57,12 @@ public final class Linear extends Module {
     /**
      * The general form: every other constructor calls it.
      *
+     * @param in the width of the inputs, &gt; 0
+     * @param out the width of the outputs, &gt; 0
+     * @param bias false for {@code x W^T} alone
+     * @param init how the weights and the bias start
+     * @param dtype FLOAT32 or FLOAT64, the parameters' dtype
+     * @param rng the source of the initial values, advanced by every draw
      * @throws IllegalArgumentException unless both sizes are positive and dtype is floating-point
      */
     public Linear(int in, int out, boolean bias, Init init, DType dtype, RandomGenerator rng) {
@@ -49,22 +78,22 @@ public final class Linear extends Module {
         return x.linear(weight, bias);
     }
 
-    /** The weight matrix [out, in]. */
+    /** {@return the weight matrix [out, in], registered as {@code weight}} */
     public Parameter weight() {
         return weight;
     }
 
-    /** The bias [out], or null for a layer made without one. */
+    /** {@return the bias [out], registered as {@code bias}, or null for a layer made without one} */
     public Parameter bias() {
         return bias;
     }
 
-    /** The width of the inputs. */
+    /** {@return the width of the inputs, PyTorch's {@code in_features}} */
     public int inFeatures() {
         return weight.dim(1);
     }
 
-    /** The width of the outputs. */
+    /** {@return the width of the outputs, PyTorch's {@code out_features}} */
     public int outFeatures() {
         return weight.dim(0);
     }

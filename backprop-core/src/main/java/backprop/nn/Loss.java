@@ -21,7 +21,16 @@ public final class Loss {
 
     // ---- Cross-entropy ------------------------------------------------------------------------
 
-    /** {@link #crossEntropy(Tensor, Tensor, Reduction)} averaged over the rows. */
+    /**
+     * {@link #crossEntropy(Tensor, Tensor, Reduction)} averaged over the rows, as
+     * {@code torch.nn.functional.cross_entropy(z, target)}.
+     *
+     * @param z the logits: a matrix [n, classes] or one vector [classes], floating-point
+     * @param target INT64 class labels [n], or probabilities that broadcast to z's shape
+     * @return a new scalar in the logits' dtype
+     * @throws backprop.tensor.ShapeMismatchException if the shapes do not fit
+     * @throws IllegalArgumentException for a label outside {@code 0..classes-1}
+     */
     public static Tensor crossEntropy(Tensor z, Tensor target) {
         return crossEntropy(z, target, Reduction.MEAN);
     }
@@ -33,6 +42,11 @@ public final class Loss {
      * that are probabilities (one-hot rows, say) broadcast to z's shape. The gradient with
      * respect to z is the closed form {@code softmax(z) - t}, per row.
      *
+     * @param z the logits, floating-point, of any magnitude
+     * @param target INT64 class labels, one per row (not differentiable), or probabilities t
+     * @param reduction NONE for one term per row ([n], or a scalar for a vector z), MEAN over the
+     *     rows, or SUM
+     * @return a new tensor in the logits' dtype (promoted with t's for probability targets)
      * @throws backprop.tensor.ShapeMismatchException if the shapes do not fit
      * @throws IllegalArgumentException for a label outside {@code 0..classes-1}
      */
@@ -63,7 +77,15 @@ public final class Loss {
         return reduction == Reduction.SUM || z.rank() == 1 ? sum : sum.div(z.dim(0));
     }
 
-    /** {@link #crossEntropy(Tensor, Tensor, Reduction)} with class labels as an {@code int[]}, averaged over the rows. */
+    /**
+     * {@link #crossEntropy(Tensor, Tensor, Reduction)} with class labels as an {@code int[]}, averaged over the rows.
+     *
+     * @param z the logits [n, classes], floating-point
+     * @param labels one class index per row, each in {@code 0..classes-1}; copied
+     * @return a new scalar in the logits' dtype
+     * @throws backprop.tensor.ShapeMismatchException unless z is [{@code labels.length}, classes]
+     * @throws IllegalArgumentException for a label outside {@code 0..classes-1}
+     */
     public static Tensor crossEntropy(Tensor z, int[] labels) {
         return crossEntropy(z, labels, Reduction.MEAN);
     }
@@ -73,6 +95,14 @@ public final class Loss {
      * one pass per row: log-sum-exp forward in float64, {@code softmax(z) - onehot(label)}
      * backward. The one-hot form takes a dozen generic operations, which at the batch sizes that
      * train fast cost more than the loss itself.
+     *
+     * @param z the logits [n, classes], floating-point, of any magnitude
+     * @param labels one class index per row, each in {@code 0..classes-1}; copied, so the caller may
+     *     reuse the array before the backward pass
+     * @param reduction NONE for one term per row, MEAN over the rows, or SUM
+     * @return a new tensor in the logits' dtype: a vector [n] for NONE, else a scalar
+     * @throws backprop.tensor.ShapeMismatchException unless z is [{@code labels.length}, classes]
+     * @throws IllegalArgumentException for a label outside {@code 0..classes-1}
      */
     public static Tensor crossEntropy(Tensor z, int[] labels, Reduction reduction) {
         Checks.rows("cross_entropy", z, labels.length);
@@ -120,18 +150,41 @@ public final class Loss {
 
     // ---- Binary cross-entropy and the logistic loss ------------------------------------------
 
-    /** {@link #bce(Tensor, Tensor, Reduction)} averaged over the elements. */
+    /**
+     * {@link #bce(Tensor, Tensor, Reduction)} averaged over the elements, as
+     * {@code torch.nn.functional.binary_cross_entropy}.
+     *
+     * @param p probabilities in (0, 1)
+     * @param t targets in [0, 1], of a shape that broadcasts with p's
+     * @return a new scalar in the promoted dtype
+     */
     public static Tensor bce(Tensor p, Tensor t) {
         return bce(p, t, Reduction.MEAN);
     }
 
-    /** {@code -(t log p + (1 - t) log(1 - p))} per element, for probabilities p in (0, 1). */
+    /**
+     * {@code -(t log p + (1 - t) log(1 - p))} per element, for probabilities p in (0, 1); a p of
+     * exactly 0 or 1 gives an infinity. {@link #bceWithLogits} is the stable form.
+     *
+     * @param p probabilities in (0, 1)
+     * @param t targets in [0, 1], of a shape that broadcasts with p's
+     * @param reduction NONE for the terms in the broadcast shape, MEAN or SUM for a scalar
+     * @return a new tensor in the promoted dtype
+     * @throws backprop.tensor.ShapeMismatchException if the shapes do not broadcast
+     */
     public static Tensor bce(Tensor p, Tensor t, Reduction reduction) {
         Tensor one = Tensor.ones(p.dtype());
         return reduce(t.mul(p.log()).add(one.sub(t).mul(one.sub(p).log())).neg(), reduction);
     }
 
-    /** {@link #bceWithLogits(Tensor, Tensor, Reduction)} averaged over the elements. */
+    /**
+     * {@link #bceWithLogits(Tensor, Tensor, Reduction)} averaged over the elements, as
+     * {@code torch.nn.functional.binary_cross_entropy_with_logits}.
+     *
+     * @param z logits of any magnitude
+     * @param t targets in [0, 1], of a shape that broadcasts with z's
+     * @return a new scalar in the promoted dtype
+     */
     public static Tensor bceWithLogits(Tensor z, Tensor t) {
         return bceWithLogits(z, t, Reduction.MEAN);
     }
@@ -139,6 +192,12 @@ public final class Loss {
     /**
      * {@code softplus(z) - t z} per element: BCE on the logits z = logit(p), computed stably, with
      * the closed-form gradient {@code sigmoid(z) - t}.
+     *
+     * @param z logits of any magnitude
+     * @param t targets in [0, 1], of a shape that broadcasts with z's
+     * @param reduction NONE for the terms in the broadcast shape, MEAN or SUM for a scalar
+     * @return a new tensor in the promoted dtype
+     * @throws backprop.tensor.ShapeMismatchException if the shapes do not broadcast
      */
     public static Tensor bceWithLogits(Tensor z, Tensor t, Reduction reduction) {
         if (reduction == Reduction.NONE) {
@@ -155,12 +214,27 @@ public final class Loss {
         return reduction == Reduction.SUM ? sum : sum.div(Shapes.size(shape));
     }
 
-    /** {@link #logistic(Tensor, Tensor, Reduction)} averaged over the elements. */
+    /**
+     * {@link #logistic(Tensor, Tensor, Reduction)} averaged over the elements, as
+     * {@code torch.nn.functional.soft_margin_loss}.
+     *
+     * @param z logits of any magnitude
+     * @param y labels -1 or 1, of a shape that broadcasts with z's
+     * @return a new scalar in the promoted dtype
+     */
     public static Tensor logistic(Tensor z, Tensor y) {
         return logistic(z, y, Reduction.MEAN);
     }
 
-    /** {@code log(1 + exp(-y z))} per element for labels y in {-1, 1}, computed stably. */
+    /**
+     * {@code log(1 + exp(-y z))} per element for labels y in {-1, 1}, computed stably.
+     *
+     * @param z logits of any magnitude
+     * @param y labels -1 or 1, of a shape that broadcasts with z's
+     * @param reduction NONE for the terms in the broadcast shape, MEAN or SUM for a scalar
+     * @return a new tensor in the promoted dtype
+     * @throws backprop.tensor.ShapeMismatchException if the shapes do not broadcast
+     */
     public static Tensor logistic(Tensor z, Tensor y, Reduction reduction) {
         if (reduction == Reduction.NONE) {
             return y.mul(z).neg().softplus();
@@ -180,12 +254,27 @@ public final class Loss {
 
     // ---- Squared error --------------------------------------------------------------------------
 
-    /** {@link #mse(Tensor, Tensor, Reduction)} averaged over the elements. */
+    /**
+     * {@link #mse(Tensor, Tensor, Reduction)} averaged over the elements, as
+     * {@code torch.nn.functional.mse_loss}.
+     *
+     * @param a predictions
+     * @param b targets, of a shape that broadcasts with a's
+     * @return a new scalar in the promoted dtype
+     */
     public static Tensor mse(Tensor a, Tensor b) {
         return mse(a, b, Reduction.MEAN);
     }
 
-    /** {@code (a - b)^2} per element of the broadcast shape; with {@link Reduction#SUM}, the sum of squared errors. */
+    /**
+     * {@code (a - b)^2} per element of the broadcast shape; with {@link Reduction#SUM}, the sum of squared errors.
+     *
+     * @param a predictions
+     * @param b targets, of a shape that broadcasts with a's
+     * @param reduction NONE for the terms in the broadcast shape, MEAN or SUM for a scalar
+     * @return a new tensor in the promoted dtype
+     * @throws backprop.tensor.ShapeMismatchException if the shapes do not broadcast
+     */
     public static Tensor mse(Tensor a, Tensor b, Reduction reduction) {
         Tensor diff = a.sub(b);
         return reduce(diff.mul(diff), reduction);

@@ -26,10 +26,24 @@ public abstract class Module {
     /** For subclasses, which register their parameters and children in their constructors. */
     protected Module() {}
 
-    /** The module's output for a batch of inputs. */
+    /**
+     * The module's output for a batch of inputs, as PyTorch's {@code forward}: recorded for
+     * {@link Tensor#backward()} when gradients are recorded and a parameter or the input requires one.
+     *
+     * @param input a batch, usually [n, features]; not modified
+     * @return the output, a new tensor (or {@code input} itself, for a module that is the identity in
+     *     its mode)
+     */
     public abstract Tensor forward(Tensor input);
 
-    /** Registers a parameter initialized with a copy of {@code initialValue}. */
+    /**
+     * Registers a parameter initialized with a copy of {@code initialValue}.
+     *
+     * @param name non-empty, without {@code .}, not yet used for a parameter or child of this module
+     * @param initialValue a floating-point tensor of the parameter's shape; copied
+     * @return the new parameter, for the subclass to keep in a field
+     * @throws IllegalArgumentException for an empty, dotted or repeated name, or an INT64 value
+     */
     protected final Parameter parameter(String name, Tensor initialValue) {
         checkNewName(name);
         Parameter p = Parameter.of(initialValue);
@@ -37,14 +51,28 @@ public abstract class Module {
         return p;
     }
 
-    /** The parameter this module registered as {@code name}, for forward passes that look it up. */
+    /**
+     * The parameter this module registered as {@code name}, for forward passes that look it up.
+     *
+     * @param name the name it was registered under, without a child's prefix
+     * @return that parameter
+     * @throws IllegalArgumentException naming the registered parameters, for any other name
+     */
     protected final Parameter parameter(String name) {
         Parameter p = parameters.get(name);
         Checks.require(p != null, "module has no parameter '%s'; it has %s", name, parameters.keySet());
         return p;
     }
 
-    /** Registers a child module; its parameters appear under {@code name.}. */
+    /**
+     * Registers a child module; its parameters appear under {@code name.}.
+     *
+     * @param <M> the child's type, returned unchanged
+     * @param name non-empty, without {@code .}, not yet used for a parameter or child of this module
+     * @param module not null
+     * @return {@code module} itself, for the subclass to keep in a field
+     * @throws IllegalArgumentException for an empty, dotted or repeated name, or a null module
+     */
     protected final <M extends Module> M child(String name, M module) {
         checkNewName(name);
         Checks.require(module != null, "module member '%s' must not be null", name);
@@ -57,19 +85,25 @@ public abstract class Module {
         Checks.require(!parameters.containsKey(name) && !children.containsKey(name), "module member '%s' is registered twice", name);
     }
 
-    /** Every parameter of this module and its children, depth-first in registration order, by dotted name. */
+    /**
+     * {@return every parameter of this module and its children, depth-first in registration order, by
+     * dotted name, as PyTorch's {@code named_parameters()}: a new read-only map}
+     */
     public final Map<String, Parameter> namedParameters() {
         Map<String, Parameter> all = new LinkedHashMap<>(parameters);
         children.forEach((prefix, child) -> child.namedParameters().forEach((name, p) -> all.put(prefix + "." + name, p)));
         return Collections.unmodifiableMap(all);
     }
 
-    /** The values of {@link #namedParameters()}, in that order: what an optimizer is given. */
+    /**
+     * {@return a new list of the values of {@link #namedParameters()}, in that order: what an
+     * optimizer is given}
+     */
     public final List<Parameter> parameters() {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** The number of trainable values. */
+    /** {@return the number of trainable values, the parameters' sizes summed} */
     public final long parameterCount() {
         long n = 0;
         for (Parameter p : namedParameters().values()) {
@@ -78,17 +112,20 @@ public abstract class Module {
         return n;
     }
 
-    /** The direct children by name, in registration order. */
+    /** {@return the direct children by name, in registration order: a read-only view} */
     public final Map<String, Module> namedChildren() {
         return Collections.unmodifiableMap(children);
     }
 
-    /** The direct children, in registration order. */
+    /** {@return a new read-only list of the direct children, in registration order} */
     public final List<Module> children() {
         return List.copyOf(children.values());
     }
 
-    /** This module and all its descendants, depth-first in registration order, this one first. */
+    /**
+     * {@return a new list of this module and all its descendants, depth-first in registration order,
+     * this one first, as PyTorch's {@code modules()}}
+     */
     public final List<Module> modules() {
         List<Module> all = new ArrayList<>();
         List<Module> stack = new ArrayList<>(List.of(this));
@@ -113,6 +150,8 @@ public abstract class Module {
      * The parameters' current values by dotted name, in {@link #namedParameters()} order, as
      * PyTorch's {@code state_dict()}: detached tensors sharing the parameters' data, so take a
      * copy to keep a snapshot. {@code SafeTensors.write(path, model.stateDict())} saves them.
+     *
+     * @return a new read-only map whose tensors change as the optimizer changes the parameters
      */
     public final Map<String, Tensor> stateDict() {
         Map<String, Tensor> state = new LinkedHashMap<>();
@@ -124,6 +163,8 @@ public abstract class Module {
      * Copies {@code state} into the parameters, every name required: the strict form of PyTorch's
      * {@code load_state_dict}. Values are converted to each parameter's dtype.
      *
+     * @param state a tensor of each parameter's shape by dotted name, in any order and dtype; not
+     *     modified
      * @throws IllegalArgumentException naming, in one message, every parameter missing from
      *     {@code state}, every unexpected name and every tensor of the wrong shape; then
      *     nothing was copied
@@ -138,6 +179,11 @@ public abstract class Module {
      * Copies the tensors of {@code state} whose names and shapes match, and says what did not:
      * PyTorch's {@code load_state_dict(state, strict=False)}. Unlike PyTorch, a wrong shape is
      * reported too, not thrown, and that parameter keeps its value.
+     *
+     * @param state tensors by dotted name, in any order and dtype; not modified
+     * @param strict true to behave as {@link #loadStateDict(Map)}
+     * @return what was missing, unexpected or of the wrong shape; all empty when {@code strict}
+     * @throws IllegalArgumentException when {@code strict}, as {@link #loadStateDict(Map)}
      */
     public final LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
         if (strict) {
@@ -160,14 +206,21 @@ public abstract class Module {
      * @param wrongShape names whose tensor's shape differs from the parameter's
      */
     public record LoadResult(List<String> missing, List<String> unexpected, List<String> wrongShape) {
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param missing copied; not null, nor any element
+         * @param unexpected copied; not null, nor any element
+         * @param wrongShape copied; not null, nor any element
+         * @throws NullPointerException for a null list or element
+         */
         public LoadResult {
             missing = List.copyOf(missing);
             unexpected = List.copyOf(unexpected);
             wrongShape = List.copyOf(wrongShape);
         }
 
-        /** True when every parameter was loaded and nothing was left over. */
+        /** {@return true when every parameter was loaded and nothing was left over} */
         public boolean isComplete() {
             return missing.isEmpty() && unexpected.isEmpty() && wrongShape.isEmpty();
         }
@@ -229,30 +282,48 @@ public abstract class Module {
 
     // ---- Modes ------------------------------------------------------------------------------
 
-    /** Training mode (dropout active), for this module and all its children; returns this module. */
+    /**
+     * Training mode (dropout active), for this module and all its children, as PyTorch's
+     * {@code train()}.
+     *
+     * @return this module
+     */
     public final Module train() {
         return train(true);
     }
 
-    /** Training mode when {@code mode}, else evaluation mode, for this module and all its children. */
+    /**
+     * Training mode when {@code mode}, else evaluation mode, for this module and all its children.
+     *
+     * @param mode true for training mode, false for evaluation mode
+     * @return this module
+     */
     public final Module train(boolean mode) {
         modules().forEach(m -> m.training = mode);
         return this;
     }
 
-    /** Evaluation mode (dropout off), for this module and all its children; returns this module. */
+    /**
+     * Evaluation mode (dropout off), for this module and all its children, as PyTorch's
+     * {@code eval()}.
+     *
+     * @return this module
+     */
     public final Module eval() {
         return train(false);
     }
 
-    /** True in training mode, the mode a new module starts in. */
+    /** {@return true in training mode, the mode a new module starts in; PyTorch's {@code training}} */
     public final boolean isTraining() {
         return training;
     }
 
     // ---- Printing ---------------------------------------------------------------------------
 
-    /** This module's own configuration as {@link #toString()} shows it inside the parentheses: {@code in_features=4, ...}. */
+    /**
+     * {@return this module's own configuration as {@link #toString()} shows it inside the
+     * parentheses: {@code in_features=4, ...}; empty here, for a module without configuration}
+     */
     protected String extraRepr() {
         return "";
     }

@@ -15,7 +15,13 @@ import java.util.List;
 public final class ParameterVector {
     private ParameterVector() {}
 
-    /** The total number of values. */
+    /**
+     * {@return the total number of values, the parameters' sizes summed}
+     *
+     * @param parameters float32 parameters
+     * @throws IllegalArgumentException for a parameter that is not float32, or more values than one
+     *     array holds
+     */
     public static int size(List<Parameter> parameters) {
         long n = 0;
         for (Parameter p : parameters) {
@@ -26,7 +32,12 @@ public final class ParameterVector {
         return (int) n;
     }
 
-    /** A copy of the parameters' values. */
+    /**
+     * {@return a new array of the parameters' values, {@link #size} long}
+     *
+     * @param parameters float32 parameters
+     * @throws IllegalArgumentException as {@link #size}
+     */
     public static float[] values(List<Parameter> parameters) {
         float[] out = new float[size(parameters)];
         int at = 0;
@@ -37,7 +48,13 @@ public final class ParameterVector {
         return out;
     }
 
-    /** Overwrites the parameters' values with {@code values}, in place (no gradient is recorded). */
+    /**
+     * Overwrites the parameters' values with {@code values}, in place (no gradient is recorded).
+     *
+     * @param parameters float32 parameters; their gradients and optimizer state are kept
+     * @param values {@link #size} values, in the order {@link #values} gives them; not kept
+     * @throws IllegalArgumentException as {@link #size}, or for a vector of another length
+     */
     public static void setValues(List<Parameter> parameters, float[] values) {
         checkLength(parameters, values);
         try (var noGrad = GradMode.disabled()) {
@@ -49,7 +66,13 @@ public final class ParameterVector {
         }
     }
 
-    /** A copy of the parameters' gradients; zeros for a parameter that has none. */
+    /**
+     * {@return a new array of the parameters' gradients, {@link #size} long; zeros for a parameter
+     * that has none}
+     *
+     * @param parameters float32 parameters
+     * @throws IllegalArgumentException as {@link #size}
+     */
     public static float[] gradients(List<Parameter> parameters) {
         float[] out = new float[size(parameters)];
         int at = 0;
@@ -65,6 +88,10 @@ public final class ParameterVector {
     /**
      * Replaces the parameters' gradients with slices of {@code gradients}, as if a backward pass
      * had produced them, so that {@code optimizer.step()} applies a gradient computed elsewhere.
+     *
+     * @param parameters float32 parameters
+     * @param gradients {@link #size} values, in the order {@link #gradients} gives them; copied
+     * @throws IllegalArgumentException as {@link #size}, or for a vector of another length
      */
     public static void setGradients(List<Parameter> parameters, float[] gradients) {
         checkLength(parameters, gradients);

@@ -12,12 +12,22 @@ import java.util.List;
 public final class Sequential extends Module implements Iterable<Module> {
     private final List<Module> layers;
 
-    /** The layers, applied in this order. */
+    /**
+     * The layers, applied in this order.
+     *
+     * @param layers the children, named {@code 0}, {@code 1}, ...; none for the identity
+     * @throws NullPointerException for a null layer
+     */
     public Sequential(Module... layers) {
         this(List.of(layers));
     }
 
-    /** The layers, applied in the list's order. */
+    /**
+     * The layers, applied in the list's order.
+     *
+     * @param layers the children, named {@code 0}, {@code 1}, ...; copied
+     * @throws NullPointerException for a null layer
+     */
     public Sequential(List<? extends Module> layers) {
         this.layers = List.copyOf(layers);
         for (int i = 0; i < this.layers.size(); i++) {
@@ -25,27 +35,43 @@ public final class Sequential extends Module implements Iterable<Module> {
         }
     }
 
-    /** The same as {@code new Sequential(layers)}. */
+    /**
+     * The same as {@code new Sequential(layers)}, as {@code torch.nn.Sequential(*layers)}.
+     *
+     * @param layers the children, in order
+     * @return a new network over {@code layers}
+     */
     public static Sequential of(Module... layers) {
         return new Sequential(layers);
     }
 
-    /** The same as {@code new Sequential(layers)}. */
+    /**
+     * The same as {@code new Sequential(layers)}.
+     *
+     * @param layers the children, in order; copied
+     * @return a new network over {@code layers}
+     */
     public static Sequential of(List<? extends Module> layers) {
         return new Sequential(layers);
     }
 
-    /** The layers, in order (unmodifiable). */
+    /** {@return the layers, in order (unmodifiable)} */
     public List<Module> layers() {
         return layers;
     }
 
-    /** The number of layers. */
+    /** {@return the number of layers, PyTorch's {@code len(model)}} */
     public int size() {
         return layers.size();
     }
 
-    /** The layer at {@code index}, as PyTorch's {@code model[index]}. */
+    /**
+     * The layer at {@code index}, as PyTorch's {@code model[index]}.
+     *
+     * @param index in {@code [0, size())}; negative indices are not supported
+     * @return the layer itself, not a copy
+     * @throws IllegalArgumentException for an index out of range
+     */
     public Module get(int index) {
         Checks.require(index >= 0 && index < layers.size(), "Sequential: index %d is out of range for %d layers", index, layers.size());
         return layers.get(index);
@@ -54,7 +80,11 @@ public final class Sequential extends Module implements Iterable<Module> {
     /**
      * The layer at {@code index} as the type the caller expects: {@code model.get(0, Linear.class).weight()}.
      *
-     * @throws IllegalArgumentException if it is of another type
+     * @param <M> the layer's expected type
+     * @param index in {@code [0, size())}
+     * @param type the class the layer must be an instance of
+     * @return the layer itself, cast
+     * @throws IllegalArgumentException for an index out of range, or a layer of another type
      */
     public <M extends Module> M get(int index, Class<M> type) {
         Module m = get(index);

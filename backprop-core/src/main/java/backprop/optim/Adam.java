@@ -23,7 +23,15 @@ public final class Adam extends MomentEstimates {
         /** Kingma and Ba (2015), section 2, without weight decay: PyTorch's Adam defaults. */
         public static final Options DEFAULTS = new Options(0.9, 0.999, 1e-8, 0);
 
-        /** Checks the ranges above. */
+        /**
+         * Checks the ranges above.
+         *
+         * @param beta1 in [0, 1)
+         * @param beta2 in [0, 1)
+         * @param epsilon &gt; 0
+         * @param weightDecay &gt;= 0
+         * @throws IllegalArgumentException for a value out of its range
+         */
         public Options {
             Checks.require(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1); got %s", beta1);
             Checks.require(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1); got %s", beta2);
@@ -31,28 +39,60 @@ public final class Adam extends MomentEstimates {
             Checks.require(weightDecay >= 0, "weight decay must be >= 0; got %s", weightDecay);
         }
 
-        /** These options with weight decay λ. */
+        /**
+         * These options with weight decay λ.
+         *
+         * @param value λ &gt;= 0
+         * @return new options; these are unchanged
+         * @throws IllegalArgumentException for a negative value
+         */
         public Options withWeightDecay(double value) {
             return new Options(beta1, beta2, epsilon, value);
         }
 
-        /** These options with the two decay rates. */
+        /**
+         * These options with the two decay rates.
+         *
+         * @param b1 the first-moment decay β1, in [0, 1)
+         * @param b2 the second-moment decay β2, in [0, 1)
+         * @return new options; these are unchanged
+         * @throws IllegalArgumentException for a value out of [0, 1)
+         */
         public Options withBetas(double b1, double b2) {
             return new Options(b1, b2, epsilon, weightDecay);
         }
     }
 
-    /** Adam at learning rate {@code lr} with the default options, as {@code torch.optim.Adam(params, lr)}. */
+    /**
+     * Adam at learning rate {@code lr} with the default options, as {@code torch.optim.Adam(params, lr)}.
+     *
+     * @param parameters what to train, none twice, in the order that keys the optimizer's state
+     * @param lr the learning rate, finite and &gt; 0
+     * @throws IllegalArgumentException for no parameters, one given twice, or a bad rate
+     */
     public Adam(List<Parameter> parameters, double lr) {
         this(parameters, lr, Options.DEFAULTS);
     }
 
-    /** Adam at learning rate {@code lr}. */
+    /**
+     * Adam at learning rate {@code lr}.
+     *
+     * @param parameters what to train, none twice, in the order that keys the optimizer's state
+     * @param lr the learning rate, finite and &gt; 0
+     * @param options the decays, epsilon and the L2 weight decay
+     * @throws IllegalArgumentException for no parameters, one given twice, or a bad rate
+     */
     public Adam(List<Parameter> parameters, double lr, Options options) {
         this(oneGroup(parameters, lr), options);
     }
 
-    /** Adam over parameter groups, each at its own learning rate. */
+    /**
+     * Adam over parameter groups, each at its own learning rate.
+     *
+     * @param groups the parameters with their rates; no parameter in two groups
+     * @param options the decays, epsilon and the L2 weight decay, shared by every group
+     * @throws IllegalArgumentException for no parameters, or one given twice
+     */
     public Adam(List<ParamGroup> groups, Options options) {
         super(groups, options, false);
     }

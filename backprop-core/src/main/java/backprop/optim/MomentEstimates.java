@@ -25,7 +25,7 @@ abstract class MomentEstimates extends Optimizer {
         this.steps = new long[parameters().size()];
     }
 
-    /** The options other than the learning rate. */
+    /** {@return the options other than the learning rate} */
     public Adam.Options options() {
         return options;
     }

@@ -21,6 +21,7 @@ public abstract class Optimizer {
     /**
      * An optimizer of the given groups.
      *
+     * @param groups the parameters with their rates, in the order that keys the state; copied
      * @throws IllegalArgumentException if there are no parameters, or one appears twice
      */
     protected Optimizer(List<ParamGroup> groups) {
@@ -53,29 +54,41 @@ public abstract class Optimizer {
     }
 
     /**
-     * Updates one parameter in place.
+     * Updates one parameter in place. {@link #step()} calls it under {@link GradMode#disabled()}, only
+     * for a parameter that has a gradient.
      *
      * @param index the parameter's position in {@link #parameters()}, which keys this optimizer's state for it
+     * @param p the parameter to change, through {@link Parameter#floatData()} or
+     *     {@link Parameter#doubleData()}
+     * @param grad its gradient, of its shape and dtype; not to be modified
      * @param lr its group's current learning rate
      */
     protected abstract void update(int index, Parameter p, Tensor grad, double lr);
 
-    /** The parameter groups, in order (the list is fixed; their rates may change). */
+    /**
+     * {@return the parameter groups, in order (the list is fixed; their rates may change), as
+     * PyTorch's {@code param_groups}}
+     */
     public final List<ParamGroup> paramGroups() {
         return groups;
     }
 
-    /** The first group's learning rate: the rate, for the usual optimizer of one group. */
+    /** {@return the first group's learning rate: the rate, for the usual optimizer of one group} */
     public final double learningRate() {
         return groups.get(0).lr();
     }
 
-    /** Sets every group's learning rate. */
+    /**
+     * Sets every group's learning rate.
+     *
+     * @param value finite and &gt;= 0
+     * @throws IllegalArgumentException for a negative or non-finite value
+     */
     public final void setLearningRate(double value) {
         groups.forEach(g -> g.setLr(value));
     }
 
-    /** Every parameter, group after group. */
+    /** {@return every parameter, group after group (unmodifiable)} */
     public final List<Parameter> parameters() {
         return parameters;
     }
@@ -83,10 +96,18 @@ public abstract class Optimizer {
     /**
      * The state arrays, for checkpoints: {@code "<index>.<name>" -> values}, where index is the
      * parameter's position in {@link #parameters()}. Float32 state is widened exactly.
+     *
+     * @return a new map of copies; a parameter without state (no step yet, or
+     *     plain SGD) has no entries
      */
     public abstract Map<String, double[]> state();
 
-    /** Restores what {@link #state()} returned for an optimizer of the same kind over the same parameters. */
+    /**
+     * Restores what {@link #state()} returned for an optimizer of the same kind over the same
+     * parameters; a parameter without entries starts afresh.
+     *
+     * @param state as {@link #state()} returned it; copied
+     */
     public abstract void loadState(Map<String, double[]> state);
 
     /** One group of {@code parameters} at rate {@code lr}: the constructors' common case. */

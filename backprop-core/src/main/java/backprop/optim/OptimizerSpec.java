@@ -30,7 +30,7 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
         /** AdamW. */
         ADAMW;
 
-        /** The lower-case name the command line and files use. */
+        /** {@return the lower-case name the command line and files use} */
         public String id() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -38,6 +38,8 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
         /**
          * The kind named {@code id}.
          *
+         * @param id a name as {@link #id()} gives it, in lower case
+         * @return the kind of that name
          * @throws IllegalArgumentException naming the choices, for any other name
          */
         public static Kind of(String id) {
@@ -50,7 +52,15 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
         }
     }
 
-    /** Checks the ranges above. */
+    /**
+     * Checks the ranges above.
+     *
+     * @param kind not null
+     * @param learningRate finite and &gt; 0
+     * @param momentum in [0, 1); &gt; 0 for {@link Kind#NESTEROV}
+     * @param weightDecay finite and &gt;= 0
+     * @throws IllegalArgumentException for a value out of its range or a null kind
+     */
     public OptimizerSpec {
         Checks.require(kind != null, "optimizer: the kind must be given");
         Checks.require(learningRate > 0 && Double.isFinite(learningRate), "learning rate must be finite and > 0; got %s", learningRate);
@@ -59,7 +69,13 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
         Checks.require(kind != Kind.NESTEROV || momentum > 0, "Nesterov momentum needs momentum > 0; got %s", momentum);
     }
 
-    /** A new optimizer of this recipe over {@code parameters}. */
+    /**
+     * A new optimizer of this recipe over {@code parameters}.
+     *
+     * @param parameters what to train, none twice, in the order that keys the optimizer's state
+     * @return a new {@link Sgd}, {@link Adam} or {@link AdamW} in one group at {@link #learningRate()}
+     * @throws IllegalArgumentException for no parameters, or one given twice
+     */
     public Optimizer create(List<Parameter> parameters) {
         return switch (kind) {
             case SGD -> new Sgd(parameters, learningRate, Sgd.Options.DEFAULTS.withWeightDecay(weightDecay));

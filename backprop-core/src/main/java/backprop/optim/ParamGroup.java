@@ -15,6 +15,8 @@ public final class ParamGroup {
     /**
      * A group of {@code parameters} starting at learning rate {@code lr}.
      *
+     * @param parameters the group's parameters; copied
+     * @param lr the starting learning rate
      * @throws IllegalArgumentException unless lr is finite and &gt; 0
      */
     public ParamGroup(List<Parameter> parameters, double lr) {
@@ -23,12 +25,12 @@ public final class ParamGroup {
         this.lr = lr;
     }
 
-    /** The group's parameters (unmodifiable). */
+    /** {@return the group's parameters (unmodifiable)} */
     public List<Parameter> parameters() {
         return parameters;
     }
 
-    /** The learning rate of the next step. */
+    /** {@return the learning rate of the next step, finite and &gt;= 0} */
     public double lr() {
         return lr;
     }
@@ -36,6 +38,7 @@ public final class ParamGroup {
     /**
      * Sets the learning rate of the following steps.
      *
+     * @param value the new rate
      * @throws IllegalArgumentException unless finite and &gt;= 0 (a schedule may reach 0)
      */
     public void setLr(double value) {

@@ -15,7 +15,13 @@ public final class Scheduler {
     private final List<Double> baseRates;
     private long step;
 
-    /** Takes the optimizer's current rates as the base rates and sets the rates of step 0. */
+    /**
+     * Takes the optimizer's current rates as the base rates and sets the rates of step 0.
+     *
+     * @param optimizer whose groups' rates this scheduler sets from now on
+     * @param schedule the rate as a function of the base rate and the step
+     * @throws IllegalArgumentException if the schedule gives a negative or non-finite rate
+     */
     public Scheduler(Optimizer optimizer, Schedule schedule) {
         this.optimizer = optimizer;
         this.schedule = schedule;
@@ -32,6 +38,9 @@ public final class Scheduler {
     /**
      * Jumps to step {@code value} (counted from 0) and sets its rates: a run resumed from a
      * checkpoint continues its schedule where it stopped.
+     *
+     * @param value the step, &gt;= 0
+     * @throws IllegalArgumentException for a negative step, or a negative or non-finite rate
      */
     public void setStep(long value) {
         Checks.require(value >= 0, "scheduler: the step must be >= 0; got %d", value);
@@ -39,12 +48,12 @@ public final class Scheduler {
         apply();
     }
 
-    /** The step whose rates are set. */
+    /** {@return the step whose rates are set, counted from 0} */
     public long currentStep() {
         return step;
     }
 
-    /** The base rates, one per parameter group. */
+    /** {@return the base rates, one per parameter group, in the groups' order (unmodifiable)} */
     public List<Double> baseRates() {
         return baseRates;
     }

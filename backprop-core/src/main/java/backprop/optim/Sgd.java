@@ -27,19 +27,39 @@ public final class Sgd extends Optimizer {
         /** Plain SGD: no momentum, no weight decay, as PyTorch's defaults. */
         public static final Options DEFAULTS = new Options(0, false, 0);
 
-        /** Checks the ranges above. */
+        /**
+         * Checks the ranges above.
+         *
+         * @param momentum in [0, 1)
+         * @param nesterov true only with momentum &gt; 0
+         * @param weightDecay &gt;= 0
+         * @throws IllegalArgumentException for a value out of its range
+         */
         public Options {
             Checks.require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1); got %s", momentum);
             Checks.require(!nesterov || momentum > 0, "Nesterov momentum needs momentum > 0; got %s", momentum);
             Checks.require(weightDecay >= 0, "weight decay must be >= 0; got %s", weightDecay);
         }
 
-        /** These options with momentum μ, Nesterov's or not. */
+        /**
+         * These options with momentum μ, Nesterov's or not.
+         *
+         * @param value μ in [0, 1)
+         * @param nesterovValue true for Nesterov's form, which needs μ &gt; 0
+         * @return new options; these are unchanged
+         * @throws IllegalArgumentException for a value out of its range
+         */
         public Options withMomentum(double value, boolean nesterovValue) {
             return new Options(value, nesterovValue, weightDecay);
         }
 
-        /** These options with weight decay λ. */
+        /**
+         * These options with weight decay λ.
+         *
+         * @param value λ &gt;= 0
+         * @return new options; these are unchanged
+         * @throws IllegalArgumentException for a negative value
+         */
         public Options withWeightDecay(double value) {
             return new Options(momentum, nesterov, value);
         }
@@ -48,24 +68,43 @@ public final class Sgd extends Optimizer {
     private final Options options;
     private final Object[] buffers;   // momentum per parameter, float[] or double[] as the parameter; null until its first step
 
-    /** Plain SGD at learning rate {@code lr}, as {@code torch.optim.SGD(params, lr)}. */
+    /**
+     * Plain SGD at learning rate {@code lr}, as {@code torch.optim.SGD(params, lr)}.
+     *
+     * @param parameters what to train, none twice, in the order that keys the optimizer's state
+     * @param lr the learning rate, finite and &gt; 0
+     * @throws IllegalArgumentException for no parameters, one given twice, or a bad rate
+     */
     public Sgd(List<Parameter> parameters, double lr) {
         this(parameters, lr, Options.DEFAULTS);
     }
 
-    /** SGD at learning rate {@code lr} with momentum or weight decay. */
+    /**
+     * SGD at learning rate {@code lr} with momentum or weight decay.
+     *
+     * @param parameters what to train, none twice, in the order that keys the optimizer's state
+     * @param lr the learning rate, finite and &gt; 0
+     * @param options the momentum and the weight decay
+     * @throws IllegalArgumentException for no parameters, one given twice, or a bad rate
+     */
     public Sgd(List<Parameter> parameters, double lr, Options options) {
         this(oneGroup(parameters, lr), options);
     }
 
-    /** SGD over parameter groups, each at its own learning rate. */
+    /**
+     * SGD over parameter groups, each at its own learning rate.
+     *
+     * @param groups the parameters with their rates; no parameter in two groups
+     * @param options the momentum and the weight decay, shared by every group
+     * @throws IllegalArgumentException for no parameters, or one given twice
+     */
     public Sgd(List<ParamGroup> groups, Options options) {
         super(groups);
         this.options = options;
         this.buffers = new Object[parameters().size()];
     }
 
-    /** The options other than the learning rate. */
+    /** {@return the options other than the learning rate} */
     public Options options() {
         return options;
     }

@@ -17,11 +17,11 @@ public enum DType {
     INT64;
 
     /**
-     * The type a binary operation computes in.
+     * The floating-point type two operands meet in: float64 if either is float64 or both are int64.
      *
-     * @param a the first operand's type
-     * @param b the second operand's type
-     * @return float64 if either is float64 or both are int64, else float32
+     * @param a one operand's type, not null
+     * @param b the other operand's type, not null
+     * @return {@link #FLOAT32} or {@link #FLOAT64}, never {@link #INT64}; symmetric in its operands
      */
     public static DType promote(DType a, DType b) {
         if (a == FLOAT64 || b == FLOAT64 || (a == INT64 && b == INT64)) {
@@ -30,11 +30,7 @@ public enum DType {
         return FLOAT32;
     }
 
-    /**
-     * Whether gradients can flow through tensors of this type.
-     *
-     * @return true for FLOAT32 and FLOAT64, false for INT64
-     */
+    /** {@return true for the floating-point types, the ones gradients flow through} */
     public boolean isFloatingPoint() {
         return this != INT64;
     }
