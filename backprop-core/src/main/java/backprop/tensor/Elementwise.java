@@ -138,8 +138,10 @@ final class Elementwise {
 
     static Tensor convert(Tensor a, DType target) {
         Tensor out = Tensor.zeros(target, a.shape());
+        boolean whole = target == DType.INT64;
         for (int i = 0; i < out.size(); i++) {
-            out.setFlat(i, a.getFlat(i));
+            double v = a.getFlat(i);
+            out.setFlat(i, whole ? (double) (long) v : v);   // to INT64 truncates toward zero, as PyTorch's .long()
         }
         DType source = a.dtype();
         return Node.record("convert", out, List.of(a), (i, g) -> g.to(source));

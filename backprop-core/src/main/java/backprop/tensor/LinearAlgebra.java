@@ -1,6 +1,7 @@
 package backprop.tensor;
 
 import backprop.autograd.Node;
+import backprop.internal.Checks;
 import backprop.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,6 +54,7 @@ final class LinearAlgebra {
         if (a.rank() < 2) {
             return a;
         }
+        Checks.require(a.rank() == 2, "transpose: needs a tensor of at most 2 dimensions; got shape %s", a.shape());
         int rows = a.dim(0);
         int cols = a.dim(1);
         Tensor out = Tensor.zeros(a.dtype(), cols, rows);
@@ -116,7 +118,7 @@ final class LinearAlgebra {
         Tensor out = Tensor.zeros(dtype, m, n);
         Kernels kernels = Kernels.forWork((long) m * n * k);
         if (dtype == DType.FLOAT32) {
-            kernels.sgemm(transA, transB, m, n, k, a.f, b.f, 0f, out.f);
+            kernels.sgemm(transA, transB, m, n, k, a.to(dtype).f, b.to(dtype).f, 0f, out.f);   // labels meet weights as floats
         } else {
             kernels.dgemm(transA, transB, m, n, k, a.to(dtype).d, b.to(dtype).d, 0.0, out.d);
         }

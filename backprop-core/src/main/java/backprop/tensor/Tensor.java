@@ -307,12 +307,13 @@ public sealed class Tensor permits Parameter {
      * {@return a new tensor with {@code value} in every element, as {@code torch.full}}
      *
      * @param dtype the element type
-     * @param value the element; rounded to the nearest float for FLOAT32, and for INT64 it must be a
-     *     whole number (not checked)
+     * @param value the element; rounded to the nearest float for FLOAT32; a whole number for INT64
      * @param shape the dimensions, each &gt;= 0; none for a scalar
-     * @throws IllegalArgumentException for a negative dimension
+     * @throws IllegalArgumentException for a negative dimension, or a fraction for INT64
      */
     public static Tensor full(DType dtype, double value, int... shape) {
+        Checks.require(dtype.isFloatingPoint() || value == Math.rint(value),
+                "full: an INT64 tensor holds whole numbers; got %s", value);
         Tensor t = zeros(dtype, shape);
         if (t.d != null) {
             Arrays.fill(t.d, value);
@@ -347,8 +348,10 @@ public sealed class Tensor permits Parameter {
      * @param dtype FLOAT32 (each draw rounded to the nearest float) or FLOAT64
      * @param shape the dimensions, each &gt;= 0; none for a scalar
      * @return a new leaf that does not require a gradient
+     * @throws IllegalArgumentException for INT64
      */
     public static Tensor randn(RandomGenerator rng, DType dtype, int... shape) {
+        Checks.require(dtype.isFloatingPoint(), "randn: needs FLOAT32 or FLOAT64; got %s", dtype);
         Tensor t = zeros(dtype, shape);
         for (int i = 0; i < t.size(); i++) {
             t.setFlat(i, rng.nextGaussian());
@@ -365,8 +368,10 @@ public sealed class Tensor permits Parameter {
      * @param dtype FLOAT32 or FLOAT64
      * @param shape the dimensions, each &gt;= 0; none for a scalar
      * @return a new leaf that does not require a gradient
+     * @throws IllegalArgumentException for INT64
      */
     public static Tensor uniform(RandomGenerator rng, double low, double high, DType dtype, int... shape) {
+        Checks.require(dtype.isFloatingPoint(), "uniform: needs FLOAT32 or FLOAT64; got %s", dtype);
         Tensor t = zeros(dtype, shape);
         for (int i = 0; i < t.size(); i++) {
             t.setFlat(i, low + (high - low) * rng.nextDouble());
@@ -550,7 +555,7 @@ public sealed class Tensor permits Parameter {
      * A copy in the other dtype (or this tensor, when it already has {@code target}); differentiable.
      *
      * @param target the result's dtype: float32 rounds to the nearest float, float64 is exact, and
-     *     INT64 keeps the values unrounded, so is only for whole numbers
+     *     INT64 truncates toward zero, as PyTorch's {@code .long()}
      * @return this tensor itself when its dtype is {@code target}, else a new tensor of this shape;
      *     the gradient flows back converted to this tensor's dtype
      */
@@ -1028,8 +1033,9 @@ public sealed class Tensor permits Parameter {
     }
 
     /**
-     * The 2-D transpose; a vector or scalar is returned unchanged, as in NumPy. Only for tensors of
-     * at most two dimensions, which {@link #t()} checks and this method does not.
+     * The 2-D transpose; a vector or scalar is returned unchanged, as in NumPy.
+     *
+     * @throws IllegalArgumentException for more than two dimensions
      *
      * @return for a matrix [n, m], a new matrix [m, n]; a vector or scalar, this tensor itself
      */

@@ -64,4 +64,17 @@ class TensorApiTest {
         assertThatThrownBy(() -> w.setGrad(Tensor.vector(1, 2, 3)))
                 .hasMessageStartingWith("setGrad: the gradient must have shape [2] and dtype FLOAT32 like the tensor");
     }
+
+    @Test
+    void int64StaysWholeAndMeetsFloatsAsAFloat() {
+        assertThat(Tensor.vector(2.7, -2.7).to(DType.INT64).toIntArray()).containsExactly(2, -2);
+        assertThatThrownBy(() -> Tensor.full(DType.INT64, 0.5, 2)).hasMessage("full: an INT64 tensor holds whole numbers; got 0.5");
+        assertThatThrownBy(() -> Tensor.randn(new java.util.SplittableRandom(1), DType.INT64, 2))
+                .hasMessage("randn: needs FLOAT32 or FLOAT64; got INT64");
+        Tensor w = Tensor.of(new double[][] {{1, 2}, {3, 4}});   // float32
+        Tensor x = Tensor.of(DType.INT64, new double[] {1, 1}, 1, 2);
+        assertThat(x.matmul(w).toDoubleArray()).containsExactly(4, 6);
+        assertThatThrownBy(() -> Tensor.zeros(DType.FLOAT32, 2, 2, 2).transpose())
+                .hasMessage("transpose: needs a tensor of at most 2 dimensions; got shape [2, 2, 2]");
+    }
 }
