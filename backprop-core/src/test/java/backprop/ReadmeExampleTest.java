@@ -41,7 +41,7 @@ class ReadmeExampleTest {
 
         Evaluation test = Evaluation.of(model, Objective.CROSS_ENTROPY, data.test(), 256);
         System.out.printf("test accuracy %.4f%n", test.accuracy());
-        ModelFile.save(folder, SavedModel.of(mlp, model, Objective.CROSS_ENTROPY, data));
+        ModelFile.save(folder, SavedModel.of(model, Objective.CROSS_ENTROPY, data));
         // README:train:end
         assertThat(test.accuracy()).isGreaterThanOrEqualTo(0.95);
         assertThat(ModelFile.load(folder).network().namedParameters()).containsOnlyKeys("0.weight", "0.bias", "2.weight", "2.bias");

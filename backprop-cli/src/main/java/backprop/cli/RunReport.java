@@ -8,12 +8,14 @@ import backprop.train.EpochMetrics;
 import backprop.train.Evaluation;
 import backprop.train.History;
 import backprop.train.Objective;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -105,8 +107,7 @@ public final class RunReport {
         Objective objective = model.objective();
         ObjectNode metrics = metrics(data.source(), history, test, objective, model.network().parameterCount());
         ObjectNode provenance = provenance(spec, seed, threads, data, metrics);
-        ModelFile.save(folder, new SavedModel(model.architecture(), model.network(), objective, model.task(), model.features(),
-                model.classes(), model.standardizer(), provenance));
+        ModelFile.save(folder, model.withProvenance(JSON.convertValue(provenance, new TypeReference<Map<String, Object>>() {})));
         writeMetrics(folder.resolve("metrics.json"), metrics);
         if (metricsCopy != null) {
             writeMetrics(metricsCopy, metrics);

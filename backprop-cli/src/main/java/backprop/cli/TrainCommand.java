@@ -8,7 +8,9 @@ import backprop.io.Checkpoint;
 import backprop.io.SavedModel;
 import backprop.kernels.Kernels;
 import backprop.nn.Activation;
+import backprop.nn.Linear;
 import backprop.nn.Mlp;
+import backprop.nn.Module;
 import backprop.nn.Sequential;
 import backprop.optim.Optimizer;
 import backprop.tensor.DType;
@@ -24,7 +26,9 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -136,7 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
         List<TrainingListener> listeners = new ArrayList<>();
         if (!quiet) {
             err.printf("backprop: %s, %,d training and %,d test rows, %d features; network %s, %,d parameters; %s kernels, %d threads%n",
-                    prepared.source(), train.size(), prepared.test().size(), train.numFeatures(), describe(architecture),
+                    prepared.source(), train.size(), prepared.test().size(), train.numFeatures(), describe(network),
                     network.parameterCount(), Kernels.get().name(), threadCount);
             listeners.add(new Progress(err, objective.isClassification()));
         }
@@ -158,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         Evaluation test = Evaluation.of(network, objective, prepared.test(), 1024);
-        RunReport.finish(spec, folder, metricsCopy, stdout, new SavedModel(architecture, network, objective, train.task(),
+        RunReport.finish(spec, folder, metricsCopy, stdout, new SavedModel(network, objective, train.task(),
                 train.featureNames(), train.classNames(), prepared.standardizer(), null), RunReport.Source.of(prepared),
                 model.seed, threadCount, history, test);
         return 0;
@@ -172,14 +176,24 @@ public final class TrainCommand implements Callable<Integer> {
         model.validate();
     }
 
-    /** The layer widths and activation, as {@code 64-32-10 relu}. */
-    public static String describe(Mlp mlp) {
-        StringBuilder s = new StringBuilder().append(mlp.inputs());
-        mlp.hidden().forEach(h -> s.append('-').append(h));
-        s.append('-').append(mlp.outputs());
-        if (!mlp.hidden().isEmpty()) {
-            s.append(' ').append(mlp.activation().id());
+    /**
+     * The widths of the linear layers and the activations, as {@code 64-32-10 relu}: the first
+     * layer's inputs, each linear layer's outputs in order, then each kind of activation once.
+     */
+    public static String describe(Module network) {
+        List<String> widths = new ArrayList<>();
+        Set<String> activations = new LinkedHashSet<>();
+        for (Module m : network.modules()) {
+            if (m instanceof Linear linear) {
+                if (widths.isEmpty()) {
+                    widths.add(Integer.toString(linear.inFeatures()));
+                }
+                widths.add(Integer.toString(linear.outFeatures()));
+            }
+            Activation.of(m).ifPresent(a -> activations.add(a.id()));
         }
-        return s.toString();
+        String layers = String.join("-", widths);
+        String kinds = String.join(", ", activations);
+        return layers.isEmpty() || kinds.isEmpty() ? layers + kinds : layers + " " + kinds;
     }
 }

@@ -3,15 +3,14 @@ package backprop.nn;
 import backprop.internal.Checks;
 import backprop.tensor.DType;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
  * The architecture of a multilayer perceptron
- * {@code z = W_L act(... act(W_1 x + b_1) ...) + b_L}: what model.json stores, and what
- * {@link #build} turns into a network. No hidden layers is logistic (or linear) regression.
+ * {@code z = W_L act(... act(W_1 x + b_1) ...) + b_L}: what the command line's model options
+ * describe (and what model.json stored up to format version 1), and what {@link #build} turns
+ * into a network. No hidden layers is logistic (or linear) regression.
  *
  * @param dropout the probability of dropping a hidden activation during training; 0 for none
  * @param init how every layer's weights and biases start
@@ -35,40 +34,30 @@ public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation acti
     }
 
     /**
-     * The names and shapes of the parameters {@link #build} makes, in its order, computed without
-     * allocating them: what a model file's weights are checked against before the network is built.
+     * The network as layers, {@code Linear, activation[, Dropout]} per hidden width, then the
+     * output {@code Linear}, every one with a bias: what {@link #build} builds and what a model
+     * file of format version 2 records.
      */
-    public Map<String, int[]> parameterShapes() {
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        int layer = 0;
-        int width = inputs;
-        List<Integer> widths = new ArrayList<>(hidden);
-        widths.add(outputs);
-        for (int next : widths) {
-            shapes.put(layer + ".weight", new int[] {next, width});
-            shapes.put(layer + ".bias", new int[] {next});
-            layer += dropout > 0 ? 3 : 2;   // Linear, activation[, Dropout], as build lays them out
-            width = next;
-        }
-        return shapes;
-    }
-
-    /**
-     * A fresh network: layers {@code Linear, activation[, Dropout]} per hidden width, then the
-     * output {@code Linear}. Weights come from {@code initRng}, dropout masks from {@code dropoutRng}.
-     */
-    public Sequential build(DType dtype, RandomGenerator initRng, RandomGenerator dropoutRng) {
-        List<Module> layers = new ArrayList<>();
+    public LayerSpec.SequentialSpec spec() {
+        List<LayerSpec> layers = new ArrayList<>();
         int width = inputs;
         for (int next : hidden) {
-            layers.add(new Linear(width, next, init, dtype, initRng));
-            layers.add(activation.module());
+            layers.add(new LayerSpec.LinearSpec(width, next, true));
+            layers.add(new LayerSpec.ActivationSpec(activation));
             if (dropout > 0) {
-                layers.add(new Dropout(dropout, dropoutRng));
+                layers.add(new LayerSpec.DropoutSpec(dropout));
             }
             width = next;
         }
-        layers.add(new Linear(width, outputs, init, dtype, initRng));
-        return Sequential.of(layers);
+        layers.add(new LayerSpec.LinearSpec(width, outputs, true));
+        return new LayerSpec.SequentialSpec(layers);
+    }
+
+    /**
+     * A fresh network of {@link #spec()}'s layers, initialized by {@link #init()}. Weights come
+     * from {@code initRng}, layer by layer; dropout masks from {@code dropoutRng}.
+     */
+    public Sequential build(DType dtype, RandomGenerator initRng, RandomGenerator dropoutRng) {
+        return spec().build(dtype, init, initRng, dropoutRng);
     }
 }
