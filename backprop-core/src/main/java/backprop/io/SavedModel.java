@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Everything a model folder holds: the network, what its outputs mean, the columns it reads and
- * how they are preprocessed, and where it came from. {@link ModelFile} writes and reads it.
+ * how they are preprocessed, and where it came from. {@link ModelFile} writes and reads it;
+ * {@link Model} wraps it for prediction.
  *
  * <p>The network is the live module (a loaded one is in evaluation mode): training it further
  * changes this record's weights, which is what fine-tuning wants.

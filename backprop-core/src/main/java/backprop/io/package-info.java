@@ -2,7 +2,8 @@
  * Files, and trained models for applications. {@link backprop.io.SafeTensors} reads and writes
  * named tensors in the public safetensors format that other tools (PyTorch, the Hugging Face
  * libraries) read too; {@link backprop.io.AtomicFiles} writes a file whole or not at all. On
- * them, {@link backprop.io.ModelFile} writes and reads model folders ({@link backprop.io.SavedModel}).
+ * them, {@link backprop.io.ModelFile} writes and reads model folders ({@link backprop.io.SavedModel}),
+ * and {@link backprop.io.Model} predicts with a loaded one ({@link backprop.io.Prediction}).
  *
  * <p>Rules for everything here: never Java serialization (loading a file must not be able to
  * run code); every size read from a file is checked against the file's real size before
