@@ -76,7 +76,7 @@ final class ModelData {
      *     set, but the model's own is the better default here)
      */
     static ModelData load(Path modelDir, SavedModel model, DataArguments args, boolean sourceGiven) {
-        JsonNode provenance = RunReport.JSON.valueToTree(model.provenance());
+        JsonNode provenance = RunReport.asTree(model.provenance());
         JsonNode config = provenance.path("configuration");
         long seed = provenance.path("seed").asLong(1);
         String source = sourceGiven ? args.source : trainingSource(modelDir, provenance);

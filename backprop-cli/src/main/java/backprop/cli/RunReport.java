@@ -8,7 +8,9 @@ import backprop.train.EpochMetrics;
 import backprop.train.Evaluation;
 import backprop.train.History;
 import backprop.train.Objective;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -107,7 +109,7 @@ public final class RunReport {
         Objective objective = model.objective();
         ObjectNode metrics = metrics(data.source(), history, test, objective, model.network().parameterCount());
         ObjectNode provenance = provenance(spec, seed, threads, data, metrics);
-        ModelFile.save(folder, model.withProvenance(JSON.convertValue(provenance, new TypeReference<Map<String, Object>>() {})));
+        ModelFile.save(folder, model.withProvenance(asMap(provenance)));
         writeMetrics(folder.resolve("metrics.json"), metrics);
         if (metricsCopy != null) {
             writeMetrics(metricsCopy, metrics);
@@ -119,6 +121,28 @@ public final class RunReport {
         } else {
             stdout.printf("test RMSE %.6g (loss %.6g) after %s; %,.0f samples/s; model saved to %s%n",
                     test.rmse(), test.loss(), epochs(history), history.samplesPerSecond(), folder);
+        }
+    }
+
+    /**
+     * A JSON object as the plain Java values SavedModel keeps. Through text, not convertValue:
+     * that runs through databind's TokenBuffer, which an older jackson-core first on Spark's class
+     * path (hadoop-client-runtime's) breaks.
+     */
+    static Map<String, Object> asMap(ObjectNode object) {
+        try {
+            return JSON.readValue(JSON.writeValueAsString(object), new TypeReference<Map<String, Object>>() {});
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("bug: a JSON tree must read back", e);
+        }
+    }
+
+    /** The JSON tree of plain Java values (SavedModel's provenance), through text for the reason {@link #asMap} gives. */
+    static JsonNode asTree(Map<String, Object> values) {
+        try {
+            return JSON.readTree(JSON.writeValueAsString(values));
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("bug: plain Java values must write as JSON and read back", e);
         }
     }
 

@@ -13,7 +13,6 @@ import backprop.tensor.DType;
 import backprop.tensor.Parameter;
 import backprop.tensor.Tensor;
 import backprop.train.Objective;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -66,7 +65,8 @@ public final class ModelFile {
      *
      * @throws IllegalArgumentException if the network holds a module {@link LayerSpec} cannot
      *     describe (naming its class), its parameters are not all of one dtype, or the features,
-     *     classes, objective, task or standardizer do not fit the network: what {@link #load} would refuse
+     *     classes, objective, task or standardizer do not fit the network (what {@link #load} would
+     *     refuse), or the provenance holds a value that is not JSON
      * @throws InputException if the folder or a file cannot be written
      */
     public static void save(Path folder, SavedModel model) {
@@ -77,6 +77,7 @@ public final class ModelFile {
         Checks.require(model.standardizer() == null || model.standardizer().numFeatures() == model.features().size(),
                 "ModelFile.save: the standardizer is for %d features; the model has %d",
                 model.standardizer() == null ? 0 : model.standardizer().numFeatures(), model.features().size());
+        JsonNode provenance = Json.toJson(model.provenance(), "provenance");   // before writing: it may refuse a value
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
@@ -88,7 +89,7 @@ public final class ModelFile {
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("format", "backprop4j-model");
         json.put("format_version", FORMAT_VERSION);
-        json.set("architecture", Json.MAPPER.valueToTree(spec.toMap()));
+        json.set("architecture", Json.toJson(spec.toMap(), "architecture"));
         json.put("objective", model.objective().id());
         json.put("task", model.task().id());
         strings(json.putArray("features"), model.features());
@@ -103,7 +104,7 @@ public final class ModelFile {
         w.put("file", WEIGHTS);
         w.put("dtype", SafeTensorsHeader.code(dtype));
         w.put("sha256", sha256(weights));
-        json.set("provenance", Json.MAPPER.valueToTree(model.provenance()));
+        json.set("provenance", provenance);
         AtomicFiles.writeJson(folder.resolve(JSON), json);
     }
 
@@ -112,6 +113,9 @@ public final class ModelFile {
      * message after the file's name; null when everything fits.
      */
     private static String misfit(LayerSpec spec, Objective objective, Task task, List<String> features, List<String> classes) {
+        if (features.isEmpty()) {
+            return "field 'features' must name at least one input column; got []";   // a network of no inputs predicts nothing
+        }
         int inputs = spec.inputWidth().orElse(features.size());
         if (features.size() != inputs) {
             return "lists %d features for a network of %d inputs".formatted(features.size(), inputs);
@@ -201,9 +205,8 @@ public final class ModelFile {
         network.loadStateDict(tensors);
         network.eval();
         JsonNode provenance = json.path("provenance");
-        Map<String, Object> provenanceMap = provenance.isObject()
-                ? Json.MAPPER.convertValue(provenance, new TypeReference<Map<String, Object>>() {})
-                : Map.of();
+        @SuppressWarnings("unchecked")   // a JSON object is a map with string keys
+        Map<String, Object> provenanceMap = provenance.isObject() ? (Map<String, Object>) Json.toJava(provenance) : Map.of();
         return new SavedModel(network, objective, task, features, classes, standardizer, provenanceMap);
     }
 
@@ -223,7 +226,8 @@ public final class ModelFile {
 
     /** Format version 2's architecture, a tree of layers, checked completely by {@link LayerSpec#fromMap}. */
     private static LayerSpec layers(Path jsonFile, JsonNode arch) {
-        Map<String, Object> map = Json.MAPPER.convertValue(arch, new TypeReference<Map<String, Object>>() {});
+        @SuppressWarnings("unchecked")   // a JSON object is a map with string keys
+        Map<String, Object> map = (Map<String, Object>) Json.toJava(arch);
         try {
             return LayerSpec.fromMap(map, "architecture");
         } catch (IllegalArgumentException e) {

@@ -141,6 +141,11 @@ class ModelFileTest {
         assertThatThrownBy(() -> ModelFile.save(folder, SavedModel.of(new Sequential(new Linear(4, 3), new Linear(3, 3, true, Init.PYTORCH,
                 DType.FLOAT64, new SplittableRandom(1))), Objective.CROSS_ENTROPY, FEATURES, CLASSES)))
                 .hasMessage("ModelFile.save: every parameter must have one dtype; '1.weight' is FLOAT64 and those before it FLOAT32");
+        assertThatThrownBy(() -> ModelFile.save(folder, SavedModel.of(handBuilt(DType.FLOAT32), Objective.CROSS_ENTROPY, FEATURES, CLASSES)
+                .withProvenance(Map.of("data", Map.of("path", Path.of("x.csv"))))))
+                .hasMessageStartingWith("provenance.data.path: must hold only JSON values");
+        assertThatThrownBy(() -> ModelFile.save(folder, SavedModel.of(new ReLU(), Objective.CROSS_ENTROPY, List.of(), List.of())))
+                .hasMessageEndingWith("field 'features' must name at least one input column; got []");
         assertThat(folder).doesNotExist();
     }
 
