@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import backprop.data.DataOptions;
 import backprop.data.PreparedData;
+import backprop.io.Model;
 import backprop.io.ModelFile;
+import backprop.io.Prediction;
 import backprop.io.SavedModel;
 import backprop.nn.Activation;
 import backprop.nn.Mlp;
@@ -17,6 +19,7 @@ import backprop.train.Objective;
 import backprop.train.Trainer;
 import backprop.train.TrainingOptions;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,14 @@ class ReadmeExampleTest {
         // README:train:end
         assertThat(test.accuracy()).isGreaterThanOrEqualTo(0.95);
         assertThat(ModelFile.load(folder).network().namedParameters()).containsOnlyKeys("0.weight", "0.bias", "2.weight", "2.bias");
+
+        double[] pixels = new double[64];
+        // README:predict:begin
+        Model digits = Model.load(folder);                       // any model folder: train's, or ModelFile.save's
+        Prediction p = digits.predict(new double[][] {pixels});  // raw values in digits.features() order
+        System.out.println(p.className(0) + " " + Arrays.toString(p.probabilities(0)));
+        // README:predict:end
+        assertThat(Arrays.stream(p.probabilities(0)).sum()).isCloseTo(1, org.assertj.core.api.Assertions.within(1e-6));
     }
 
     @Test

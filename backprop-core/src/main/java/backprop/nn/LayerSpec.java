@@ -20,8 +20,9 @@ import java.util.random.RandomGenerator;
  * <p>The JSON-able form ({@link #toMap()}, {@link #fromMap}) is an object with a {@code type} and
  * the type's fields: {@code {"type": "linear", "in": 4, "out": 16, "bias": true}},
  * {@code {"type": "relu"}}, {@code {"type": "dropout", "p": 0.5}},
- * {@code {"type": "sequential", "layers": [...]}}. A module type is added in one place: its record
- * here and its entry in the package's table of layer types, which both directions read.
+ * {@code {"type": "sequential", "layers": [...]}}. Adding a module type takes its record here and
+ * one entry in the package's table of layer types, which both directions read; the model file,
+ * its checks and the Spark trainer need nothing more.
  *
  * <p>Widths must fit: within a sequential, a linear layer's {@code in} equals the {@code out} of
  * the last linear layer before it; the activations and dropout keep the width.
