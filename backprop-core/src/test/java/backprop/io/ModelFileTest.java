@@ -39,7 +39,11 @@ class ModelFileTest {
 
     /** A network built by hand, of every module type, nested, one linear layer without a bias. */
     static Sequential handBuilt(DType dtype) {
-        SplittableRandom rng = new SplittableRandom(11);
+        return handBuilt(dtype, 11);
+    }
+
+    static Sequential handBuilt(DType dtype, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
         return new Sequential(new Linear(4, 8, true, Init.PYTORCH, dtype, rng), new Tanh(), new Dropout(0.1, rng),
                 new Sequential(new Linear(8, 8, false, Init.PYTORCH, dtype, rng), new Softplus()),
                 new Linear(8, 3, true, Init.PYTORCH, dtype, rng));
@@ -59,6 +63,9 @@ class ModelFileTest {
             SavedModel loaded = ModelFile.load(folder);
 
             assertSameState(loaded.network().stateDict(), net.stateDict());
+            Module fresh = handBuilt(dtype, 99);   // other weights, the same names
+            fresh.loadStateDict(loaded.network().stateDict());   // strict: every name, every shape
+            assertSameState(fresh.stateDict(), net.stateDict());
             assertThat(loaded.network().toString()).isEqualTo(net.toString());
             assertThat(loaded.network().isTraining()).isFalse();
             try (var noGrad = GradMode.disabled()) {
