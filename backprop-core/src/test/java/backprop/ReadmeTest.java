@@ -46,7 +46,7 @@ class ReadmeTest {
     @Test
     void everyJavaExampleCompilesAndRuns(@TempDir Path dir) throws Exception {
         Map<String, String> programs = examples();
-        assertThat(programs).containsKeys("IrisLoop", "Autograd");
+        assertThat(programs).containsKeys("IrisLoop", "TrainDigits", "PredictDigits", "Autograd");
         List<String> files = new ArrayList<>();
         for (var e : programs.entrySet()) {
             Path file = dir.resolve(e.getKey() + ".java");
@@ -65,11 +65,21 @@ class ReadmeTest {
             for (String name : programs.keySet()) {
                 String out = run(loader.loadClass(name).getMethod("main", String[].class), dir);
                 if (name.equals("IrisLoop")) {
-                    double accuracy = Double.parseDouble(out.replaceAll("(?s).*training accuracy ([0-9.]+).*", "$1"));
-                    assertThat(accuracy).isGreaterThanOrEqualTo(0.95);
+                    assertThat(number(out, "training accuracy")).isGreaterThanOrEqualTo(0.95);
+                }
+                if (name.equals("TrainDigits")) {
+                    assertThat(number(out, "test accuracy")).isGreaterThanOrEqualTo(0.95);
+                    assertThat(dir.resolve("digits-model").resolve("model.json")).exists();
+                }
+                if (name.equals("PredictDigits")) {
+                    assertThat(out).matches("(?s)\\d \\[.*\\]\\s*");
                 }
             }
         }
+    }
+
+    private static double number(String out, String label) {
+        return Double.parseDouble(out.replaceAll("(?s).*" + label + " ([0-9.]+).*", "$1"));
     }
 
     private static String run(Method main, Path dir) throws Exception {

@@ -4,17 +4,27 @@ import backprop.data.PreparedData;
 import backprop.io.AtomicFiles;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
-import backprop.nn.Mlp;
+import backprop.nn.Activation;
+import backprop.nn.Linear;
+import backprop.nn.Module;
 import backprop.train.EpochMetrics;
 import backprop.train.Evaluation;
 import backprop.train.History;
 import backprop.train.Objective;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -119,8 +129,7 @@ public final class RunReport {
         Objective objective = model.objective();
         ObjectNode metrics = metrics(data.source(), history, test, objective, model.network().parameterCount());
         ObjectNode provenance = provenance(spec, seed, threads, data, metrics);
-        ModelFile.save(folder, new SavedModel(model.architecture(), model.network(), objective, model.task(), model.features(),
-                model.classes(), model.standardizer(), provenance));
+        ModelFile.save(folder, model.withProvenance(asMap(provenance)));
         writeMetrics(folder.resolve("metrics.json"), metrics);
         if (metricsCopy != null) {
             writeMetrics(metricsCopy, metrics);
@@ -135,15 +144,50 @@ public final class RunReport {
         }
     }
 
-    /** The layer widths and activation, as {@code 64-32-10 relu}. */
-    public static String describe(Mlp mlp) {
-        StringBuilder s = new StringBuilder().append(mlp.inputs());
-        mlp.hidden().forEach(h -> s.append('-').append(h));
-        s.append('-').append(mlp.outputs());
-        if (!mlp.hidden().isEmpty()) {
-            s.append(' ').append(mlp.activation().id());
+    /**
+     * The network as one line: the widths of its linear layers and its activations, as
+     * {@code 64-32-10 relu}, for any network of the library's modules.
+     *
+     * @param network the network to describe
+     * @return the widths joined by '-', then the activations' names, comma-separated
+     */
+    public static String describe(Module network) {
+        List<String> widths = new ArrayList<>();
+        Set<String> activations = new LinkedHashSet<>();
+        for (Module m : network.modules()) {
+            if (m instanceof Linear linear) {
+                if (widths.isEmpty()) {
+                    widths.add(Integer.toString(linear.inFeatures()));
+                }
+                widths.add(Integer.toString(linear.outFeatures()));
+            }
+            Activation.of(m).ifPresent(a -> activations.add(a.id()));
         }
-        return s.toString();
+        String layers = String.join("-", widths);
+        String kinds = String.join(", ", activations);
+        return layers.isEmpty() || kinds.isEmpty() ? layers + kinds : layers + " " + kinds;
+    }
+
+    /**
+     * A JSON object as the plain Java values SavedModel keeps. Through text, not convertValue:
+     * that runs through databind's TokenBuffer, which an older jackson-core first on Spark's class
+     * path (hadoop-client-runtime's) breaks.
+     */
+    public static Map<String, Object> asMap(ObjectNode object) {
+        try {
+            return JSON.readValue(JSON.writeValueAsString(object), new TypeReference<Map<String, Object>>() {});
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("bug: a JSON tree must read back", e);
+        }
+    }
+
+    /** The JSON tree of plain Java values (SavedModel's provenance), through text for the reason {@link #asMap} gives. */
+    public static JsonNode asTree(Map<String, Object> values) {
+        try {
+            return JSON.readTree(JSON.writeValueAsString(values));
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("bug: plain Java values must write as JSON and read back", e);
+        }
     }
 
     private static String epochs(History history) {

@@ -127,7 +127,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private void printTables(PrintWriter out, SavedModel model, ModelData modelData, ModelData.Rows rows, Evaluation ev) {
-        out.printf("model     %s (%s, %s loss)%n", modelDir, TrainCommand.describe(model.architecture()), model.objective().id());
+        out.printf("model     %s (%s, %s loss)%n", modelDir, RunReport.describe(model.network()), model.objective().id());
         out.printf("data      %s: %s%n", modelData.source(), rows.description());
         out.printf("loss      %.6f%n", ev.loss());
         if (!model.objective().isClassification()) {

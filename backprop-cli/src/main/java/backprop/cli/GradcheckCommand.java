@@ -6,26 +6,30 @@ import backprop.app.ModelArguments;
 import backprop.app.Options;
 import backprop.app.RunReport;
 import backprop.autograd.GradCheck;
-import backprop.autograd.GradMode;
 import backprop.data.Dataset;
 import backprop.data.PreparedData;
 import backprop.data.Task;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
+import backprop.nn.Dropout;
+import backprop.nn.Init;
+import backprop.nn.LayerSpec;
 import backprop.nn.Mlp;
+import backprop.nn.Module;
 import backprop.nn.Sequential;
 import backprop.tensor.DType;
-import backprop.tensor.Parameter;
 import backprop.tensor.Tensor;
 import backprop.train.Objective;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,7 +80,7 @@ public final class GradcheckCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         Checked subject = modelDir != null ? fromModel() : fresh();
-        Sequential network = subject.network();
+        Module network = subject.network();
         network.eval();
         Dataset batch = subject.batch();
         int n = batch.size();
@@ -90,10 +94,10 @@ public final class GradcheckCommand implements Callable<Integer> {
                 new SplittableRandom(model.seed()));
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("gradcheck: %s network, %s loss, %s%n", RunReport.describe(subject.architecture()), objective.id(), subject.what());
+        out.printf("gradcheck: %s network, %s loss, %s%n", RunReport.describe(network), objective.id(), subject.what());
         out.printf("preconditions: float64 arithmetic%s; dropout off (evaluation mode%s); a fixed batch of the first %d rows of %s%n",
                 modelDir != null ? " (the saved weights converted)" : "",
-                subject.architecture().dropout() > 0 ? ", dropout " + subject.architecture().dropout() + " in training" : "",
+                dropouts(network),
                 n, subject.rows());
         out.printf("numeric derivative (f(x+h) - f(x-h)) / 2h with h = 1e-6 max(1, |x|); error |analytic - numeric| / max(1, |analytic|, |numeric|)%n%n");
         out.printf("%-10s %-10s %-13s %-12s %s%n", "parameter", "shape", "checked", "worst error", "at");
@@ -124,18 +128,16 @@ public final class GradcheckCommand implements Callable<Integer> {
     }
 
     /** What is checked: the network (float64), its loss, and the fixed batch, with words for the report. */
-    private record Checked(Mlp architecture, Sequential network, Objective objective, Dataset batch, String what, String rows) {}
+    private record Checked(Module network, Objective objective, Dataset batch, String what, String rows) {}
 
     private Checked fromModel() {
         SavedModel saved = ModelFile.load(modelDir);
         ModelData modelData = ModelData.load(modelDir, saved, data, matched("--data"));
         ModelData.Rows rows = modelData.trainingRows();
-        Sequential network = saved.architecture().build(DType.FLOAT64, new SplittableRandom(0), new SplittableRandom(0));
-        Map<String, Parameter> weights = saved.network().namedParameters();
-        try (var noGrad = GradMode.disabled()) {
-            network.namedParameters().forEach((name, p) -> p.copyFrom(weights.get(name)));
-        }
-        return new Checked(saved.architecture(), network, saved.objective(), first(rows.parts().get(0)),
+        // The same layers in float64, the saved weights converted; the initial values are overwritten at once.
+        Module network = LayerSpec.of(saved.network()).build(DType.FLOAT64, Init.PYTORCH, new SplittableRandom(0), new SplittableRandom(0));
+        network.loadStateDict(saved.network().stateDict());
+        return new Checked(network, saved.objective(), first(rows.parts().get(0)),
                 "model " + modelDir + " on " + modelData.source(), rows.description());
     }
 
@@ -145,9 +147,20 @@ public final class GradcheckCommand implements Callable<Integer> {
         Objective objective = model.objective(train.task(), train.numClasses());
         Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
         Sequential network = architecture.build(DType.FLOAT64, new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
-        return new Checked(architecture, network, objective, first(train),
+        return new Checked(network, objective, first(train),
                 "freshly initialized (--init " + architecture.init().id() + ", --seed " + model.seed() + ") on " + prepared.source(),
                 "the training split (%,d rows)".formatted(train.size()));
+    }
+
+    /** {@code , dropout 0.5 in training} for a network with dropout (each probability once), else nothing. */
+    private static String dropouts(Module network) {
+        Set<Double> ps = new LinkedHashSet<>();
+        for (Module m : network.modules()) {
+            if (m instanceof Dropout d && d.p() > 0) {
+                ps.add(d.p());
+            }
+        }
+        return ps.isEmpty() ? "" : ", dropout " + ps.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " in training";
     }
 
     private void validate() {

@@ -1,6 +1,7 @@
 package backprop.cli;
 
 import backprop.InputException;
+import backprop.app.RunReport;
 import backprop.app.DataArguments;
 import backprop.data.CsvOptions;
 import backprop.data.DataOptions;
@@ -78,7 +79,7 @@ final class ModelData {
      *     set, but the model's own is the better default here)
      */
     static ModelData load(Path modelDir, SavedModel model, DataArguments args, boolean sourceGiven) {
-        JsonNode provenance = model.provenance();
+        JsonNode provenance = RunReport.asTree(model.provenance());
         JsonNode config = provenance.path("configuration");
         long seed = provenance.path("seed").asLong(1);
         String source = sourceGiven ? args.source() : trainingSource(modelDir, provenance);

@@ -1,11 +1,9 @@
 package backprop.cli;
 
-import backprop.autograd.GradMode;
 import backprop.data.CsvReader;
 import backprop.io.AtomicFiles;
-import backprop.io.ModelFile;
-import backprop.io.SavedModel;
-import backprop.tensor.Tensor;
+import backprop.io.Model;
+import backprop.io.Prediction;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -13,7 +11,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,21 +18,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code backprop predict}: one prediction per row of a CSV file.
+ * {@code backprop predict}: one prediction per row of a CSV file, by {@link Model}.
  *
  * <p>The model's feature columns are read by name (other columns, such as a label, are ignored)
- * and standardized with the model's statistics; the network runs in float32 in evaluation mode,
- * exactly as in the training process. Classification writes {@code class} then {@code p_<class>}
- * per class; regression writes {@code value}. Numbers are printed with {@link Double#toString},
- * the shortest text that reads back as the same double.
+ * and standardized with the model's statistics; the network runs in evaluation mode, exactly as
+ * in the training process. Classification writes {@code class} then {@code p_<class>} per class;
+ * regression writes {@code value}. Numbers are printed with {@link Double#toString}, the shortest
+ * text that reads back as the same double.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"One prediction per row of a CSV file: the class and each class's probability, or the value.",
             "Exit status: 0 success; 2 bad input or usage."})
 public final class PredictCommand implements Callable<Integer> {
-    /** Rows per forward pass: bounds the memory of one pass; every row's result is the same for any batch. */
-    private static final int BATCH = 1024;
-
     @Spec
     CommandSpec spec;
 
@@ -50,63 +44,50 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SavedModel model = ModelFile.load(modelDir);
+        Model model = Model.load(modelDir);
         float[] x = CsvReader.readFeatures(input, model.features());
-        if (model.standardizer() != null) {
-            model.standardizer().transformInPlace(x);
+        int d = model.features().size();
+        float[][] rows = new float[x.length / d][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = Arrays.copyOfRange(x, i * d, (i + 1) * d);
         }
+        Prediction prediction = model.predict(rows);
         if (output != null) {
             AtomicFiles.write(output, out -> {
                 Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-                write(model, x, w);
+                write(prediction, w);
                 w.flush();
             });
         } else {
             PrintWriter out = spec.commandLine().getOut();
-            write(model, x, out);
+            write(prediction, out);
             out.flush();
         }
         return 0;
     }
 
-    /** The CSV of predictions for the standardized rows {@code x}. */
-    static void write(SavedModel model, float[] x, Writer w) throws IOException {
-        int d = model.features().size();
-        int n = x.length / d;
-        boolean classification = model.objective().isClassification();
-        List<String> classes = model.classes();
+    /** The CSV of {@code prediction}: a header, then one line per row. */
+    static void write(Prediction prediction, Writer w) throws IOException {
         StringBuilder line = new StringBuilder();
-        if (classification) {
-            line.append("class");
-            for (String c : classes) {
-                line.append(',').append(quote("p_" + c));
+        if (!prediction.isClassification()) {
+            w.write("value\n");
+            for (double v : prediction.values()) {
+                w.write(v + "\n");
             }
-        } else {
-            line.append("value");
+            return;
+        }
+        line.append("class");
+        for (String c : prediction.classNames()) {
+            line.append(',').append(quote("p_" + c));
         }
         w.write(line.append('\n').toString());
-        int[] predicted = new int[BATCH];
-        try (var noGrad = GradMode.disabled()) {
-            for (int from = 0; from < n; from += BATCH) {
-                int rows = Math.min(BATCH, n - from);
-                Tensor z = model.network().forward(Tensor.wrap(Arrays.copyOfRange(x, from * d, (from + rows) * d), rows, d));
-                if (classification) {
-                    double[][] p = model.objective().probabilities(z);
-                    model.objective().classify(z, predicted);
-                    for (int i = 0; i < rows; i++) {
-                        line.setLength(0);
-                        line.append(quote(classes.get(predicted[i])));
-                        for (double v : p[i]) {
-                            line.append(',').append(v);
-                        }
-                        w.write(line.append('\n').toString());
-                    }
-                } else {
-                    for (int i = 0; i < rows; i++) {
-                        w.write(z.getFlat(i) + "\n");
-                    }
-                }
+        for (int i = 0; i < prediction.size(); i++) {
+            line.setLength(0);
+            line.append(quote(prediction.className(i)));
+            for (double v : prediction.probabilities(i)) {
+                line.append(',').append(v);
             }
+            w.write(line.append('\n').toString());
         }
     }
 

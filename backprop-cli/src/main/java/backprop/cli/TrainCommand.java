@@ -124,7 +124,7 @@ public final class TrainCommand implements Callable<Integer> {
         List<TrainingListener> listeners = new ArrayList<>();
         if (!output.quiet()) {
             err.printf("backprop: %s, %,d training and %,d test rows, %d features; network %s, %,d parameters; %s kernels, %d threads%n",
-                    prepared.source(), train.size(), prepared.test().size(), train.numFeatures(), RunReport.describe(architecture),
+                    prepared.source(), train.size(), prepared.test().size(), train.numFeatures(), RunReport.describe(network),
                     network.parameterCount(), Kernels.get().name(), threadCount);
             listeners.add(new Progress(err, objective.isClassification()));
         }
@@ -144,7 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
 
         Evaluation test = Evaluation.of(network, objective, prepared.test(), 1024);
-        RunReport.finish(spec, folder, output.metricsCopy(), stdout, new SavedModel(architecture, network, objective, train.task(),
+        RunReport.finish(spec, folder, output.metricsCopy(), stdout, new SavedModel(network, objective, train.task(),
                 train.featureNames(), train.classNames(), prepared.standardizer(), null), RunReport.Source.of(prepared),
                 model.seed(), threadCount, history, test);
         return 0;
@@ -155,10 +155,5 @@ public final class TrainCommand implements Callable<Integer> {
         preparation.validate();
         Options.require(threads == null || threads >= 1, "--threads", "must be a whole number >= 1", threads);
         model.validate();
-    }
-
-    /** The layer widths and activation, as {@code 64-32-10 relu} (evaluate's name for {@link RunReport#describe}). */
-    static String describe(Mlp mlp) {
-        return RunReport.describe(mlp);
     }
 }

@@ -3,14 +3,37 @@ package backprop.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import backprop.autograd.GradMode;
+import backprop.data.DataOptions;
+import backprop.data.DataSources;
+import backprop.data.Dataset;
+import backprop.data.Standardizer;
+import backprop.data.Task;
+import backprop.io.Model;
+import backprop.io.ModelFile;
+import backprop.io.Prediction;
+import backprop.io.SavedModel;
+import backprop.nn.Dropout;
+import backprop.nn.Init;
+import backprop.nn.Linear;
+import backprop.nn.Sequential;
+import backprop.nn.Softplus;
+import backprop.nn.Tanh;
+import backprop.tensor.DType;
+import backprop.tensor.Tensor;
+import backprop.train.Evaluation;
+import backprop.train.Objective;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.lang.module.ModuleFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,6 +109,72 @@ class ProcessTest {
         Run predict = backprop("predict", "--model", model.toString(), "--input", rows.toString());
         assertThat(predict.status()).as(predict.err()).isZero();
         assertThat(predict.out().lines()).hasSize(3).first().asString().startsWith("class,p_");
+    }
+
+    /**
+     * A network built by hand in Java, of every module type (nested, a linear layer without a
+     * bias), saved with ModelFile.save: evaluate and predict load it and compute what the network
+     * computes in memory, to the last bit, and so does Model.
+     */
+    @Test
+    void aHandBuiltNetworkIsEvaluatedAndPredictedAsInMemory() throws Exception {
+        SplittableRandom rng = new SplittableRandom(3);
+        Sequential net = new Sequential(new Linear(4, 8, true, Init.PYTORCH, DType.FLOAT32, rng), new Tanh(), new Dropout(0.1, rng),
+                new Sequential(new Linear(8, 8, false, Init.PYTORCH, DType.FLOAT32, rng), new Softplus()),
+                new Linear(8, 3, true, Init.PYTORCH, DType.FLOAT32, rng));
+        net.eval();
+        Dataset iris = DataSources.load("iris", DataOptions.DEFAULTS).train();
+        Standardizer std = Standardizer.fit(iris);
+        Path folder = dir.resolve("hand-built");
+        ModelFile.save(folder, new SavedModel(net, Objective.CROSS_ENTROPY, Task.CLASSIFICATION, iris.featureNames(), iris.classNames(),
+                std, Map.of()));
+
+        int d = iris.numFeatures();
+        float[] x = iris.features();
+        StringBuilder csv = new StringBuilder(String.join(",", iris.featureNames())).append(",species\n");
+        for (int i = 0; i < iris.size(); i++) {
+            for (int j = 0; j < d; j++) {
+                csv.append(x[i * d + j]).append(',');
+            }
+            csv.append(iris.classNames().get(iris.label(i))).append('\n');
+        }
+        Path rows = Files.writeString(dir.resolve("iris-rows.csv"), csv);
+
+        float[] standardized = x.clone();
+        std.transformInPlace(standardized);
+        List<String> expected = new ArrayList<>(List.of("class,p_" + String.join(",p_", iris.classNames())));
+        int[] classes = new int[iris.size()];
+        try (var noGrad = GradMode.disabled()) {
+            Tensor z = net.forward(Tensor.wrap(standardized, iris.size(), d));
+            double[][] p = Objective.CROSS_ENTROPY.probabilities(z);
+            Objective.CROSS_ENTROPY.classify(z, classes);
+            for (int i = 0; i < iris.size(); i++) {
+                StringBuilder line = new StringBuilder(iris.classNames().get(classes[i]));
+                for (double v : p[i]) {
+                    line.append(',').append(v);
+                }
+                expected.add(line.toString());
+            }
+        }
+        Run predict = backprop("predict", "--model", folder.toString(), "--input", rows.toString());
+        assertThat(predict.status()).as(predict.err()).isZero();
+        assertThat(predict.out().lines().toList()).isEqualTo(expected);
+
+        Prediction inJava = Model.load(folder).predict(new float[][] {Arrays.copyOfRange(x, 0, d)});
+        assertThat(inJava.className(0)).isEqualTo(expected.get(1).split(",")[0]);
+        assertThat(Arrays.stream(expected.get(1).split(","), 1, 4).mapToDouble(Double::parseDouble).toArray())
+                .containsExactly(inJava.probabilities(0));
+
+        Evaluation inMemory = Evaluation.of(net, Objective.CROSS_ENTROPY, std.transform(iris), EvaluateCommand.BATCH);
+        Run evaluate = backprop("evaluate", "--model", folder.toString(), "--data", rows.toString(), "--target", "species", "--json");
+        assertThat(evaluate.status()).as(evaluate.err()).isZero();
+        JsonNode report = Fixtures.JSON.readTree(evaluate.out());
+        assertThat(report.get("rows").asInt()).isEqualTo(iris.size());
+        assertThat(report.get("loss").doubleValue()).isEqualTo(inMemory.loss());
+        assertThat(report.get("accuracy").doubleValue()).isEqualTo(inMemory.accuracy());
+        Run tables = backprop("evaluate", "--model", folder.toString(), "--data", rows.toString(), "--target", "species");
+        assertThat(tables.status()).as(tables.err()).isZero();
+        assertThat(tables.out()).contains("(4-8-8-3 tanh, softplus, cross-entropy loss)");
     }
 
     /** The launcher gives train the Vector API module and keeps the JVM's warning about it off stderr. */

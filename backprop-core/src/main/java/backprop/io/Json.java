@@ -1,9 +1,20 @@
 package backprop.io;
 
+import backprop.internal.Checks;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** The one Jackson configuration of this package: strict JSON, nothing more. */
 final class Json {
@@ -17,4 +28,80 @@ final class Json {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .build();
+
+    // The two conversions below walk the tree by hand rather than call convertValue or
+    // valueToTree: those run through databind's TokenBuffer, which breaks (NoSuchMethodError)
+    // where an older jackson-core comes first on the class path, as hadoop-client-runtime's
+    // does under Spark.
+
+    /**
+     * {@code node} as plain Java values: objects as insertion-ordered maps, arrays as lists,
+     * numbers as Jackson read them ({@link Integer}, {@link Long}, {@link java.math.BigInteger},
+     * {@link Double}, ...), text, booleans and null.
+     */
+    static Object toJava(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            node.fields().forEachRemaining(e -> map.put(e.getKey(), toJava(e.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            List<Object> list = new ArrayList<>();
+            node.forEach(element -> list.add(toJava(element)));
+            return list;
+        }
+        if (node.isNumber()) {
+            return node.numberValue();
+        }
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        return node.isBoolean() ? (Object) node.booleanValue() : null;
+    }
+
+    /**
+     * The JSON of plain Java values: maps with string keys, lists, strings, numbers, booleans and null.
+     *
+     * @param where the value's name for messages: {@code provenance}
+     * @throws IllegalArgumentException naming where it sits, for any other value
+     */
+    static JsonNode toJson(Object value, String where) {
+        JsonNodeFactory nodes = MAPPER.getNodeFactory();
+        if (value instanceof Map<?, ?> map) {
+            ObjectNode object = nodes.objectNode();
+            map.forEach((key, v) -> {
+                Checks.require(key instanceof String, "%s: object keys must be strings; got %s", where, key);
+                object.set((String) key, toJson(v, where + "." + key));
+            });
+            return object;
+        }
+        if (value instanceof List<?> list) {
+            ArrayNode array = nodes.arrayNode();
+            for (int i = 0; i < list.size(); i++) {
+                array.add(toJson(list.get(i), where + "[" + i + "]"));
+            }
+            return array;
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return nodes.numberNode(((Number) value).longValue());
+        }
+        if (value instanceof Double || value instanceof Float) {
+            return nodes.numberNode(((Number) value).doubleValue());
+        }
+        if (value instanceof BigInteger big) {
+            return nodes.numberNode(big);
+        }
+        if (value instanceof BigDecimal big) {
+            return nodes.numberNode(big);
+        }
+        if (value instanceof String text) {
+            return nodes.textNode(text);
+        }
+        if (value instanceof Boolean b) {
+            return nodes.booleanNode(b);
+        }
+        Checks.require(value == null, "%s: must hold only JSON values (maps, lists, strings, numbers, booleans, null); got a %s",
+                where, value == null ? null : value.getClass().getName());
+        return nodes.nullNode();
+    }
 }

@@ -1,13 +1,14 @@
 package backprop.io;
 
 import backprop.InputException;
-import backprop.autograd.GradMode;
 import backprop.data.Standardizer;
 import backprop.data.Task;
+import backprop.internal.Checks;
 import backprop.nn.Activation;
 import backprop.nn.Init;
+import backprop.nn.LayerSpec;
 import backprop.nn.Mlp;
-import backprop.nn.Sequential;
+import backprop.nn.Module;
 import backprop.tensor.DType;
 import backprop.tensor.Parameter;
 import backprop.tensor.Tensor;
@@ -23,7 +24,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,8 +31,18 @@ import java.util.function.Function;
 
 /**
  * A model folder: {@code model.json} (format version, architecture, objective, columns, classes,
- * preprocessing, provenance) and {@code model.safetensors} (the weights, under the parameter
- * names {@code 0.weight}, {@code 0.bias}, ...).
+ * preprocessing, weights' dtype and SHA-256, provenance) and {@code model.safetensors} (the
+ * weights, under the module's state-dict names {@code 0.weight}, {@code 0.bias}, ...).
+ *
+ * <p>Format version 2 records the architecture as the module's layers ({@link LayerSpec#toMap()}):
+ * <pre>{@code
+ * "architecture": {"type": "sequential", "layers": [
+ *     {"type": "linear", "in": 4, "out": 16, "bias": true}, {"type": "relu"}, {"type": "dropout", "p": 0.5},
+ *     {"type": "linear", "in": 16, "out": 3, "bias": true}]}
+ * }</pre>
+ * Version 1 recorded a multilayer perceptron, {@code {"type": "mlp", "inputs": 4, "hidden": [16],
+ * "outputs": 3, "activation": "relu", "dropout": 0.5, "init": "pytorch"}}; it is read as the
+ * layers {@link Mlp#spec()} lays out, which have the same parameter names.
  *
  * <p>The weights are written first and model.json last, each atomically, and model.json records
  * the SHA-256 of the weights: a folder with a model.json holds a complete model, and a weights
@@ -41,35 +51,45 @@ import java.util.function.Function;
  */
 public final class ModelFile {
     /** The format this program writes; it reads every version up to this one. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The description's file name in a model folder. */
     public static final String JSON = "model.json";
+    /** The weights' file name in a model folder. */
     public static final String WEIGHTS = "model.safetensors";
 
     private ModelFile() {}
 
-    /** Writes {@code model} into {@code folder}, creating the folder if needed. */
+    /**
+     * Writes {@code model} into {@code folder}, creating the folder if needed; nothing is written
+     * when the model is refused.
+     *
+     * @throws IllegalArgumentException if the network holds a module {@link LayerSpec} cannot
+     *     describe (naming its class), its parameters are not all of one dtype, or the features,
+     *     classes, objective, task or standardizer do not fit the network (what {@link #load} would
+     *     refuse), or the provenance holds a value that is not JSON
+     * @throws InputException if the folder or a file cannot be written
+     */
     public static void save(Path folder, SavedModel model) {
+        LayerSpec spec = LayerSpec.of(model.network());
+        DType dtype = dtypeOf(model.network());
+        String misfit = misfit(spec, model.objective(), model.task(), model.features(), model.classes());
+        Checks.require(misfit == null, "ModelFile.save: the model does not hold together, so load would refuse it: %s", misfit);
+        Checks.require(model.standardizer() == null || model.standardizer().numFeatures() == model.features().size(),
+                "ModelFile.save: the standardizer is for %d features; the model has %d",
+                model.standardizer() == null ? 0 : model.standardizer().numFeatures(), model.features().size());
+        JsonNode provenance = Json.toJson(model.provenance(), "provenance");   // before writing: it may refuse a value
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
             throw InputException.inFile(folder, "cannot create the model folder: " + e.getMessage());
         }
         Path weights = folder.resolve(WEIGHTS);
-        Map<String, Tensor> tensors = new LinkedHashMap<>(model.network().namedParameters());
-        SafeTensors.write(weights, tensors, Map.of("format", "pt"));
+        SafeTensors.write(weights, model.network().stateDict(), Map.of("format", "pt"));
 
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("format", "backprop4j-model");
         json.put("format_version", FORMAT_VERSION);
-        ObjectNode arch = json.putObject("architecture");
-        arch.put("type", "mlp");
-        arch.put("inputs", model.architecture().inputs());
-        ArrayNode hidden = arch.putArray("hidden");
-        model.architecture().hidden().forEach(hidden::add);
-        arch.put("outputs", model.architecture().outputs());
-        arch.put("activation", model.architecture().activation().id());
-        arch.put("dropout", model.architecture().dropout());
-        arch.put("init", model.architecture().init().id());
+        json.set("architecture", Json.toJson(spec.toMap(), "architecture"));
         json.put("objective", model.objective().id());
         json.put("task", model.task().id());
         strings(json.putArray("features"), model.features());
@@ -82,13 +102,46 @@ public final class ModelFile {
         }
         ObjectNode w = json.putObject("weights");
         w.put("file", WEIGHTS);
-        w.put("dtype", SafeTensorsHeader.code(dtypeOf(model.network())));
+        w.put("dtype", SafeTensorsHeader.code(dtype));
         w.put("sha256", sha256(weights));
-        json.set("provenance", model.provenance() == null ? Json.MAPPER.createObjectNode() : model.provenance());
+        json.set("provenance", provenance);
         AtomicFiles.writeJson(folder.resolve(JSON), json);
     }
 
-    /** Reads the model in {@code folder}; every problem is an {@link InputException} naming the file and field. */
+    /**
+     * What keeps a network of {@code spec} from meaning what the rest of model.json says, as the
+     * message after the file's name; null when everything fits.
+     */
+    private static String misfit(LayerSpec spec, Objective objective, Task task, List<String> features, List<String> classes) {
+        if (features.isEmpty()) {
+            return "field 'features' must name at least one input column; got []";   // a network of no inputs predicts nothing
+        }
+        int inputs = spec.inputWidth().orElse(features.size());
+        if (features.size() != inputs) {
+            return "lists %d features for a network of %d inputs".formatted(features.size(), inputs);
+        }
+        int outputs = spec.outputWidth().orElse(inputs);
+        if (objective.outputs(classes.size()) != outputs) {
+            return "has %d classes, which does not fit %d outputs under the %s loss (it needs %d)"
+                    .formatted(classes.size(), outputs, objective.id(), objective.outputs(classes.size()));
+        }
+        try {
+            objective.checkFits(task, classes.size());
+        } catch (IllegalArgumentException e) {
+            return "the objective does not fit the task and classes: " + e.getMessage();
+        }
+        return null;
+    }
+
+    /**
+     * Reads the model in {@code folder}, of any format version up to {@link #FORMAT_VERSION}: its
+     * network (a fresh module of the saved layers holding the saved weights, in evaluation mode)
+     * and its description. model.json is checked completely, and the weights against the
+     * architecture, before the network is allocated.
+     *
+     * @throws InputException for any problem with the folder or its files, naming the file and
+     *     the field or tensor: {@code m/model.json: field 'architecture.layers[2].out' must be ...}
+     */
     public static SavedModel load(Path folder) {
         Path jsonFile = folder.resolve(JSON);
         if (!Files.isDirectory(folder)) {
@@ -119,54 +172,16 @@ public final class ModelFile {
             throw InputException.inFile(jsonFile, "field 'format_version' must be >= 1; got " + version);
         }
         JsonNode arch = f.object(json, "architecture");
-        if (!"mlp".equals(f.text(arch, "type"))) {
-            throw InputException.inFile(jsonFile, "field 'architecture.type' must be \"mlp\"; got " + arch.get("type"));
-        }
-        Activation activation = f.word(arch, "activation", Activation::of);
+        LayerSpec spec = version == 1 ? mlp(f, arch).spec() : layers(jsonFile, arch);
         Objective objective = f.word(json, "objective", Objective::of);
         Task task = f.word(json, "task", Task::of);
-        Mlp mlp;
-        try {
-            mlp = new Mlp(f.integer(arch, "inputs"), f.integers(arch, "hidden"), f.integer(arch, "outputs"),
-                    activation, arch.path("dropout").asDouble(0), Init.of(arch.path("init").asText("pytorch")));
-        } catch (IllegalArgumentException e) {
-            throw InputException.inFile(jsonFile, "invalid architecture: " + e.getMessage());
-        }
         List<String> features = f.strings(json, "features");
         List<String> classes = f.strings(json, "classes");
-        if (features.size() != mlp.inputs()) {
-            throw InputException.inFile(jsonFile, "lists %d features for a network of %d inputs".formatted(features.size(), mlp.inputs()));
+        String misfit = misfit(spec, objective, task, features, classes);
+        if (misfit != null) {
+            throw InputException.inFile(jsonFile, misfit);
         }
-        if (objective.outputs(classes.size()) != mlp.outputs()) {
-            throw InputException.inFile(jsonFile, "has %d classes, which does not fit %d outputs under the %s loss (it needs %d)"
-                    .formatted(classes.size(), mlp.outputs(), objective.id(), objective.outputs(classes.size())));
-        }
-        try {
-            objective.checkFits(task, classes.size());
-        } catch (IllegalArgumentException e) {
-            throw InputException.inFile(jsonFile, "the objective does not fit the task and classes: " + e.getMessage());
-        }
-        Standardizer standardizer = null;
-        JsonNode std = json.path("preprocessing").path("standardize");
-        if (!std.isMissingNode()) {
-            float[] means = f.floats(std, "means");
-            float[] stds = f.floats(std, "stds");
-            if (means.length != mlp.inputs() || stds.length != mlp.inputs()) {
-                throw InputException.inFile(jsonFile, "preprocessing.standardize needs %d means and stds; got %d and %d"
-                        .formatted(mlp.inputs(), means.length, stds.length));
-            }
-            for (int j = 0; j < means.length; j++) {
-                if (!Float.isFinite(means[j])) {
-                    throw InputException.inFile(jsonFile, "field 'preprocessing.standardize.means[%d]' must be a finite number; got %s"
-                            .formatted(j, means[j]));
-                }
-                if (!(stds[j] > 0 && Float.isFinite(stds[j]))) {
-                    throw InputException.inFile(jsonFile, "field 'preprocessing.standardize.stds[%d]' must be a finite number > 0; got %s"
-                            .formatted(j, stds[j]));
-                }
-            }
-            standardizer = Standardizer.of(means, stds);
-        }
+        Standardizer standardizer = standardizer(f, json.path("preprocessing").path("standardize"), features.size());
         JsonNode weightsInfo = f.object(json, "weights");
         Path weightsFile = folder.resolve(WEIGHTS);
         DType dtype = switch (weightsInfo.path("dtype").asText("F32")) {
@@ -184,22 +199,64 @@ public final class ModelFile {
         // The file's reader allocates no more than the file holds; the network, as much as
         // model.json asks, so the weights are checked against the architecture before it is built.
         Map<String, Tensor> tensors = SafeTensors.read(weightsFile);
-        checkWeights(weightsFile, tensors, mlp.parameterShapes(), dtype);
-        Sequential network = mlp.build(dtype, new SplittableRandom(0), new SplittableRandom(0));
-        copyWeights(tensors, network);
+        checkWeights(weightsFile, tensors, spec.parameterShapes(), dtype);
+        // The initial values are overwritten at once: any generator will do.
+        Module network = spec.build(dtype, Init.PYTORCH, new SplittableRandom(0), new SplittableRandom(0));
+        network.loadStateDict(tensors);
         network.eval();
         JsonNode provenance = json.path("provenance");
-        return new SavedModel(mlp, network, objective, task, features, classes, standardizer,
-                provenance.isObject() ? (ObjectNode) provenance : Json.MAPPER.createObjectNode());
+        @SuppressWarnings("unchecked")   // a JSON object is a map with string keys
+        Map<String, Object> provenanceMap = provenance.isObject() ? (Map<String, Object>) Json.toJava(provenance) : Map.of();
+        return new SavedModel(network, objective, task, features, classes, standardizer, provenanceMap);
     }
 
-    /** Copies the tensors of a safetensors file into the network's parameters, checking names, dtypes and shapes. */
-    public static void loadWeights(Path weightsFile, Sequential network) {
-        Map<String, Tensor> tensors = SafeTensors.read(weightsFile);
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        network.namedParameters().forEach((name, p) -> shapes.put(name, p.shape()));
-        checkWeights(weightsFile, tensors, shapes, dtypeOf(network));
-        copyWeights(tensors, network);
+    /** Format version 1's architecture, a multilayer perceptron, with that version's messages. */
+    private static Mlp mlp(Fields f, JsonNode arch) {
+        if (!"mlp".equals(f.text(arch, "type"))) {
+            throw InputException.inFile(f.file(), "field 'architecture.type' must be \"mlp\"; got " + arch.get("type"));
+        }
+        Activation activation = f.word(arch, "activation", Activation::of);
+        try {
+            return new Mlp(f.integer(arch, "inputs"), f.integers(arch, "hidden"), f.integer(arch, "outputs"),
+                    activation, arch.path("dropout").asDouble(0), Init.of(arch.path("init").asText("pytorch")));
+        } catch (IllegalArgumentException e) {
+            throw InputException.inFile(f.file(), "invalid architecture: " + e.getMessage());
+        }
+    }
+
+    /** Format version 2's architecture, a tree of layers, checked completely by {@link LayerSpec#fromMap}. */
+    private static LayerSpec layers(Path jsonFile, JsonNode arch) {
+        @SuppressWarnings("unchecked")   // a JSON object is a map with string keys
+        Map<String, Object> map = (Map<String, Object>) Json.toJava(arch);
+        try {
+            return LayerSpec.fromMap(map, "architecture");
+        } catch (IllegalArgumentException e) {
+            throw InputException.inFile(jsonFile, e.getMessage());
+        }
+    }
+
+    /** The standardization {@code std} records for {@code features} columns, or null when it is missing. */
+    private static Standardizer standardizer(Fields f, JsonNode std, int features) {
+        if (std.isMissingNode()) {
+            return null;
+        }
+        float[] means = f.floats(std, "means");
+        float[] stds = f.floats(std, "stds");
+        if (means.length != features || stds.length != features) {
+            throw InputException.inFile(f.file(), "preprocessing.standardize needs %d means and stds; got %d and %d"
+                    .formatted(features, means.length, stds.length));
+        }
+        for (int j = 0; j < means.length; j++) {
+            if (!Float.isFinite(means[j])) {
+                throw InputException.inFile(f.file(), "field 'preprocessing.standardize.means[%d]' must be a finite number; got %s"
+                        .formatted(j, means[j]));
+            }
+            if (!(stds[j] > 0 && Float.isFinite(stds[j]))) {
+                throw InputException.inFile(f.file(), "field 'preprocessing.standardize.stds[%d]' must be a finite number > 0; got %s"
+                        .formatted(j, stds[j]));
+            }
+        }
+        return Standardizer.of(means, stds);
     }
 
     /** Checks that {@code tensors} are exactly the parameters {@code shapes} names, of {@code dtype} and those shapes. */
@@ -227,12 +284,6 @@ public final class ModelFile {
         }
     }
 
-    private static void copyWeights(Map<String, Tensor> tensors, Sequential network) {
-        try (var noGrad = GradMode.disabled()) {
-            network.namedParameters().forEach((name, p) -> p.copyFrom(tensors.get(name)));
-        }
-    }
-
     /** The hex SHA-256 of a file's bytes. */
     public static String sha256(Path file) {
         try (var in = Files.newInputStream(file)) {
@@ -249,8 +300,20 @@ public final class ModelFile {
         }
     }
 
-    private static DType dtypeOf(Sequential network) {
-        return network.parameters().get(0).dtype();
+    /**
+     * The dtype of every parameter of {@code network}, float32 when it has none.
+     *
+     * @throws IllegalArgumentException if the parameters are of several dtypes: model.json records one
+     */
+    static DType dtypeOf(Module network) {
+        DType dtype = null;
+        for (Map.Entry<String, Parameter> e : network.namedParameters().entrySet()) {
+            DType d = e.getValue().dtype();
+            Checks.require(dtype == null || d == dtype, "ModelFile.save: every parameter must have one dtype; '%s' is %s and those before it %s",
+                    e.getKey(), d, dtype);
+            dtype = d;
+        }
+        return dtype == null ? DType.FLOAT32 : dtype;
     }
 
     private static void strings(ArrayNode array, List<String> values) {

@@ -3,34 +3,67 @@ package backprop.io;
 import backprop.data.PreparedData;
 import backprop.data.Standardizer;
 import backprop.data.Task;
-import backprop.nn.Mlp;
-import backprop.nn.Sequential;
+import backprop.internal.Checks;
+import backprop.nn.Module;
 import backprop.train.Objective;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Everything needed to use a trained network on new rows: the network, what its outputs mean,
- * the columns it reads and how they are preprocessed, and where it came from.
+ * Everything a model folder holds: the network, what its outputs mean, the columns it reads and
+ * how they are preprocessed, and where it came from. {@link ModelFile} writes and reads it;
+ * {@link Model} wraps it for prediction.
  *
- * @param standardizer the standardization fitted on the training split, or null when inputs are used as they are
+ * <p>The network is the live module (a loaded one is in evaluation mode): training it further
+ * changes this record's weights, which is what fine-tuning wants.
+ *
+ * @param network any module {@link backprop.nn.LayerSpec} describes; a loaded one is a fresh module of the saved layers
+ * @param objective what the outputs mean: classes under a classification loss, a value under {@code mse}
+ * @param task classification or regression; must fit the objective and the classes (checked when saved and loaded)
+ * @param features the input columns by name, in the order the network reads them
  * @param classes the class names, in output order (empty for regression)
- * @param provenance program version, configuration, seed, data source and its SHA-256, final metrics
+ * @param standardizer the standardization fitted on the training split, or null when inputs are used as they are
+ * @param provenance program version, configuration, seed, data source and its SHA-256, final metrics: JSON values
+ *     ({@link String}, {@link Number}, {@link Boolean}, null, {@link List}, {@link Map} with string keys); never null
  */
-public record SavedModel(Mlp architecture, Sequential network, Objective objective, Task task,
-                         List<String> features, List<String> classes, Standardizer standardizer, ObjectNode provenance) {
+public record SavedModel(Module network, Objective objective, Task task, List<String> features, List<String> classes,
+                         Standardizer standardizer, Map<String, Object> provenance) {
+    /**
+     * Copies the lists and the top level of the provenance; a null provenance is an empty one.
+     *
+     * @throws IllegalArgumentException if the network, objective, task, features or classes are null
+     */
     public SavedModel {
+        Checks.require(network != null && objective != null && task != null, "SavedModel: network, objective and task must be given");
+        Checks.require(features != null && classes != null, "SavedModel: features and classes must be given (classes empty for regression)");
         features = List.copyOf(features);
         classes = List.copyOf(classes);
+        provenance = Collections.unmodifiableMap(provenance == null ? new LinkedHashMap<>() : new LinkedHashMap<>(provenance));
     }
 
-    /** A network trained on {@code data}: its columns, classes and standardization, and the data's provenance. */
-    public static SavedModel of(Mlp architecture, Sequential network, Objective objective, PreparedData data) {
-        ObjectNode provenance = Json.MAPPER.createObjectNode();
-        ObjectNode source = provenance.putObject("data");
+    /**
+     * A model without preprocessing or provenance, its task read off the objective: classification
+     * for every loss but {@code mse}. For a network built by hand:
+     * {@code ModelFile.save(dir, SavedModel.of(net, Objective.CROSS_ENTROPY, List.of("a", "b"), List.of("no", "yes")))}.
+     */
+    public static SavedModel of(Module network, Objective objective, List<String> features, List<String> classes) {
+        Task task = objective.isClassification() ? Task.CLASSIFICATION : Task.REGRESSION;
+        return new SavedModel(network, objective, task, features, classes, null, Map.of());
+    }
+
+    /** A network trained on {@code data}: its columns, classes and standardization, and the data's source and SHA-256 as provenance. */
+    public static SavedModel of(Module network, Objective objective, PreparedData data) {
+        Map<String, Object> source = new LinkedHashMap<>();
         source.put("source", data.source());
         source.put("sha256", data.sha256());
-        return new SavedModel(architecture, network, objective, data.train().task(), data.train().featureNames(),
-                data.train().classNames(), data.standardizer(), provenance);
+        return new SavedModel(network, objective, data.train().task(), data.train().featureNames(),
+                data.train().classNames(), data.standardizer(), Map.of("data", source));
+    }
+
+    /** This model with {@code provenance} instead of its own. */
+    public SavedModel withProvenance(Map<String, Object> provenance) {
+        return new SavedModel(network, objective, task, features, classes, standardizer, provenance);
     }
 }

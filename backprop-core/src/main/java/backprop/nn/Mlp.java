@@ -3,15 +3,14 @@ package backprop.nn;
 import backprop.internal.Checks;
 import backprop.tensor.DType;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
  * The architecture of a multilayer perceptron
- * {@code z = W_L act(... act(W_1 x + b_1) ...) + b_L}: what model.json stores, and what
- * {@link #build} turns into a network. No hidden layers is logistic (or linear) regression.
+ * {@code z = W_L act(... act(W_1 x + b_1) ...) + b_L}: what the command line's model options
+ * describe (and what model.json stored up to format version 1), and what {@link #build} turns
+ * into a network. No hidden layers is logistic (or linear) regression.
  *
  * @param inputs the width of an input row
  * @param hidden the widths of the hidden layers, input side first; empty for none
@@ -59,51 +58,39 @@ public record Mlp(int inputs, List<Integer> hidden, int outputs, Activation acti
     }
 
     /**
-     * The names and shapes of the parameters {@link #build} makes, in its order, computed without
-     * allocating them: what a model file's weights are checked against before the network is built.
+     * The network as layers, {@code Linear, activation[, Dropout]} per hidden width, then the
+     * output {@code Linear}, every one with a bias: what {@link #build} builds and what a model
+     * file of format version 2 records.
      *
-     * @return a new map from dotted name ({@code 0.weight}, {@code 0.bias}, ...) to shape: [out, in]
-     *     for a weight, [out] for a bias
+     * @return a new description; nothing is allocated
      */
-    public Map<String, int[]> parameterShapes() {
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        int layer = 0;
+    public LayerSpec.SequentialSpec spec() {
+        List<LayerSpec> layers = new ArrayList<>();
         int width = inputs;
-        List<Integer> widths = new ArrayList<>(hidden);
-        widths.add(outputs);
-        for (int next : widths) {
-            shapes.put(layer + ".weight", new int[] {next, width});
-            shapes.put(layer + ".bias", new int[] {next});
-            layer += dropout > 0 ? 3 : 2;   // Linear, activation[, Dropout], as build lays them out
+        for (int next : hidden) {
+            layers.add(new LayerSpec.LinearSpec(width, next, true));
+            layers.add(new LayerSpec.ActivationSpec(activation));
+            if (dropout > 0) {
+                layers.add(new LayerSpec.DropoutSpec(dropout));
+            }
             width = next;
         }
-        return shapes;
+        layers.add(new LayerSpec.LinearSpec(width, outputs, true));
+        return new LayerSpec.SequentialSpec(layers);
     }
 
     /**
-     * A fresh network: layers {@code Linear, activation[, Dropout]} per hidden width, then the
-     * output {@code Linear}. Weights come from {@code initRng}, dropout masks from {@code dropoutRng}.
+     * A fresh network of {@link #spec()}'s layers, initialized by {@link #init()}. Weights come
+     * from {@code initRng}, layer by layer; dropout masks from {@code dropoutRng}.
      *
      * @param dtype FLOAT32 or FLOAT64, the parameters' dtype
      * @param initRng the source of the initial weights and biases, advanced by every draw
      * @param dropoutRng the source of the dropout masks, shared by every dropout layer; unused
      *     without dropout
-     * @return a new network in training mode whose parameters are named as
-     *     {@link #parameterShapes()} says
+     * @return a new network in training mode whose parameters are named as {@link #spec()}'s
      * @throws IllegalArgumentException for INT64
      */
     public Sequential build(DType dtype, RandomGenerator initRng, RandomGenerator dropoutRng) {
-        List<Module> layers = new ArrayList<>();
-        int width = inputs;
-        for (int next : hidden) {
-            layers.add(new Linear(width, next, init, dtype, initRng));
-            layers.add(activation.module());
-            if (dropout > 0) {
-                layers.add(new Dropout(dropout, dropoutRng));
-            }
-            width = next;
-        }
-        layers.add(new Linear(width, outputs, init, dtype, initRng));
-        return Sequential.of(layers);
+        return spec().build(dtype, init, initRng, dropoutRng);
     }
 }

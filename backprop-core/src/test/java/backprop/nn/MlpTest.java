@@ -25,16 +25,17 @@ class MlpTest {
     }
 
     @Test
-    void parameterShapesAreThoseBuildMakes() {
+    void specParameterShapesAreThoseBuildMakes() {
         for (double dropout : new double[] {0, 0.5}) {
             for (List<Integer> hidden : List.of(List.<Integer>of(), List.of(8), List.of(8, 6))) {
                 Mlp mlp = new Mlp(4, hidden, 3, Activation.TANH, dropout);
                 Map<String, int[]> built = new java.util.LinkedHashMap<>();
                 mlp.build(DType.FLOAT32, new SplittableRandom(1), new SplittableRandom(2)).namedParameters()
                         .forEach((name, p) -> built.put(name, p.shape()));
-                assertThat(mlp.parameterShapes()).containsOnlyKeys(built.keySet());
-                built.forEach((name, shape) -> assertThat(mlp.parameterShapes().get(name)).as(name).isEqualTo(shape));
-                assertThat(List.copyOf(mlp.parameterShapes().keySet())).isEqualTo(List.copyOf(built.keySet()));
+                Map<String, int[]> shapes = mlp.spec().parameterShapes();
+                assertThat(shapes).containsOnlyKeys(built.keySet());
+                built.forEach((name, shape) -> assertThat(shapes.get(name)).as(name).isEqualTo(shape));
+                assertThat(List.copyOf(shapes.keySet())).isEqualTo(List.copyOf(built.keySet()));
             }
         }
     }

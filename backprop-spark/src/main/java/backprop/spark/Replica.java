@@ -1,39 +1,32 @@
 package backprop.spark;
 
-import backprop.nn.Activation;
 import backprop.nn.Dropout;
-import backprop.nn.Mlp;
+import backprop.nn.Init;
+import backprop.nn.LayerSpec;
 import backprop.nn.Module;
 import backprop.nn.ParameterVector;
-import backprop.nn.Sequential;
 import backprop.tensor.DType;
 import backprop.train.Objective;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * What an executor needs to rebuild the driver's network: the architecture and the objective, as
- * plain serializable values (core's {@link Mlp} is a record that does not travel). The weights
- * travel separately, as a {@link ParameterVector} broadcast for each step.
+ * plain serializable values (core's {@link LayerSpec} records do not travel; their JSON-able map,
+ * the form model.json holds, does). The weights travel separately, as a {@link ParameterVector}
+ * broadcast for each step.
  */
 final class Replica implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private final int inputs;
-    private final int[] hidden;
-    private final int outputs;
-    private final Activation activation;
-    private final double dropout;
+    private final Map<String, Object> architecture;
     private final Objective objective;
 
-    Replica(Mlp mlp, Objective objective) {
-        this.inputs = mlp.inputs();
-        this.hidden = mlp.hidden().stream().mapToInt(Integer::intValue).toArray();
-        this.outputs = mlp.outputs();
-        this.activation = mlp.activation();
-        this.dropout = mlp.dropout();
+    Replica(LayerSpec architecture, Objective objective) {
+        this.architecture = architecture.toMap();
         this.objective = objective;
     }
 
@@ -45,11 +38,10 @@ final class Replica implements Serializable {
      * The network with {@code weights}, in training mode, its dropout modules reseeded from
      * {@code dropoutSeed} (each from its own stream).
      */
-    Sequential network(float[] weights, long dropoutSeed) {
-        List<Integer> widths = java.util.Arrays.stream(hidden).boxed().toList();
+    Module network(float[] weights, long dropoutSeed) {
         // Initialization is irrelevant: every weight is overwritten at once.
-        Sequential net = new Mlp(inputs, widths, outputs, activation, dropout)
-                .build(DType.FLOAT32, new SplittableRandom(0), new SplittableRandom(0));
+        Module net = LayerSpec.fromMap(architecture, "architecture")
+                .build(DType.FLOAT32, Init.PYTORCH, new SplittableRandom(0), new SplittableRandom(0));
         ParameterVector.setValues(net.parameters(), weights);
         SplittableRandom seeds = new SplittableRandom(dropoutSeed);
         for (Dropout d : dropouts(net)) {
@@ -59,7 +51,7 @@ final class Replica implements Serializable {
         return net;
     }
 
-    private static List<Dropout> dropouts(Sequential net) {
+    private static List<Dropout> dropouts(Module net) {
         List<Dropout> found = new ArrayList<>();
         for (Module m : net.modules()) {
             if (m instanceof Dropout d) {

@@ -1,8 +1,8 @@
 package backprop.spark;
 
 import backprop.data.Dataset;
+import backprop.nn.Module;
 import backprop.nn.ParameterVector;
-import backprop.nn.Sequential;
 import backprop.optim.Optimizer;
 import backprop.tensor.Tensor;
 import backprop.train.Evaluation;
@@ -23,7 +23,7 @@ final class ShardWork {
         if (rows.n == 0) {
             return Partial.ZERO;
         }
-        Sequential net = replica.network(weights, partitionSeed(dropoutSeed, shard));
+        Module net = replica.network(weights, partitionSeed(dropoutSeed, shard));
         Tensor z = net.forward(rows.input());
         Tensor loss = replica.objective().loss(z, rows.labels, rows.targets, rows.n);
         double lossValue = loss.item();
@@ -41,7 +41,7 @@ final class ShardWork {
      */
     static Partial localSteps(Shard shard, Replica replica, float[] weights, Map<String, double[]> state,
                               OptimizerFactory factory, int[][] batches, double[] rates, long dropoutSeed) {
-        Sequential net = replica.network(weights, partitionSeed(dropoutSeed, shard));
+        Module net = replica.network(weights, partitionSeed(dropoutSeed, shard));
         Optimizer optimizer = factory.create(net.parameters());
         optimizer.loadState(state);
         double lossSum = 0;
@@ -85,7 +85,7 @@ final class ShardWork {
         if (shard.size() == 0) {
             return Score.ZERO;
         }
-        Sequential net = replica.network(weights, 0);
+        Module net = replica.network(weights, 0);
         return Score.of(Evaluation.of(net, replica.objective(), shard.dataset(), 1024));
     }
 

@@ -15,9 +15,8 @@ import backprop.data.PreparedData;
 import backprop.data.Task;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
-import backprop.nn.Mlp;
+import backprop.nn.Module;
 import backprop.optim.OptimizerSpec;
-import backprop.nn.Sequential;
 import backprop.tensor.DType;
 import backprop.train.Evaluation;
 import backprop.train.History;
@@ -133,12 +132,11 @@ public final class SparkTrainCommand implements Callable<Integer> {
         SparkData rows = read(spark, start);
         try {
             Objective objective = start != null ? start.objective() : model.objective(rows.task(), rows.numClasses());
-            Mlp architecture = start != null ? start.architecture()
-                    : model.architecture(rows.numFeatures(), objective.outputs(rows.numClasses()));
-            Sequential network = start != null ? start.network()
-                    : architecture.build(DType.FLOAT32, new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
+            Module network = start != null ? start.network()
+                    : model.architecture(rows.numFeatures(), objective.outputs(rows.numClasses()))
+                            .build(DType.FLOAT32, new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
             network.train();
-            SparkTrainer trainer = new SparkTrainer(network, architecture, objective, optimizers(training.optimizerSpec()),
+            SparkTrainer trainer = new SparkTrainer(network, objective, optimizers(training.optimizerSpec()),
                     training.trainingOptions(model.seed(), rows.trainSize()), averageEvery);
 
             Path folder = output.folder(data.source());
@@ -146,7 +144,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             if (!output.quiet()) {
                 err.printf("backprop: %s, %,d training and %,d test rows in %d partitions, %d features; network %s, %,d parameters; Spark %s, %s%n",
                         rows.source(), rows.trainSize(), rows.testSize(), rows.train().getNumPartitions(), rows.numFeatures(),
-                        RunReport.describe(architecture), network.parameterCount(), spark.sparkContext().master(),
+                        RunReport.describe(network), network.parameterCount(), spark.sparkContext().master(),
                         averageEvery == 0 ? "synchronous steps" : "model averaging every " + averageEvery + " local steps");
                 listeners.add(new Progress(err, objective.isClassification()));
             }
@@ -154,7 +152,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             History history = trainer.fit(rows, listeners);
             Evaluation test = trainer.evaluate(rows.test());
             int cores = spark.sparkContext().defaultParallelism();
-            RunReport.finish(spec, folder, output.metricsCopy(), stdout, new SavedModel(architecture, network, objective, rows.task(),
+            RunReport.finish(spec, folder, output.metricsCopy(), stdout, new SavedModel(network, objective, rows.task(),
                     rows.featureNames(), rows.classNames(), rows.standardizer(), null),
                     new RunReport.Source(rows.source(), "", false), model.seed(), cores, history, test);
             return 0;

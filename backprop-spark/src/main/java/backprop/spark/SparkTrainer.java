@@ -1,8 +1,9 @@
 package backprop.spark;
 
-import backprop.nn.Mlp;
+import backprop.data.Batches;
+import backprop.nn.LayerSpec;
+import backprop.nn.Module;
 import backprop.nn.ParameterVector;
-import backprop.nn.Sequential;
 import backprop.optim.Optimizer;
 import backprop.tensor.Parameter;
 import backprop.train.Batch;
@@ -44,7 +45,7 @@ import org.apache.spark.broadcast.Broadcast;
 public final class SparkTrainer {
     private static final int TREE_DEPTH = 2;
 
-    private final Sequential network;
+    private final Module network;
     private final Replica replica;
     private final Objective objective;
     private final OptimizerFactory optimizers;
@@ -54,15 +55,16 @@ public final class SparkTrainer {
     private final TrainingLoop loop;
 
     /**
-     * @param network the model to train, in place; float32 (its weights travel as float vectors)
-     * @param architecture the network's architecture, which executors rebuild
+     * @param network the model to train, in place; float32 (its weights travel as float vectors), of
+     *     modules {@link LayerSpec} describes, which is how executors rebuild it
      * @param averageEvery 0 for synchronous gradient steps, else the local steps between averagings
+     * @throws IllegalArgumentException if the network holds a module {@link LayerSpec} cannot describe
      */
-    public SparkTrainer(Sequential network, Mlp architecture, Objective objective, OptimizerFactory optimizers,
+    public SparkTrainer(Module network, Objective objective, OptimizerFactory optimizers,
                         TrainingOptions options, int averageEvery) {
         backprop.internal.Checks.require(averageEvery >= 0, "averageEvery must be >= 0; got %d", averageEvery);
         this.network = network;
-        this.replica = new Replica(architecture, objective);
+        this.replica = new Replica(LayerSpec.of(network), objective);
         this.objective = objective;
         this.optimizers = optimizers;
         this.optimizer = optimizers.create(network.parameters());

@@ -73,7 +73,7 @@ class SparkTrainerTest {
         SparkData data = SparkData.of(sc, digits.train(), null, partitions, null, "digits");
         try {
             Sequential net = network(MLP);
-            new SparkTrainer(net, MLP, Objective.CROSS_ENTROPY, adam(), options(epochs), averageEvery).fit(data, List.of());
+            new SparkTrainer(net, Objective.CROSS_ENTROPY, adam(), options(epochs), averageEvery).fit(data, List.of());
             return ParameterVector.values(net.parameters());
         } finally {
             data.unpersist();
@@ -111,7 +111,7 @@ class SparkTrainerTest {
         SparkData data = SparkData.of(sc, digits.train(), digits.test(), 2, null, "digits");
         try {
             Sequential net = network(withDropout);
-            History h = new SparkTrainer(net, withDropout, Objective.CROSS_ENTROPY, adam(), options(3), 5).fit(data, List.of());
+            History h = new SparkTrainer(net, Objective.CROSS_ENTROPY, adam(), options(3), 5).fit(data, List.of());
             assertThat(h.epochs()).hasSize(3);
             assertThat(h.epochs().get(2).testAccuracy()).isGreaterThan(0.9);
             assertThat(h.epochs().get(2).samples()).isEqualTo(digits.train().size());
@@ -125,7 +125,7 @@ class SparkTrainerTest {
         Sequential net = network(MLP);
         SparkData data = SparkData.of(sc, digits.train(), digits.test(), 3, null, "digits");
         try {
-            Evaluation spark = new SparkTrainer(net, MLP, Objective.CROSS_ENTROPY, adam(), options(1), 0).evaluate(data.test());
+            Evaluation spark = new SparkTrainer(net, Objective.CROSS_ENTROPY, adam(), options(1), 0).evaluate(data.test());
             Evaluation local = Evaluation.of(net, Objective.CROSS_ENTROPY, digits.test(), 1024);
             assertThat(spark.size()).isEqualTo(local.size());
             assertThat(spark.loss()).isCloseTo(local.loss(), org.assertj.core.data.Offset.offset(1e-6));
