@@ -61,6 +61,7 @@ public final class Evaluator {
                     + "; expected a scalar node: add a line like 'total = sum(" + of.name() + ")' and differentiate that");
         }
         Backward.run(root, (output, inputGradients) -> {
+            stopIfInterrupted();
             for (Tensor g : inputGradients) {
                 if (g != null && !g.isFinite()) {
                     throw e.undefined(output, "its backward rule produced a gradient that is not finite (" + firstNonFinite(g) + ")");
@@ -98,6 +99,19 @@ public final class Evaluator {
      * The forward pass with some leaves' values replaced, as {@link #forward}, returning every
      * sub-expression's value by identity: where {@code --check} looks for kinks.
      */
+    /**
+     * Ends the computation when its thread was interrupted: a server (backprop serve) stops a
+     * program that passes its time limit this way. Checked between nodes, so a program stops
+     * within one operation of the request.
+     *
+     * @throws java.util.concurrent.CancellationException when the current thread is interrupted
+     */
+    static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new java.util.concurrent.CancellationException("the calculation was interrupted");
+        }
+    }
+
     static Map<Expr, Tensor> forwardRecorded(Program program, Map<String, Tensor> leaves) {
         Evaluator e = new Evaluator(program, leaves);
         e.recorded = new IdentityHashMap<>();
@@ -165,6 +179,7 @@ public final class Evaluator {
     private void forward(boolean checkFinite) {
         Set<Tensor> named = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Definition d : program.definitions()) {
+            stopIfInterrupted();
             current = d;
             firstNonFinite = null;
             Tensor t;

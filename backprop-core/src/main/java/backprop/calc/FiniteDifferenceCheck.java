@@ -68,6 +68,7 @@ public record FiniteDifferenceCheck(List<String> leaves, List<Double> errors, Li
         Map<Expr, Tensor> at = Evaluator.forwardRecorded(program, byName(names, start));
         double[] x = start.get(leaf).toDoubleArray();
         for (int k = 0; k < x.length; k++) {
+            Evaluator.stopIfInterrupted();
             double h = 1e-6 * Math.max(1, Math.abs(x[k]));
             List<Map<Expr, Tensor>> moved = new ArrayList<>();
             for (double step : new double[] {h, -h}) {

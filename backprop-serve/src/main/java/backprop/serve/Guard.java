@@ -13,12 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Runs a calculator request on a thread of its own and stops it when it passes the time or
  * allocation limit of {@link Limits}, so that one program cannot take the server with it.
  *
- * <p>The engine never checks for interruption, so a runaway thread is stopped with
- * {@link Thread#stop()}, which Java 17 to 19 still honour. That is safe here: the thread owns
- * everything it touches (its program, its tensors) and the classes it could be initializing were
- * initialized by the warm-up at start. Where {@code stop} is gone (Java 20 and newer), the thread
- * runs on to its end, holding its permit, so a few runaways make the server answer 503 (busy) to
- * programs, never hang it: pages and runs are served on other threads.
+ * <p>A runaway thread is interrupted: the calculator checks the flag between nodes (and between
+ * the finite-difference steps of a check) and ends with a CancellationException, so the thread
+ * and its permit are free within one operation. The answer does not wait for that; pages and
+ * runs are served on other threads meanwhile.
  */
 final class Guard {
     /** How often the limits are checked while a program runs; an answer does not wait for it. */
@@ -52,7 +50,7 @@ final class Guard {
             try {
                 allocatedAtStart.set(threads.getThreadAllocatedBytes(Thread.currentThread().getId()));
                 result.complete(task.call());
-            } catch (Throwable t) {      // ThreadDeath and OutOfMemoryError too: the request answers them
+            } catch (Throwable t) {      // OutOfMemoryError too: the request answers it
                 result.completeExceptionally(t);
             } finally {
                 permits.release();
@@ -108,12 +106,8 @@ final class Guard {
         return (s == Math.rint(s) ? String.valueOf((long) s) : String.valueOf(s)) + " s";
     }
 
-    @SuppressWarnings({"deprecation", "removal"})   // the only way to end a computation that never looks up
+    /** The calculator checks its thread's interrupt flag between nodes and ends with a CancellationException. */
     private static void stop(Thread worker) {
-        try {
-            worker.stop();
-        } catch (UnsupportedOperationException e) {
-            // Java 20 and newer: it runs on, holding its permit (see the class comment)
-        }
+        worker.interrupt();
     }
 }

@@ -123,7 +123,7 @@ class BrowserTest {
         assertThat(ruleAt(order, "y")).contains("dy/dy = 1");
         assertThat(ruleAt(order, "s1")).contains("dy/ds1 = 1   (y = s1 + s2)");
         assertThat(ruleAt(order, "r1")).contains("dy/dr1 = dy/ds1 * ds1/dr1 = 1 * 0.104993585404 = 0.104993585404")
-                .contains("ds1/dr1 = s1 * (1 - s1) * a = 0.880797077978 * (1 - 0.880797077978) * 1 = 0.104993585404");
+                .contains("ds1/dr1 = a * s1 * (1 - s1) = 1 * 0.880797077978 * (1 - 0.880797077978) = 0.104993585404");
         assertThat(ruleAt(order, "a")).contains("dy/da = dy/ds1 * ds1/da = 1 * 0.209987170807 = 0.209987170807");
         assertThat(ruleAt(order, "x1")).contains("dy/dx1 = dy/dr1 * dr1/dx1 + dy/dr2 * dr2/dx1 = 0.104993585404 * 4 + 0.25 * 0 = 0.419974341614");
         screenshotMidway(order);
