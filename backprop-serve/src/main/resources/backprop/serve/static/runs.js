@@ -115,10 +115,34 @@ function confusion(run) {
   return table;
 }
 
-/** The layers of a multilayer perceptron, else the architecture object as the model file has it. */
+/** A layer of model.json's format 2 as PyTorch prints it; nested sequentials are flattened in order. */
+function layerNames(layer, out) {
+  if (layer.type === "sequential") {
+    (layer.layers || []).forEach(l => layerNames(l, out));
+  } else if (layer.type === "linear") {
+    out.push("Linear(" + layer.in + ", " + layer.out + (layer.bias === false ? ", bias=false" : "") + ")");
+  } else if (layer.type === "dropout") {
+    out.push("Dropout(" + layer.p + ")");
+  } else {
+    out.push(String(layer.type));
+  }
+  return out;
+}
+
+/** The network's layers in order (format 2's layer list, or format 1's multilayer perceptron). */
 function architecture(run) {
   const a = run.architecture;
   const box = el("div", {id: "architecture"});
+  if (a && typeof a.type === "string" && a.type !== "mlp") {
+    const chain = el("div", {class: "arch"});
+    layerNames(a, []).forEach((name, i) => {
+      if (i > 0) chain.append("→");
+      chain.append(el("span", {class: "layer"}, name));
+    });
+    if (run.objective) chain.append("→", el("span", {class: "layer"}, run.objective));
+    box.append(chain);
+    return box;
+  }
   if (a && Array.isArray(a.hidden) && typeof a.inputs === "number") {
     const widths = [a.inputs, ...a.hidden, a.outputs];
     const chain = el("div", {class: "arch"}, el("span", {class: "layer"}, a.inputs + " inputs"));
