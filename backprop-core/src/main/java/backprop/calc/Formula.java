@@ -204,20 +204,16 @@ record Formula(String symbols, String numbers, int precedence, String op) {
 
     /** A product of scalars, or a scalar times a matrix. */
     static Formula mul(Formula a, Formula b) {
-        if (a.isZero() || b.isZero()) {
-            return ZERO;
-        }
-        if (a.isOne()) {
-            return b;
-        }
-        if (b.isOne()) {
-            return a;
-        }
-        return infix(a, " * ", b, 2, false);
+        return product(a, " * ", b);
     }
 
     /** The element-wise (Hadamard) product, written {@code (.)}. */
     static Formula hadamard(Formula a, Formula b) {
+        return product(a, HADAMARD, b);
+    }
+
+    /** {@code a op b} for a product, simplified where a factor is 0 or 1. */
+    private static Formula product(Formula a, String op, Formula b) {
         if (a.isZero() || b.isZero()) {
             return ZERO;
         }
@@ -227,7 +223,7 @@ record Formula(String symbols, String numbers, int precedence, String op) {
         if (b.isOne()) {
             return a;
         }
-        return infix(a, HADAMARD, b, 2, false);
+        return infix(a, op, b, 2, false);
     }
 
     /** The matrix product, written as juxtaposition: {@code W2^T delta_z}. */

@@ -1,5 +1,6 @@
 package backprop.nn;
 
+import backprop.internal.Names;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -39,12 +40,7 @@ public enum Activation {
      * @throws IllegalArgumentException naming the choices, for any other name
      */
     public static Activation of(String id) {
-        for (Activation a : values()) {
-            if (a.id().equals(id)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("activation must be one of relu, sigmoid, tanh, softplus; got '" + id + "'");
+        return Names.lookup(values(), Activation::id, id, "activation");
     }
 
     /** {@return a new module computing this activation, without parameters} */

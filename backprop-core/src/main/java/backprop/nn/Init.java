@@ -1,5 +1,6 @@
 package backprop.nn;
 
+import backprop.internal.Names;
 import backprop.tensor.DType;
 import backprop.tensor.Tensor;
 import java.util.Locale;
@@ -34,12 +35,7 @@ public enum Init {
      * @throws IllegalArgumentException naming the choices, for any other name
      */
     public static Init of(String id) {
-        for (Init init : values()) {
-            if (init.id().equals(id)) {
-                return init;
-            }
-        }
-        throw new IllegalArgumentException("init must be one of pytorch, he, xavier; got '" + id + "'");
+        return Names.lookup(values(), Init::id, id, "init");
     }
 
     /**

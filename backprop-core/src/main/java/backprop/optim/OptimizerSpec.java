@@ -1,5 +1,6 @@
 package backprop.optim;
 
+import backprop.internal.Names;
 import backprop.internal.Checks;
 import backprop.tensor.Parameter;
 import java.util.List;
@@ -43,12 +44,7 @@ public record OptimizerSpec(Kind kind, double learningRate, double momentum, dou
          * @throws IllegalArgumentException naming the choices, for any other name
          */
         public static Kind of(String id) {
-            for (Kind k : values()) {
-                if (k.id().equals(id)) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException("optimizer must be one of sgd, momentum, nesterov, adam, adamw; got '" + id + "'");
+            return Names.lookup(values(), Kind::id, id, "optimizer");
         }
     }
 

@@ -2,6 +2,7 @@ package backprop.tensor;
 
 import backprop.autograd.Node;
 import backprop.internal.Checks;
+import java.util.Arrays;
 import java.util.List;
 
 /** Sums and the normalizations over the last axis (softmax, log-softmax), with their backward rules. */
@@ -22,14 +23,8 @@ final class Reductions {
     /** The sum over {@code axis} (already normalized); with {@code keepDim} the axis stays with size 1. */
     static Tensor sum(Tensor a, int axis, boolean keepDim) {
         int[] shape = a.shape();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= shape[i];
-        }
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        int outer = Shapes.size(Arrays.copyOfRange(shape, 0, axis));
+        int inner = Shapes.size(Arrays.copyOfRange(shape, axis + 1, shape.length));
         int n = shape[axis];
         int[] kept = shape.clone();
         kept[axis] = 1;
@@ -140,14 +135,8 @@ final class Reductions {
     static Tensor argExtreme(Tensor a, int axis, boolean max) {
         int[] shape = a.shape();
         Checks.require(shape[axis] > 0, "argmax: axis %d of shape %s is empty", axis, shape);
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= shape[i];
-        }
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        int outer = Shapes.size(Arrays.copyOfRange(shape, 0, axis));
+        int inner = Shapes.size(Arrays.copyOfRange(shape, axis + 1, shape.length));
         int n = shape[axis];
         Tensor out = Tensor.zeros(DType.INT64, dropAxis(shape, axis));
         for (int o = 0; o < outer; o++) {

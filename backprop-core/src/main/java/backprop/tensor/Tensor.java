@@ -114,15 +114,7 @@ public sealed class Tensor permits Parameter {
      * @throws IllegalArgumentException for no rows or rows of different lengths
      */
     public static Tensor matrix(double[][] rows) {
-        Checks.require(rows.length > 0, "matrix: needs at least one row");
-        int cols = rows[0].length;
-        double[] data = new double[rows.length * cols];
-        for (int r = 0; r < rows.length; r++) {
-            Checks.require(rows[r].length == cols,
-                    "matrix: every row must have %d values like row 0; row %d has %d", cols, r, rows[r].length);
-            System.arraycopy(rows[r], 0, data, r * cols, cols);
-        }
-        return new Tensor(data, new int[] {rows.length, cols});
+        return of(DType.FLOAT64, rows);
     }
 
     /**

@@ -3,7 +3,6 @@ package backprop.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import backprop.InputException;
 import backprop.calc.Parser;
 import backprop.calc.Source;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -160,7 +159,7 @@ class BrowserTest {
             WebElement e = d.findElement(By.id("error"));
             return e.isDisplayed() ? e : null;
         });
-        String cli = message(() -> Parser.parse(Source.of(Path.of("exam-two-layer.bp"), program)));
+        String cli = Playground.cliMessage(() -> Parser.parse(Source.of(Path.of("exam-two-layer.bp"), program)));
         assertThat(cli).startsWith("exam-two-layer.bp:3:");
         wait.until(d -> error.getText().equals(cli.strip()) || error.getText().equals(cli));
         assertThat(error.getAttribute("data-line")).isEqualTo("3");
@@ -267,15 +266,6 @@ class BrowserTest {
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + json, e);
         }
-    }
-
-    private static String message(Runnable r) {
-        try {
-            r.run();
-        } catch (InputException e) {
-            return e.getMessage();
-        }
-        throw new AssertionError("expected an input error");
     }
 
     private static void screenshot(String name) throws IOException {

@@ -1,5 +1,6 @@
 package backprop.serve;
 
+import backprop.InputException;
 import backprop.calc.Evaluator;
 import backprop.calc.JsonReport;
 import backprop.calc.Parser;
@@ -70,6 +71,16 @@ final class Playground implements AutoCloseable {
     }
 
     /** The examples as the page lists them. */
+    /** The message the command line prints for what {@code r} refuses. */
+    static String cliMessage(Runnable r) {
+        try {
+            r.run();
+        } catch (InputException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected an input error");
+    }
+
     static Map<String, String> examples() {
         return Examples.load();
     }

@@ -2,7 +2,6 @@ package backprop.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import backprop.InputException;
 import backprop.calc.Parser;
 import backprop.calc.Source;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,7 +68,7 @@ class ServerTest {
         HttpResponse<String> r = post(Calculator.JSON.createObjectNode().put("program", program).put("file", "bad.bp").toString());
         assertThat(r.statusCode()).isEqualTo(422);
         JsonNode body = Calculator.JSON.readTree(r.body());
-        String cli = message(() -> Parser.parse(Source.of(Path.of("bad.bp"), program)));
+        String cli = Playground.cliMessage(() -> Parser.parse(Source.of(Path.of("bad.bp"), program)));
         assertThat(body.get("error").asText()).isEqualTo(cli).startsWith("bad.bp:2:");
         assertThat(body.get("line").asInt()).isEqualTo(2);
         assertThat(body.get("kind").asText()).isEqualTo("input");
@@ -208,15 +207,6 @@ class ServerTest {
         HttpResponse<String> r = get("/api/runs/damaged");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(Calculator.JSON.readTree(r.body()).get("problems").get(0).asText()).startsWith("metrics.json:");
-    }
-
-    private static String message(Runnable r) {
-        try {
-            r.run();
-        } catch (InputException e) {
-            return e.getMessage();
-        }
-        throw new AssertionError("expected an input error");
     }
 
     static HttpResponse<String> get(String path) throws IOException, InterruptedException {
