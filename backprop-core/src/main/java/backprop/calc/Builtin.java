@@ -37,78 +37,164 @@ import java.util.function.UnaryOperator;
  * unknown-function error and {@code grad --help} list them.
  */
 public enum Builtin {
+    /** {@code exp(x)}: e^x, element-wise; {@code dy/dx = y}. */
     EXP("exp", Arity.ONE, "e^x, element-wise", a -> a.get(0).exp(), null,
             (c, i, g) -> c.times(g, c.self())),                                          // exp' = exp
+    /** {@code log(x)}: the natural logarithm, element-wise; {@code dy/dx = 1 / x}; not finite for x &lt;= 0. */
     LOG("log", Arity.ONE, "natural logarithm, element-wise", a -> a.get(0).log(), null,
             (c, i, g) -> div(g, c.u())),                                                 // log' = 1/u
+    /** {@code ln(x)}: the same function as {@link #LOG}, under the other spelling. */
     LN("ln", Arity.ONE, "the same as log", a -> a.get(0).log(), null,
             (c, i, g) -> div(g, c.u())),
+    /**
+     * {@code sqrt(x)}: the square root, element-wise; {@code dy/dx = 1 / (2 y)}. Not finite for
+     * x &lt; 0, and its derivative not at x = 0.
+     */
     SQRT("sqrt", Arity.ONE, "square root, element-wise", a -> a.get(0).sqrt(), null,
             (c, i, g) -> div(g, mul(constant("2"), c.self()))),                           // sqrt' = 1/(2 sqrt u)
+    /** {@code abs(x)}: |x|, element-wise; {@code dy/dx = sign(x)}, so 0 at x = 0. */
     ABS("abs", Arity.ONE, "absolute value, element-wise; abs'(0) = 0", a -> a.get(0).abs(), null,
             (c, i, g) -> c.times(g, apply("sign", c.u()))),                              // abs'(0) = sign(0) = 0
+    /** {@code sigmoid(x)}: {@code 1 / (1 + e^-x)}, element-wise; {@code dy/dx = y (1 - y)}. */
     SIGMOID("sigmoid", Arity.ONE, "1 / (1 + e^-x), element-wise", a -> a.get(0).sigmoid(), "the sigmoid's s (1 - s)",
             (c, i, g) -> c.times(c.times(g, c.self()), sub(ONE, c.self()))),             // s' = s(1 - s)
+    /** {@code tanh(x)}: the hyperbolic tangent, element-wise; {@code dy/dx = 1 - y^2}. */
     TANH("tanh", Arity.ONE, "hyperbolic tangent, element-wise", a -> a.get(0).tanh(), "tanh' = 1 - tanh^2",
             (c, i, g) -> c.times(g, sub(ONE, pow(c.self(), constant("2"))))),            // tanh' = 1 - tanh^2
+    /** {@code relu(x)}: {@code max(x, 0)}, element-wise; {@code dy/dx = [x > 0]}, so 0 at x = 0. */
     RELU("relu", Arity.ONE, "max(x, 0), element-wise; relu'(0) = 0", a -> a.get(0).relu(), "the ReLU mask",
             (c, i, g) -> c.times(g, indicator(c.u(), " > ", ZERO))),                     // pos(u): relu'(0) = 0
+    /** {@code softplus(x)}: {@code log(1 + e^x)}, element-wise, finite for any finite x; {@code dy/dx = sigmoid(x)}. */
     SOFTPLUS("softplus", Arity.ONE, "log(1 + e^x), element-wise, computed stably", a -> a.get(0).softplus(), null,
             (c, i, g) -> c.times(g, apply("sigmoid", c.u()))),                           // softplus' = sigmoid
+    /**
+     * {@code max(a, b)}: the element-wise maximum of operands that broadcast; the adjoint goes to {@code a} where
+     * {@code a > b} and to {@code b} elsewhere, ties included.
+     */
     MAX("max", Arity.TWO, "element-wise max, broadcasting; gradient to a if a > b",
             broadcasting(Tensor::maximum), "routed to the larger argument",
             (c, i, g) -> c.times(g, i == 0 ? indicator(c.u(), " > ", c.v()) : indicator(c.u(), " <= ", c.v()))),
+    /**
+     * {@code min(a, b)}: the element-wise minimum of operands that broadcast; the adjoint goes to {@code a} where
+     * {@code a < b} and to {@code b} elsewhere, ties included.
+     */
     MIN("min", Arity.TWO, "element-wise min, broadcasting; gradient to a if a < b",
             broadcasting(Tensor::minimum), "routed to the smaller argument",
             (c, i, g) -> c.times(g, i == 0 ? indicator(c.u(), " < ", c.v()) : indicator(c.u(), " >= ", c.v()))),
+    /**
+     * {@code sum(x)} or {@code sum(x, axis)}: the sum of all elements (a scalar), or over axis 0, 1 or -1 (that axis
+     * removed); each element summed receives the sum's adjoint.
+     */
     SUM("sum", Arity.ONE_OR_AXIS, "sum of all elements, or over axis 0, 1 or -1",
             reduction(Tensor::sum, Tensor::sum), "a sum passes g to every element",
             (c, i, g) -> g),                                                             // d(sum x)/dx_k = 1
+    /**
+     * {@code mean(x)} or {@code mean(x, axis)}: the mean of all elements, or over axis 0, 1 or -1; each of the n
+     * elements averaged receives 1/n of the mean's adjoint.
+     */
     MEAN("mean", Arity.ONE_OR_AXIS, "mean of all elements, or over one axis",
             reduction(Tensor::mean, Tensor::mean), null,
             (c, i, g) -> div(g, constant(String.valueOf(c.reduced(0))))),               // d(mean x)/dx_k = 1/n
+    /**
+     * {@code softmax(x)}: {@code e^x / sum(e^x)} over the last axis of a vector, or of each row of a matrix; a
+     * scalar is refused. Adjoint {@code y (.) (g - rowsum(g (.) y))}.
+     */
     SOFTMAX("softmax", Arity.ONE, "softmax over the last axis of a vector or matrix", a -> vectorOrMatrix(a).softmax(),
             "the softmax Jacobian, row by row",
             (c, i, g) -> c.times(c.self(), sub(g, apply("rowsum", c.times(g, c.self()))))),  // s (.) (g - <g, s>)
+    /**
+     * {@code log_softmax(x)}: {@code x - logsumexp(x)} over the last axis, as {@link #SOFTMAX}, finite for any
+     * finite x. Adjoint {@code g - softmax(x) (.) rowsum(g)}.
+     */
     LOG_SOFTMAX("log_softmax", Arity.ONE, "log of softmax over the last axis, computed stably",
             a -> vectorOrMatrix(a).logSoftmax(), null,
             (c, i, g) -> sub(g, c.times(apply("softmax", c.u()), apply("rowsum", g)))),     // g - softmax(u) sum(g)
+    /**
+     * {@code logsumexp(x)} or {@code logsumexp(x, axis)}: {@code log(sum(exp(x)))} over all elements or axis 0, 1
+     * or -1, finite for any finite x; {@code dy/dx = exp(x - y)}, the softmax.
+     */
     LOGSUMEXP("logsumexp", Arity.ONE_OR_AXIS, "log(sum(exp(x))), all elements or one axis, stably",
             reduction(Builtin::logsumexp, Builtin::logsumexp), "logsumexp' = softmax",
             (c, i, g) -> c.times(g, apply("exp", sub(c.u(), c.self())))),                 // d lse/dx = exp(x - lse)
+    /**
+     * {@code transpose(x)}: a matrix's transpose, [m, n] to [n, m]; a vector or a scalar is returned unchanged,
+     * as NumPy's {@code .T}. Adjoint {@code g^T}.
+     */
     TRANSPOSE("transpose", Arity.ONE, "2-D transpose; a vector or scalar is unchanged",
             a -> a.get(0).rank() == 2 ? a.get(0).transpose() : a.get(0), null,             // NumPy's: 0-D and 1-D unchanged
             (c, i, g) -> c.shape(0).length == 2 ? Formula.transpose(g) : g),
+    /**
+     * {@code reshape(x, n)} or {@code reshape(x, r, c)}: the elements in row-major order as a vector of n or an
+     * r x c matrix; the sizes are whole-number literals whose product is the number of elements.
+     * The adjoint is {@code g} reshaped back.
+     */
     RESHAPE("reshape", Arity.SHAPE, "row-major elements as a vector of r or an r x c matrix",
             Builtin::reshape, null, (c, i, g) -> c.reshapedBack(g)),
+    /**
+     * {@code flatten(x)}: the elements in row-major order as a vector; a scalar becomes a vector of one. The
+     * adjoint is {@code g} reshaped back.
+     */
     FLATTEN("flatten", Arity.ONE, "the elements as a vector (a scalar: a vector of 1)",
             a -> a.get(0).reshape(a.get(0).size()), null, (c, i, g) -> c.reshapedBack(g)),
+    /**
+     * {@code dot(a, b)}: the inner product of two vectors of one length, a scalar; {@code dy/da = b},
+     * {@code dy/db = a}.
+     */
     DOT("dot", Arity.TWO, "inner product of two vectors of one length", Builtin::dot, null,
             (c, i, g) -> mul(g, i == 0 ? c.v() : c.u())),                                // d(u.v)/du = v
     // the language's losses are sums over all elements (the library's default is the mean)
+    /**
+     * {@code bce(a, b)}: binary cross-entropy summed over the elements,
+     * {@code sum(-(b log a + (1 - b) log(1 - a)))}, for probabilities a in (0, 1) and targets b of a's
+     * shape or a scalar; {@code dy/da = (a - b) / (a (1 - a))}.
+     */
     BCE("bce", Arity.TWO, "sum of -(b log a + (1 - b) log(1 - a))",
             loss((p, t) -> Loss.bce(p, t, Reduction.SUM)), "bce's (p - t) / (p (1 - p))",
             (c, i, g) -> mul(g, i == 0
                     ? div(sub(c.u(), c.v()), c.times(c.u(), sub(ONE, c.u())))          // dL/dp = (p - t)/(p(1 - p))
                     : sub(apply("log", sub(ONE, c.u())), apply("log", c.u())))),        // dL/dt = log(1 - p) - log p
+    /**
+     * {@code bce_logits(a, b)}: {@link #BCE} of {@code sigmoid(a)}, computed stably as
+     * {@code sum(softplus(a) - b a)}; targets as for {@link #BCE}; {@code dy/da = sigmoid(a) - b}.
+     */
     BCE_LOGITS("bce_logits", Arity.TWO, "bce on logits: sum of softplus(a) - b a, stably",
             loss((z, t) -> Loss.bceWithLogits(z, t, Reduction.SUM)), "bce_logits' closed form sigmoid(z) - t",
             (c, i, g) -> mul(g, i == 0 ? sub(apply("sigmoid", c.u()), c.v()) : neg(c.u()))),  // sigmoid(z) - t; -z
+    /**
+     * {@code cross_entropy(a, b)}: {@code sum(-b (.) log_softmax(a))} over each row of the logits a (a
+     * vector is one row); the targets b one-hot or probabilities, of a's shape, a scalar, or one row
+     * for every row of a matrix a. {@code dy/da = softmax(a) - b} when b's rows sum to 1.
+     */
     CROSS_ENTROPY("cross_entropy", Arity.TWO,
             "sum of -b * log_softmax(a); b one-hot or probabilities",
             Builtin::crossEntropy, "cross_entropy's closed form softmax(z) - t",
             (c, i, g) -> mul(g, i == 0 ? c.softmaxMinusTargets() : neg(apply("log_softmax", c.u())))),
+    /**
+     * {@code logistic(a, b)}: the logistic loss {@code sum(log(1 + e^(-b a)))} for labels b in {-1, 1}, of a's
+     * shape or a scalar, computed stably; {@code dy/da = -b sigmoid(-b a)}.
+     */
     LOGISTIC("logistic", Arity.TWO, "sum of log(1 + e^(-b a)), labels b in {-1, 1}, stably",
             loss((z, y) -> Loss.logistic(z, y, Reduction.SUM)), "the logistic loss's closed form -y sigmoid(-y z)",
             (c, i, g) -> mul(g, c.times(neg(i == 0 ? c.v() : c.u()),                     // dL/dz = -y sigmoid(-y z)
                     apply("sigmoid", c.times(neg(c.v()), c.u()))))),
+    /**
+     * {@code sse(a, b)}: the sum of squared errors {@code sum((a - b)^2)}, b of a's shape or a scalar;
+     * {@code dy/da = 2 (a - b)}.
+     */
     SSE("sse", Arity.TWO, "sum of (a - b)^2", loss((a, b) -> Loss.mse(a, b, Reduction.SUM)), null,
             (c, i, g) -> mul(g, mul(constant("2"), i == 0 ? sub(c.u(), c.v()) : sub(c.v(), c.u())))),   // 2 (a - b)
+    /**
+     * {@code mse(a, b)}: the mean squared error {@code mean((a - b)^2)}, b of a's shape or a scalar;
+     * {@code dy/da = 2 (a - b) / n} for a of n elements.
+     */
     MSE("mse", Arity.TWO, "mean of (a - b)^2", loss(Loss::mse), null,
             (c, i, g) -> mul(g, div(mul(constant("2"), i == 0 ? sub(c.u(), c.v()) : sub(c.v(), c.u())),
                     constant(String.valueOf(c.size(0))))));                             // 2 (a - b) / n
 
-    /** Every function, one line each ({@code usage  summary}, aligned), in table order: what {@code grad --help} lists. */
+    /**
+     * {@return every function, one line each ({@code signature  summary}, the summaries aligned, each
+     * line indented by two spaces), in table order: what {@code grad --help} lists}
+     */
     public static List<String> listing() {
         int width = Arrays.stream(values()).mapToInt(f -> f.signature().length()).max().orElse(0);
         return Arrays.stream(values()).map(f -> "  " + f.signature() + " ".repeat(width - f.signature().length() + 2) + f.summary())
@@ -276,27 +362,31 @@ public enum Builtin {
         this.rule = rule;
     }
 
-    /** The function named {@code name}, if it is one (case-sensitive: {@code Sum} is not). */
+    /**
+     * {@return the function spelled {@code name}, or empty for any other name}
+     *
+     * @param name a name as a program writes it; case-sensitive: {@code Sum} is not {@code sum}
+     */
     public static Optional<Builtin> named(String name) {
         return Arrays.stream(values()).filter(b -> b.spelling.equals(name)).findFirst();
     }
 
-    /** The name a program calls it by, which no node may take. */
+    /** {@return the name a program calls it by, in lower case, which no node may take: {@code log_softmax}} */
     public String spelling() {
         return spelling;
     }
 
-    /** The fewest arguments a call may have. */
+    /** {@return the fewest arguments a call may have: 1 or 2} */
     public int minArgs() {
         return arity.min;
     }
 
-    /** The most arguments a call may have. */
+    /** {@return the most arguments a call may have, literal axes and sizes included: 1, 2 or 3} */
     public int maxArgs() {
         return arity.max;
     }
 
-    /** What the function computes, in one line: {@code e^x, element-wise}. */
+    /** {@return what the function computes, in one line: {@code e^x, element-wise}} */
     public String summary() {
         return summary;
     }
@@ -311,7 +401,7 @@ public enum Builtin {
         return ordinal() <= MIN.ordinal();
     }
 
-    /** How a call is written: {@code exp(x)}, {@code max(a, b)}, {@code sum(x) or sum(x, axis)}. */
+    /** {@return how a call is written, every form spelled out: {@code exp(x)}, {@code max(a, b)}, {@code sum(x) or sum(x, axis)}} */
     public String usage() {
         return switch (arity) {
             case ONE -> spelling + "(x)";
@@ -321,7 +411,7 @@ public enum Builtin {
         };
     }
 
-    /** The call in one short form, optional arguments in brackets: {@code sum(x[, axis])}. */
+    /** {@return the call in one short form, optional arguments in brackets: {@code sum(x[, axis])}} */
     public String signature() {
         return switch (arity) {
             case ONE -> spelling + "(x)";
@@ -331,7 +421,7 @@ public enum Builtin {
         };
     }
 
-    /** How the argument count reads in an error: {@code 1 argument}, {@code 1 or 2 arguments}. */
+    /** {@return how the argument count reads in an error: {@code 1 argument}, {@code 1 or 2 arguments}} */
     public String arity() {
         if (arity.min == arity.max) {
             return arity.min + (arity.min == 1 ? " argument" : " arguments");

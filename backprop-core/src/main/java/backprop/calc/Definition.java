@@ -9,7 +9,7 @@ package backprop.calc;
  * @param pos where the name is written
  */
 public record Definition(String name, NodeKind kind, Expr expr, Pos pos) {
-    /** The line the definition is on. */
+    /** {@return the line the definition is on, from 1: {@code pos().line()}} */
     public int line() {
         return pos.line();
     }

@@ -16,7 +16,14 @@ public final class DotGraph {
 
     private DotGraph() {}
 
-    /** The DOT text of {@code ev}'s graph with every node's value and d(of)/d(node). */
+    /**
+     * The DOT text of {@code ev}'s graph with every node's value and d(of)/d(node) (none for a
+     * const): a {@code digraph grad}, left to right, one node per definition named by its name, the
+     * output filled yellow, inputs blue, params green, consts grey and interior nodes white.
+     *
+     * @param ev a program's evaluation; not modified
+     * @return the whole file, lines ending in {@code \n}, for {@code dot -Tsvg}
+     */
     public static String render(Evaluation ev) {
         String of = ev.of().name();
         StringBuilder sb = new StringBuilder("digraph grad {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\", fontsize=11];\n");

@@ -17,12 +17,20 @@ import java.util.Map;
  *     zeros where {@code of} does not depend on the node
  */
 public record Evaluation(Program program, Definition of, Map<String, Tensor> values, Map<String, Tensor> gradients) {
+    /**
+     * Copies the maps, keeping their order.
+     *
+     * @param program what was run
+     * @param of the definition that was differentiated, a scalar
+     * @param values every named node's value by name; copied into an unmodifiable map
+     * @param gradients d(of)/d(node) by name; copied into an unmodifiable map
+     */
     public Evaluation {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         gradients = Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
     }
 
-    /** The definitions, in the order written. */
+    /** {@return the program's definitions, in the order written: {@code program().definitions()}} */
     public List<Definition> definitions() {
         return program.definitions();
     }

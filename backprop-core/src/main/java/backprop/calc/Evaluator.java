@@ -44,11 +44,17 @@ public final class Evaluator {
     }
 
     /**
-     * Forward and backward.
+     * Forward and backward: every named node's value, then d(of)/d(node) for every node but the
+     * consts, by backpropagation from the output.
      *
+     * @param program a parsed program
      * @param ofName the node to differentiate, or {@code null} for the last one defined
+     * @return the values (tensors on the graph, each input's and param's requiring a gradient) and
+     *     the gradients, zeros for a node the output does not depend on
      * @throws backprop.InputException for a shape mismatch, an unknown, const or non-scalar output
      * @throws UndefinedValueException for the first value, then the first backward rule, that is not finite
+     * @throws java.util.concurrent.CancellationException when the thread is interrupted, checked
+     *     between nodes
      */
     public static Evaluation run(Program program, String ofName) {
         Definition of = output(program, ofName);
@@ -83,11 +89,16 @@ public final class Evaluator {
     }
 
     /**
-     * The forward pass alone with some leaves' values replaced (for finite differences).
+     * The forward pass alone with some leaves' values replaced (for finite differences). Values
+     * that are not finite are returned, not thrown.
      *
+     * @param program a parsed program
      * @param leaves tensors for inputs and params by name, used as they are (so that gradients reach
      *     them); the others keep their written values
-     * @return every named node's value, by name
+     * @return every named node's value, by name, in definition order
+     * @throws backprop.InputException for a shape mismatch
+     * @throws java.util.concurrent.CancellationException when the thread is interrupted, checked
+     *     between nodes
      */
     public static Map<String, Tensor> forward(Program program, Map<String, Tensor> leaves) {
         Evaluator e = new Evaluator(program, leaves);
@@ -95,10 +106,6 @@ public final class Evaluator {
         return e.values;
     }
 
-    /**
-     * The forward pass with some leaves' values replaced, as {@link #forward}, returning every
-     * sub-expression's value by identity: where {@code --check} looks for kinks.
-     */
     /**
      * Ends the computation when its thread was interrupted: a server (backprop serve) stops a
      * program that passes its time limit this way. Checked between nodes, so a program stops
@@ -112,6 +119,10 @@ public final class Evaluator {
         }
     }
 
+    /**
+     * The forward pass with some leaves' values replaced, as {@link #forward}, returning every
+     * sub-expression's value by identity: where {@code --check} looks for kinks.
+     */
     static Map<Expr, Tensor> forwardRecorded(Program program, Map<String, Tensor> leaves) {
         Evaluator e = new Evaluator(program, leaves);
         e.recorded = new IdentityHashMap<>();
@@ -121,9 +132,15 @@ public final class Evaluator {
 
     /**
      * The local partial derivative d(node)/d(name) of a scalar node, everything else held fixed:
-     * the node's own expression re-evaluated with {@code name} as the only variable.
+     * the node's own expression re-evaluated with {@code name} as the only variable. One factor of
+     * a path in the scalar chain of {@code --explain}.
      *
-     * @param values every named node's value (from an {@link Evaluation})
+     * @param program the program {@code values} came from
+     * @param values every named node's value (from an {@link Evaluation}); not modified
+     * @param node a scalar node's definition
+     * @param name a name {@code node}'s expression uses
+     * @return the partial derivative at the current values; 0 when the expression does not depend
+     *     on {@code name}
      */
     public static double localDerivative(Program program, Map<String, Tensor> values, Definition node, String name) {
         Evaluator e = new Evaluator(program, Map.of());
@@ -154,7 +171,15 @@ public final class Evaluator {
         return e.recorded;
     }
 
-    /** The definition {@code --of} names, or the last one; an input error if unknown or a const. */
+    /**
+     * The definition {@code --of} names, or the last one.
+     *
+     * @param program a parsed program
+     * @param ofName an input's, param's or interior node's name, or {@code null} for the last
+     *     definition
+     * @return that definition, not a const (whether it is a scalar is checked by {@link #run})
+     * @throws backprop.InputException naming the choices for an unknown name, or for a const
+     */
     public static Definition output(Program program, String ofName) {
         Source source = program.source();
         if (ofName == null) {

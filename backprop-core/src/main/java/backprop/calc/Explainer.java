@@ -48,7 +48,14 @@ public final class Explainer {
         }
     }
 
-    /** The explanation of {@code ev}'s gradients, as lines of text ending with a line separator. */
+    /**
+     * The explanation of {@code ev}'s gradients: the scalar chain for every input and param when
+     * every node the output depends on is a scalar, else the matrix form, node by node.
+     *
+     * @param ev a program's evaluation, as {@link Evaluator#run} gives it; not modified
+     * @return lines of text, each ending with the platform's line separator; numbers as
+     *     {@link Numbers#format(double)} writes them
+     */
     public static String explain(Evaluation ev) {
         return new Explainer(ev).render();
     }

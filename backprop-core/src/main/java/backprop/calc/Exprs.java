@@ -8,7 +8,12 @@ import java.util.StringJoiner;
 public final class Exprs {
     private Exprs() {}
 
-    /** The names {@code e} uses, in the order they first appear. */
+    /**
+     * {@return a new set of the names {@code e} uses, in the order they first appear; function names
+     * are not names here}
+     *
+     * @param e any expression
+     */
     public static Set<String> refs(Expr e) {
         Set<String> out = new LinkedHashSet<>();
         collect(e, out);
@@ -32,7 +37,14 @@ public final class Exprs {
         }
     }
 
-    /** The expression with single spaces around binary operators and only the parentheses it needs. */
+    /**
+     * The expression as the user would write it: single spaces around binary operators, none after
+     * a unary minus, {@code ", "} between arguments and elements, {@code **} as {@code ^}, numbers
+     * as spelled, and only the parentheses precedence needs.
+     *
+     * @param e any expression
+     * @return one line of the language that parses back to the same tree: {@code r1 * s1 * (1 - s1)}
+     */
     public static String print(Expr e) {
         return print(e, 0);
     }

@@ -25,14 +25,28 @@ public record FiniteDifferenceCheck(List<String> leaves, List<Double> errors, Li
     /** The tolerance above which the check fails (exit status 1). */
     public static final double TOLERANCE = GradCheck.TOLERANCE;
 
-    /** Copies the lists; {@code kinks} may hold nulls. */
+    /**
+     * Copies the lists; {@code kinks} may hold nulls.
+     *
+     * @param leaves the inputs and params, in definition order; copied
+     * @param errors the largest error of each leaf, in the same order; NaN allowed; copied
+     * @param kinks for each leaf, the message naming the kink its step reaches, or {@code null};
+     *     copied
+     */
     public FiniteDifferenceCheck {
         leaves = List.copyOf(leaves);
         errors = List.copyOf(errors);
         kinks = java.util.Collections.unmodifiableList(new ArrayList<>(kinks));
     }
 
-    /** Runs the check on the program and output of {@code ev}, starting from the leaves' written values. */
+    /**
+     * Runs the check on the program and output of {@code ev}, starting from the leaves' written
+     * values: each element of each input and param is stepped both ways and the program run
+     * forward again.
+     *
+     * @param ev a program's evaluation; not modified (the program is run on copies of its leaves)
+     * @return one error per input and param; all lists empty when the program has none
+     */
     public static FiniteDifferenceCheck run(Evaluation ev) {
         List<String> names = new ArrayList<>();
         List<Tensor> start = new ArrayList<>();
@@ -162,7 +176,7 @@ public record FiniteDifferenceCheck(List<String> leaves, List<Double> errors, Li
         }
     }
 
-    /** True when every leaf's error is at most {@link #TOLERANCE} (NaN fails), leaves at a kink aside. */
+    /** {@return true when every leaf's error is at most {@link #TOLERANCE} (NaN fails), leaves at a kink aside} */
     public boolean passed() {
         for (int i = 0; i < leaves.size(); i++) {
             if (kinks.get(i) == null && !(errors.get(i) <= TOLERANCE)) {
@@ -172,7 +186,11 @@ public record FiniteDifferenceCheck(List<String> leaves, List<Double> errors, Li
         return true;
     }
 
-    /** One line per leaf: its largest error and whether it passes or is at a kink, then a verdict. */
+    /**
+     * {@return the report {@code --check} prints: a heading, one line per leaf with its largest
+     * error ({@code %.3e}) and {@code ok}, {@code FAILED} or its kink, then {@code check passed} or
+     * {@code check FAILED}; each line ending with the platform's line separator}
+     */
     public String render() {
         StringBuilder sb = new StringBuilder("gradient check (central differences, h = 1e-6 max(1, |x|); tolerance 1e-6):")
                 .append(System.lineSeparator());

@@ -21,7 +21,15 @@ public final class JsonReport {
 
     private JsonReport() {}
 
-    /** The report as one line of JSON. */
+    /**
+     * The report as one line of JSON, without a line terminator: {@code of} the output's name,
+     * {@code values} every named node's value and {@code gradients} every one's but the consts',
+     * both in definition order.
+     *
+     * @param ev a program's evaluation, whose values and gradients are all finite (as
+     *     {@link Evaluator#run} ensures); not modified
+     * @return an object each of whose numbers parses back to the same double
+     */
     public static String render(Evaluation ev) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {

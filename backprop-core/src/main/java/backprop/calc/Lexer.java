@@ -16,6 +16,11 @@ import java.util.List;
 public final class Lexer {
     private final Source source;
 
+    /**
+     * A lexer over the lines of {@code source}.
+     *
+     * @param source the program text; its positions are the tokens'
+     */
     public Lexer(Source source) {
         this.source = source;
     }
@@ -23,6 +28,8 @@ public final class Lexer {
     /**
      * The tokens of line {@code number} (from 1), ending with one {@link Kind#END}.
      *
+     * @param number the line, from 1; past the end, an empty line
+     * @return a new list, only {@code END} for a blank or comment-only line
      * @throws backprop.InputException at a character no token starts with
      */
     public List<Token> tokens(int number) {

@@ -12,7 +12,15 @@ public final class Numbers {
 
     private Numbers() {}
 
-    /** {@code 0.880797077978}, {@code 1.380797077978}, {@code 2}, {@code -1.5e-8}; {@code -0} reads as {@code 0}. */
+    /**
+     * A number as the table and the explanation write it: 12 decimals for magnitudes from 1 up to
+     * 10^12, 12 significant digits otherwise (with an exponent outside 1e-5 up to 1), trailing
+     * zeros stripped.
+     *
+     * @param v any double
+     * @return {@code 0.880797077978}, {@code 1.380797077978}, {@code 2}, {@code -1.5e-8}; {@code 0}
+     *     for -0; {@code NaN}, {@code Infinity}, {@code -Infinity} as Java spells them
+     */
     public static String format(double v) {
         if (v == 0) {
             return "0";
@@ -28,7 +36,13 @@ public final class Numbers {
         return a >= 1e-5 && a < 1 ? b.toPlainString() : b.toString().replace("E", "e");
     }
 
-    /** Six significant digits, for a drawing's cells: {@code 0.601369}, {@code -1.20274}, {@code 2}. */
+    /**
+     * A number in six significant digits, for a drawing's cells.
+     *
+     * @param v any double
+     * @return {@code 0.601369}, {@code -1.20274}, {@code 2}; an exponent outside 1e-4 to 1e6
+     *     ({@code 1.5e-8}); zero and non-finite values as {@link #format(double)}
+     */
     public static String brief(double v) {
         if (v == 0 || !Double.isFinite(v)) {
             return format(v);
@@ -38,7 +52,12 @@ public final class Numbers {
         return a >= 1e-4 && a < 1e6 ? b.toPlainString() : b.toString().replace("E", "e");
     }
 
-    /** A scalar as a number, a vector as {@code [1, 2]}, a matrix as {@code [[1, 2], [3, 4]]}. */
+    /**
+     * {@return a scalar as a number, a vector as {@code [1, 2]}, a matrix as {@code [[1, 2], [3, 4]]},
+     * each number as {@link #format(double)} writes it}
+     *
+     * @param t a tensor of at most two dimensions; not modified
+     */
     public static String format(Tensor t) {
         double[] v = t.toDoubleArray();
         if (t.rank() == 0) {
@@ -63,7 +82,11 @@ public final class Numbers {
         return row.toString();
     }
 
-    /** {@code scalar}, {@code 3}, {@code 2x3}. */
+    /**
+     * {@return the shape as the table prints it: {@code scalar}, {@code 3}, {@code 2x3}}
+     *
+     * @param t any tensor
+     */
     public static String shape(Tensor t) {
         if (t.rank() == 0) {
             return "scalar";

@@ -29,6 +29,11 @@ public final class Parser {
     }
 
     /**
+     * Parses every line of {@code source} and checks the names.
+     *
+     * @param source the program text
+     * @return the program, every name defined once, not reserved, and used only after its
+     *     definition; a leaf's expression using only consts
      * @throws backprop.InputException at the first syntax or name error, or for a file without statements
      */
     public static Program parse(Source source) {
@@ -45,7 +50,12 @@ public final class Parser {
         return new Program(source, definitions);
     }
 
-    /** True for the words that cannot name a node: the keywords and the function names. */
+    /**
+     * {@return true for the words that cannot name a node: {@code input}, {@code param}, {@code const}
+     * and the function names, as spelled}
+     *
+     * @param name any string; case-sensitive
+     */
     public static boolean isReserved(String name) {
         return KEYWORDS.contains(name) || Builtin.named(name).isPresent();
     }

@@ -13,23 +13,33 @@ import java.util.Optional;
  * @param definitions at least one, in definition order
  */
 public record Program(Source source, List<Definition> definitions) {
+    /**
+     * Copies the definitions; the names are not checked here but by {@link Parser#parse}.
+     *
+     * @param source the text, for error messages
+     * @param definitions at least one, in definition order; copied
+     */
     public Program {
         definitions = List.copyOf(definitions);
     }
 
-    /** The definition of {@code name}, if the program has one. */
+    /**
+     * {@return the definition of {@code name}, or empty if the program has none}
+     *
+     * @param name any name; case-sensitive
+     */
     public Optional<Definition> find(String name) {
         return definitions.stream().filter(d -> d.name().equals(name)).findFirst();
     }
 
-    /** Definitions by name, in definition order. */
+    /** {@return a new modifiable map of the definitions by name, in definition order} */
     public Map<String, Definition> byName() {
         Map<String, Definition> map = new LinkedHashMap<>();
         definitions.forEach(d -> map.put(d.name(), d));
         return map;
     }
 
-    /** The last definition: the default output. */
+    /** {@return the last definition: the node differentiated when no {@code --of} names one} */
     public Definition last() {
         return definitions.get(definitions.size() - 1);
     }

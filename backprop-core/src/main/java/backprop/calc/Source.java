@@ -17,11 +17,23 @@ import java.util.List;
  * @param lines the lines, without their terminators
  */
 public record Source(Path file, List<String> lines) {
+    /**
+     * Copies the lines.
+     *
+     * @param file the name errors begin with
+     * @param lines the lines, without their terminators; copied
+     */
     public Source {
         lines = List.copyOf(lines);
     }
 
-    /** Splits {@code text} into lines ({@code \n}, {@code \r\n} or {@code \r}). */
+    /**
+     * {@return the source of {@code text} split into lines at {@code \n}, {@code \r\n} or
+     * {@code \r}; a text ending in a terminator has an empty last line}
+     *
+     * @param file the name errors begin with; not read
+     * @param text the whole program
+     */
     public static Source of(Path file, String text) {
         return new Source(file, List.of(text.split("\r\n|\r|\n", -1)));
     }
@@ -29,6 +41,8 @@ public record Source(Path file, List<String> lines) {
     /**
      * Reads a program file as UTF-8.
      *
+     * @param file the program's path, also the name errors begin with
+     * @return its text, split as {@link #of} splits it
      * @throws InputException when it cannot be read, naming the file and why
      */
     public static Source read(Path file) {
@@ -45,12 +59,22 @@ public record Source(Path file, List<String> lines) {
         }
     }
 
-    /** The source line numbered from 1; empty past the end. */
+    /**
+     * {@return the line as written, without its terminator; empty for a number out of range}
+     *
+     * @param number from 1
+     */
     public String line(int number) {
         return number >= 1 && number <= lines.size() ? lines.get(number - 1) : "";
     }
 
-    /** {@code FILE:LINE:COL: message}, the line and a caret under the column. */
+    /**
+     * {@return an input error, not thrown, that reads {@code FILE:LINE:COL: message} followed by the
+     * line and a caret under the column}
+     *
+     * @param pos where the error points
+     * @param message the rule broken and what was found
+     */
     public InputException error(Pos pos, String message) {
         return InputException.atColumn(file, pos.line(), pos.column(), line(pos.line()), message);
     }

@@ -10,6 +10,14 @@ import java.util.List;
 public final class Table {
     private Table() {}
 
+    /**
+     * {@return the table, a header row ({@code name kind shape value d<of>/d(node)}) then one row per
+     * definition, columns separated by at least two spaces, every line ending in the platform's line
+     * separator without trailing blanks}
+     *
+     * @param ev the evaluation to report; values as {@link Numbers#format(Tensor)} writes them,
+     *     shapes as {@link Numbers#shape(Tensor)}
+     */
     public static String render(Evaluation ev) {
         String of = ev.of().name();
         List<String[]> rows = new ArrayList<>();

@@ -8,6 +8,11 @@ package backprop.calc;
 public class UndefinedValueException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with the complete message, as the command line prints it.
+     *
+     * @param message {@code FILE:LINE:COL: } then what is not finite, naming the node
+     */
     public UndefinedValueException(String message) {
         super(message);
     }

@@ -45,6 +45,9 @@ public final class Model {
     /**
      * The model in {@code folder}, as {@link ModelFile#load} reads it.
      *
+     * @param folder a folder holding {@code model.json} and {@code model.safetensors}, of any
+     *     format version up to {@link ModelFile#FORMAT_VERSION}
+     * @return a model whose network nothing else holds
      * @throws backprop.InputException for any problem with the folder or its files
      */
     public static Model load(Path folder) {
@@ -55,6 +58,10 @@ public final class Model {
      * A model for the network and description of {@code model}, with its own copy of the network
      * (weights bit for bit), so that training the original further does not change it.
      *
+     * @param model a network and its description, as {@link ModelFile#save} takes them; not
+     *     modified (its network keeps its mode)
+     * @return a model of the copy, in evaluation mode, with {@code model}'s objective, task,
+     *     columns, classes, standardizer and provenance
      * @throws IllegalArgumentException if the network holds a module {@link LayerSpec} cannot describe
      *     or parameters of several dtypes
      */
@@ -68,32 +75,38 @@ public final class Model {
                 model.standardizer(), model.provenance()));
     }
 
-    /** The input columns by name, in the order each row of {@link #predict} lists their values. */
+    /** {@return the input columns by name, in the order each row of {@link #predict} lists their values: unmodifiable} */
     public List<String> features() {
         return saved.features();
     }
 
-    /** The class names in output order; empty for regression. */
+    /** {@return the class names in output order, as {@link Prediction#classNames()}: unmodifiable; empty for regression} */
     public List<String> classes() {
         return saved.classes();
     }
 
-    /** Classification or regression. */
+    /** {@return classification or regression, as model.json's {@code task} field says} */
     public Task task() {
         return saved.task();
     }
 
-    /** The loss the model was trained with, which fixes how outputs become probabilities. */
+    /** {@return the loss the model was trained with, which fixes how outputs become probabilities} */
     public Objective objective() {
         return saved.objective();
     }
 
-    /** The saved standardization applied to every row before the network, or null when there is none. */
+    /**
+     * {@return the saved standardization {@code (x - mean) / std} applied to every row before the
+     * network, per column; null when there is none}
+     */
     public Standardizer standardizer() {
         return saved.standardizer();
     }
 
-    /** Where the model came from (program, configuration, data, metrics), as JSON values; see {@link SavedModel#provenance()}. */
+    /**
+     * {@return where the model came from (program, configuration, data, metrics), as JSON values: an
+     * unmodifiable map, empty when none was saved; see {@link SavedModel#provenance()}}
+     */
     public Map<String, Object> provenance() {
         return saved.provenance();
     }
@@ -102,6 +115,9 @@ public final class Model {
      * The prediction for each row of raw feature values, in {@link #features()} order. Values are
      * rounded to float32 first; NaN or infinite inputs give NaN outputs, not an exception.
      *
+     * @param rows {@code n} rows (possibly none) of {@code features().size()} values each; not
+     *     modified
+     * @return the {@code n} rows' classes and probabilities, or values for regression
      * @throws IllegalArgumentException if a row is null or does not have {@code features().size()} values
      */
     public Prediction predict(double[][] rows) {
@@ -119,6 +135,9 @@ public final class Model {
     /**
      * As {@link #predict(double[][])}, for values already in float32.
      *
+     * @param rows {@code n} rows (possibly none) of {@code features().size()} values each; not
+     *     modified
+     * @return the {@code n} rows' classes and probabilities, or values for regression
      * @throws IllegalArgumentException if a row is null or does not have {@code features().size()} values
      */
     public Prediction predict(float[][] rows) {

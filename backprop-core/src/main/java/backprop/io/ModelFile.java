@@ -44,6 +44,15 @@ import java.util.function.Function;
  * "outputs": 3, "activation": "relu", "dropout": 0.5, "init": "pytorch"}}; it is read as the
  * layers {@link Mlp#spec()} lays out, which have the same parameter names.
  *
+ * <p>model.json's other fields: {@code "format": "backprop4j-model"}, {@code format_version},
+ * {@code objective} ({@link Objective#id()}), {@code task} ({@code classification} or
+ * {@code regression}), {@code features} and {@code classes} (arrays of strings, {@code classes}
+ * empty for regression), {@code preprocessing} (an object, with
+ * {@code "standardize": {"means": [...], "stds": [...]}} when the inputs are standardized, one
+ * number per feature), {@code weights} ({@code file}, always {@value #WEIGHTS}; {@code dtype},
+ * {@code "F32"} or {@code "F64"}, F32 when absent; {@code sha256}, not checked when absent) and
+ * {@code provenance} (any JSON object, see {@link SavedModel#provenance()}).
+ *
  * <p>The weights are written first and model.json last, each atomically, and model.json records
  * the SHA-256 of the weights: a folder with a model.json holds a complete model, and a weights
  * file that does not match is refused. A model.json of a newer format version is refused with
@@ -61,8 +70,11 @@ public final class ModelFile {
 
     /**
      * Writes {@code model} into {@code folder}, creating the folder if needed; nothing is written
-     * when the model is refused.
+     * when the model is refused. The folder's {@link #WEIGHTS} and {@link #JSON} are replaced, in
+     * that order; other files in it are left alone.
      *
+     * @param folder the model folder; created with its parents if missing
+     * @param model the network and its description; not modified
      * @throws IllegalArgumentException if the network holds a module {@link LayerSpec} cannot
      *     describe (naming its class), its parameters are not all of one dtype, or the features,
      *     classes, objective, task or standardizer do not fit the network (what {@link #load} would
@@ -139,6 +151,8 @@ public final class ModelFile {
      * and its description. model.json is checked completely, and the weights against the
      * architecture, before the network is allocated.
      *
+     * @param folder a folder holding {@link #JSON} and {@link #WEIGHTS}
+     * @return the network and its description; the provenance is empty when model.json has none
      * @throws InputException for any problem with the folder or its files, naming the file and
      *     the field or tensor: {@code m/model.json: field 'architecture.layers[2].out' must be ...}
      */
@@ -284,7 +298,13 @@ public final class ModelFile {
         }
     }
 
-    /** The hex SHA-256 of a file's bytes. */
+    /**
+     * The SHA-256 of a file's bytes, as model.json's {@code weights.sha256} records it.
+     *
+     * @param file a readable file; not modified
+     * @return 64 lower-case hexadecimal digits
+     * @throws InputException if the file cannot be read
+     */
     public static String sha256(Path file) {
         try (var in = Files.newInputStream(file)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

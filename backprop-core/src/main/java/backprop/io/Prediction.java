@@ -31,17 +31,23 @@ public final class Prediction {
         return new Prediction(List.of(), null, null, values);
     }
 
-    /** The number of rows. */
+    /** {@return the number of rows predicted, as many as were given to {@link Model#predict}} */
     public int size() {
         return values != null ? values.length : classes.length;
     }
 
-    /** True for a classification model's prediction (classes and probabilities), false for a regression's (values). */
+    /**
+     * {@return true for a classification model's prediction (classes and probabilities), false for a
+     * regression's (values)}
+     */
     public boolean isClassification() {
         return values == null;
     }
 
-    /** The model's class names in output order: index {@code c} of {@link #probabilities(int)} is {@code classNames().get(c)}. Empty for regression. */
+    /**
+     * {@return the model's class names in output order: index {@code c} of
+     * {@link #probabilities(int)} is {@code classNames().get(c)}; unmodifiable, empty for regression}
+     */
     public List<String> classNames() {
         return classNames;
     }
@@ -49,6 +55,8 @@ public final class Prediction {
     /**
      * The index of the most probable class of row {@code row}, into {@link #classNames()}.
      *
+     * @param row 0-based, in the order the rows were given
+     * @return in [0, {@code classNames().size()}); the lowest such index on a tie
      * @throws IllegalStateException for a regression's prediction
      * @throws IndexOutOfBoundsException unless 0 &lt;= row &lt; size()
      */
@@ -60,6 +68,8 @@ public final class Prediction {
     /**
      * The name of the most probable class of row {@code row}.
      *
+     * @param row 0-based, in the order the rows were given
+     * @return {@code classNames().get(classIndex(row))}
      * @throws IllegalStateException for a regression's prediction
      * @throws IndexOutOfBoundsException unless 0 &lt;= row &lt; size()
      */
@@ -70,8 +80,10 @@ public final class Prediction {
     /**
      * Each class's probability for row {@code row}, in {@link #classNames()} order, summing to 1
      * (softmax of the outputs for cross-entropy; {@code [1 - s, s]} with {@code s = sigmoid(z)} for
-     * the two-class losses). A copy.
+     * the two-class losses).
      *
+     * @param row 0-based, in the order the rows were given
+     * @return a new array of {@code classNames().size()} probabilities in [0, 1]
      * @throws IllegalStateException for a regression's prediction
      * @throws IndexOutOfBoundsException unless 0 &lt;= row &lt; size()
      */
@@ -80,7 +92,12 @@ public final class Prediction {
         return probabilities[row].clone();
     }
 
-    /** The predicted class index of every row, a copy; see {@link #classIndex(int)}. */
+    /**
+     * The predicted class index of every row; see {@link #classIndex(int)}.
+     *
+     * @return a new array of {@link #size()} indices into {@link #classNames()}
+     * @throws IllegalStateException for a regression's prediction
+     */
     public int[] classIndices() {
         requireClassification("classIndices");
         return classes.clone();
@@ -89,6 +106,8 @@ public final class Prediction {
     /**
      * The predicted value of row {@code row}, in the target's units.
      *
+     * @param row 0-based, in the order the rows were given
+     * @return the network's single output for that row
      * @throws IllegalStateException for a classification's prediction
      * @throws IndexOutOfBoundsException unless 0 &lt;= row &lt; size()
      */
@@ -97,7 +116,12 @@ public final class Prediction {
         return values[row];
     }
 
-    /** The predicted value of every row, a copy; see {@link #value(int)}. */
+    /**
+     * The predicted value of every row; see {@link #value(int)}.
+     *
+     * @return a new array of {@link #size()} values, in the target's units
+     * @throws IllegalStateException for a classification's prediction
+     */
     public double[] values() {
         requireRegression("values");
         return values.clone();

@@ -32,7 +32,16 @@ public record SavedModel(Module network, Objective objective, Task task, List<St
                          Standardizer standardizer, Map<String, Object> provenance) {
     /**
      * Copies the lists and the top level of the provenance; a null provenance is an empty one.
+     * Whether the parts fit one another is checked by {@link ModelFile#save}, not here.
      *
+     * @param network the module, kept (not copied); not null
+     * @param objective what the outputs mean; not null
+     * @param task classification or regression; not null
+     * @param features the input columns by name; not null; copied
+     * @param classes the class names in output order, empty for regression; not null; copied
+     * @param standardizer the fitted standardization, or null for none
+     * @param provenance JSON values by name, or null for none; the top level is copied into an
+     *     unmodifiable map, nested lists and maps are kept
      * @throws IllegalArgumentException if the network, objective, task, features or classes are null
      */
     public SavedModel {
@@ -47,13 +56,29 @@ public record SavedModel(Module network, Objective objective, Task task, List<St
      * A model without preprocessing or provenance, its task read off the objective: classification
      * for every loss but {@code mse}. For a network built by hand:
      * {@code ModelFile.save(dir, SavedModel.of(net, Objective.CROSS_ENTROPY, List.of("a", "b"), List.of("no", "yes")))}.
+     *
+     * @param network the module, kept (not copied)
+     * @param objective the loss it was trained with; not null
+     * @param features the input columns by name, one per input of the network; copied
+     * @param classes the class names in output order, empty for regression; copied
+     * @return a model with a null standardizer and an empty provenance
+     * @throws IllegalArgumentException if the network, features or classes are null
      */
     public static SavedModel of(Module network, Objective objective, List<String> features, List<String> classes) {
         Task task = objective.isClassification() ? Task.CLASSIFICATION : Task.REGRESSION;
         return new SavedModel(network, objective, task, features, classes, null, Map.of());
     }
 
-    /** A network trained on {@code data}: its columns, classes and standardization, and the data's source and SHA-256 as provenance. */
+    /**
+     * A network trained on {@code data}: its columns, classes and standardization, and the data's
+     * source and SHA-256 as provenance.
+     *
+     * @param network the module, kept (not copied)
+     * @param objective the loss it was trained with; not null
+     * @param data the prepared data it was trained on: the task, feature and class names come from
+     *     its training split
+     * @return a model whose provenance is {@code {"data": {"source": ..., "sha256": ...}}}
+     */
     public static SavedModel of(Module network, Objective objective, PreparedData data) {
         Map<String, Object> source = new LinkedHashMap<>();
         source.put("source", data.source());
@@ -62,7 +87,12 @@ public record SavedModel(Module network, Objective objective, Task task, List<St
                 data.train().classNames(), data.standardizer(), Map.of("data", source));
     }
 
-    /** This model with {@code provenance} instead of its own. */
+    /**
+     * {@return a new record of this model with {@code provenance} instead of its own, the same
+     * network included (not a copy)}
+     *
+     * @param provenance JSON values by name, as the record's component; null for none
+     */
     public SavedModel withProvenance(Map<String, Object> provenance) {
         return new SavedModel(network, objective, task, features, classes, standardizer, provenance);
     }

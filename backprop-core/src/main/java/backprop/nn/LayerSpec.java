@@ -33,13 +33,18 @@ public sealed interface LayerSpec permits LayerSpec.LinearSpec, LayerSpec.Activa
     /** More layers than this, counted over all nesting levels, are refused by {@link #fromMap}. */
     int MAX_LAYERS = 10_000;
 
-    /** The type's name in model.json: {@code linear}, {@code relu}, ..., {@code sequential}. */
+    /**
+     * {@return the {@code type} field of model.json: {@code linear}, {@code dropout},
+     * {@code sequential} or an {@link Activation#id()}; one of {@link #types()}}
+     */
     String type();
 
     /**
      * The JSON-able form: a map with {@code type} first, then the type's fields, whose values are
      * {@link Integer}, {@link Double}, {@link Boolean} or, for a sequential's {@code layers}, a
      * list of such maps. Unmodifiable and serializable.
+     *
+     * @return a new map that {@link #fromMap} reads back to an equal configuration
      */
     Map<String, Object> toMap();
 
@@ -48,6 +53,12 @@ public sealed interface LayerSpec permits LayerSpec.LinearSpec, LayerSpec.Activa
      * {@code init} from {@code initRng} in layer order, dropout masks from {@code dropoutRng}
      * (shared by every dropout layer). The module starts in training mode, as every new module.
      *
+     * @param dtype the dtype of the linear layers' parameters: FLOAT32 or FLOAT64
+     * @param init how the linear layers' weights and biases are drawn
+     * @param initRng the source of the linear layers' initial values; unused when there is none
+     * @param dropoutRng the source of every dropout layer's masks, kept by the modules and drawn
+     *     from in each training-mode forward pass; unused when there is no dropout layer
+     * @return a new module, which {@link #of(Module)} describes as this configuration
      * @throws IllegalArgumentException if {@code dtype} is not floating-point and there is a linear layer
      */
     Module build(DType dtype, Init init, RandomGenerator initRng, RandomGenerator dropoutRng);
@@ -56,30 +67,37 @@ public sealed interface LayerSpec permits LayerSpec.LinearSpec, LayerSpec.Activa
      * The names and shapes of the parameters {@link #build} makes, in {@link Module#namedParameters()}
      * order, computed without allocating them: what a file's weights are checked against before
      * the module is built. {@code weight} is [out, in] and {@code bias} [out]. None by default.
+     *
+     * @return an unmodifiable map from dotted parameter name ({@code 0.weight}) to shape; empty for
+     *     a layer without parameters
      */
     default Map<String, int[]> parameterShapes() {
         return Map.of();
     }
 
     /**
-     * The width of the inputs, fixed by the first linear layer; empty when there is none (the
-     * width passes through), as by default.
+     * {@return the width of the inputs, fixed by the first linear layer; empty when there is none
+     * (the width passes through), as by default}
      */
     default OptionalInt inputWidth() {
         return OptionalInt.empty();
     }
 
     /**
-     * The width of the outputs, fixed by the last linear layer; empty when there is none (the
-     * output width is the input's), as by default.
+     * {@return the width of the outputs, fixed by the last linear layer; empty when there is none
+     * (the output width is the input's), as by default}
      */
     default OptionalInt outputWidth() {
         return OptionalInt.empty();
     }
 
     /**
-     * The configuration of {@code module}.
+     * The configuration of {@code module}, as model.json records it when the module is saved.
      *
+     * @param module a module of this package's types, nested in sequentials to any depth; not
+     *     modified
+     * @return a configuration whose {@link #build} makes a module of the same classes and
+     *     parameter shapes (with new weights)
      * @throws IllegalArgumentException naming the module's class and the supported types when it
      *     (or a module inside it) is of a type this package cannot describe, such as a user's own
      *     {@link Module} subclass, or when a sequential's widths do not fit
@@ -95,13 +113,15 @@ public sealed interface LayerSpec permits LayerSpec.LinearSpec, LayerSpec.Activa
      *
      * @param map the object read from JSON: numbers may be any {@link Number}, lists any {@link List}
      * @param field the field's name in the file, for messages: {@code architecture}
+     * @return the configuration described; its {@link #toMap()} gives the known fields back, numbers
+     *     as {@link Integer} and {@link Double} whatever {@link Number} the map held
      * @throws IllegalArgumentException {@code field 'architecture.layers[2].out' must be an integer >= 1; got -3}
      */
     static LayerSpec fromMap(Map<String, ?> map, String field) {
         return LayerTypes.read(map, field);
     }
 
-    /** The names {@link #type()} can have, in the order messages list them. */
+    /** {@return the names {@link #type()} can have, in the order messages list them: an unmodifiable list} */
     static List<String> types() {
         return LayerTypes.names();
     }
@@ -114,7 +134,14 @@ public sealed interface LayerSpec permits LayerSpec.LinearSpec, LayerSpec.Activa
      * @param bias whether there is a bias {@code b}
      */
     record LinearSpec(int in, int out, boolean bias) implements LayerSpec {
-        /** @throws IllegalArgumentException unless both widths are positive */
+        /**
+         * Checks the widths.
+         *
+         * @param in the width of the inputs, at least 1
+         * @param out the width of the outputs, at least 1
+         * @param bias whether there is a bias {@code b}
+         * @throws IllegalArgumentException unless both widths are positive
+         */
         public LinearSpec {
             Checks.require(in > 0 && out > 0, "LinearSpec: widths must be positive; got %d -> %d", in, out);
         }
@@ -155,9 +182,18 @@ public sealed interface LayerSpec permits LayerSpec.LinearSpec, LayerSpec.Activa
         }
     }
 
-    /** An element-wise activation without parameters: {@link ReLU}, {@link Sigmoid}, {@link Tanh} or {@link Softplus}. */
+    /**
+     * An element-wise activation without parameters: {@link ReLU}, {@link Sigmoid}, {@link Tanh} or {@link Softplus}.
+     *
+     * @param activation which one; its {@link Activation#id()} is the {@code type}
+     */
     record ActivationSpec(Activation activation) implements LayerSpec {
-        /** @throws IllegalArgumentException if {@code activation} is null */
+        /**
+         * Checks the activation is given.
+         *
+         * @param activation which one; not null
+         * @throws IllegalArgumentException if {@code activation} is null
+         */
         public ActivationSpec {
             Checks.require(activation != null, "ActivationSpec: the activation must be given");
         }
@@ -185,7 +221,12 @@ public sealed interface LayerSpec permits LayerSpec.LinearSpec, LayerSpec.Activa
      * @param p in [0, 1)
      */
     record DropoutSpec(double p) implements LayerSpec {
-        /** @throws IllegalArgumentException unless 0 &lt;= p &lt; 1 */
+        /**
+         * Checks the probability.
+         *
+         * @param p the probability of zeroing an element, in [0, 1)
+         * @throws IllegalArgumentException unless 0 &lt;= p &lt; 1
+         */
         public DropoutSpec {
             Checks.require(p >= 0 && p < 1, "DropoutSpec: p must be in [0, 1); got %s", p);
         }
@@ -210,10 +251,16 @@ public sealed interface LayerSpec permits LayerSpec.LinearSpec, LayerSpec.Activa
      * {@link Sequential}: the layers applied one after the other; layer {@code i}'s parameters are
      * named {@code i.weight}, {@code i.bias}, ...
      *
-     * @throws IllegalArgumentException if a linear layer's {@code in} differs from the width the layers before it give
+     * @param layers the layers in order, possibly none; an unmodifiable copy
      */
     record SequentialSpec(List<LayerSpec> layers) implements LayerSpec {
-        /** Copies the list. */
+        /**
+         * Copies the list and checks that the widths fit.
+         *
+         * @param layers the layers in order, possibly none; not null and without nulls; copied
+         * @throws IllegalArgumentException if a linear layer's {@code in} differs from the width the layers before it give
+         * @throws NullPointerException if {@code layers} or one of them is null
+         */
         public SequentialSpec {
             layers = List.copyOf(layers);
             int misfit = LayerTypes.misfit(layers);

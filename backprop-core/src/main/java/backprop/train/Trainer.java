@@ -25,6 +25,17 @@ public final class Trainer {
     private final TrainingOptions options;
     private final TrainingLoop loop;
 
+    /**
+     * A trainer of {@code model} in place; the optimizer's learning rates now are the schedule's
+     * base rates.
+     *
+     * @param model the network to train; its parameters change, its mode is switched, its dropout
+     *     reseeded each epoch, and it is left in evaluation mode
+     * @param objective the loss minimized, which also scores accuracy and the test metrics
+     * @param optimizer an optimizer over {@code model}'s parameters; its state and learning rates
+     *     change
+     * @param options epochs, batch size, seed and schedule
+     */
     public Trainer(Module model, Objective objective, Optimizer optimizer, TrainingOptions options) {
         this.model = model;
         this.objective = objective;
@@ -33,14 +44,32 @@ public final class Trainer {
         this.loop = new TrainingLoop(model, objective, optimizer, options);
     }
 
-    /** Trains for all epochs; {@code test} may be null. */
+    /**
+     * Trains from epoch 1 up to {@code options.epochs()}, or until a listener asks to stop.
+     *
+     * @param train the rows to train on, with {@code model}'s number of input features
+     * @param test the rows scored after each epoch, or null for none (then the test metrics are NaN)
+     * @param listeners told of the start, every step and every epoch, in order; any may ask to stop
+     * @return every epoch's metrics
+     * @throws DivergenceException when a step's loss is not finite
+     */
     public History fit(Dataset train, Dataset test, TrainingListener... listeners) {
         return fit(train, test, new History(), List.of(listeners));
     }
 
     /**
      * Trains from the epoch after the last one in {@code previous} (restored, with the model's
-     * weights and the optimizer's state, from a checkpoint) up to {@code options.epochs()}.
+     * weights and the optimizer's state, from a checkpoint) up to {@code options.epochs()}, or
+     * until a listener asks to stop. The epochs after a resume see the same batches and dropout
+     * masks as in an uninterrupted run.
+     *
+     * @param train the rows to train on, with {@code model}'s number of input features
+     * @param test the rows scored after each epoch, or null for none (then the test metrics are NaN)
+     * @param previous the epochs already trained, or an empty {@link History} to start at epoch 1;
+     *     not modified
+     * @param listeners told of the start, every step and every epoch, in order; any may ask to stop
+     * @return a new history of every epoch's metrics, {@code previous}'s included
+     * @throws DivergenceException when a step's loss is not finite
      */
     public History fit(Dataset train, Dataset test, History previous, List<TrainingListener> listeners) {
         return loop.run(new LocalStep(model, objective, optimizer, train, options.batchSize()), train.size(),
