@@ -22,6 +22,8 @@ public final class BackpropCommand implements Runnable {
             TrainCommand.class,
             EvaluateCommand.class,
             PredictCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
             GradCommand.class,
             GradcheckCommand.class,
             DatasetsCommand.class,
