@@ -114,7 +114,7 @@ public final class CsvReader {
         Table table = new Table(file);
         try (var csv = parser(Inputs.decoded(stored)); CloseableIterator<CsvRecord> rows = csv.iterator()) {
             Header header = table.header(rows);
-            Layout layout = options.columns() != null ? Layout.of(header, options.columns(), options.target())
+            Layout layout = options.columns() != null ? Layout.of(header, options.columns(), options.target(), true)
                     : Layout.chosen(header, options, text);
             List<String> labels = new ArrayList<>();
             List<Long> lines = new ArrayList<>();
@@ -164,7 +164,7 @@ public final class CsvReader {
              CloseableIterator<CsvRecord> rows = csv.iterator()) {
             Table table = new Table(file);
             Header header = table.header(rows);
-            Layout layout = Layout.of(header, columns, null);
+            Layout layout = Layout.of(header, columns, null, false);
             List<String> keptNames = keepAll ? header.names : layout.id() < 0 ? List.of() : List.of(header.names.get(layout.id()));
             List<List<String>> kept = new ArrayList<>();
             Cells cells = layout.cells(table, header);
@@ -190,6 +190,15 @@ public final class CsvReader {
         }
     }
 
+    /** At most 8 names, then how many there are in all. */
+    private static String abbreviate(List<String> names) {
+        List<String> shown = new ArrayList<>(names.subList(0, Math.min(8, names.size())));
+        if (names.size() > shown.size()) {
+            shown.add("... (" + names.size() + " in all)");
+        }
+        return String.join(", ", shown);
+    }
+
     /** Thrown inside a read when a column of numbers turns out to hold text; the read starts over. */
     private static final class TextColumn extends RuntimeException {
         final int column;
@@ -209,8 +218,11 @@ public final class CsvReader {
         // target and id are -1 when there is none; fitted is null when choosing, categorical and
         // impute only then; ignored are the columns nobody asked to skip, named in a warning.
 
-        /** The fields of a model's inputs, its id and target (where the file has them), by name. */
-        static Layout of(Header header, Columns columns, String target) {
+        /**
+         * The fields of a model's inputs, its id (where the file has it) and, when {@code labelled},
+         * its target: {@code target} if given, else the target the layout names, else the last column.
+         */
+        static Layout of(Header header, Columns columns, String target, boolean labelled) {
             int[] inputs = new int[columns.inputs().size()];
             List<String> missing = new ArrayList<>();
             for (int j = 0; j < inputs.length; j++) {
@@ -222,11 +234,11 @@ public final class CsvReader {
                 }
             }
             if (!missing.isEmpty()) {
-                throw InputException.atLine(header.file, header.line, "no column" + (missing.size() > 1 ? "s '" : " '")
-                        + String.join("', '", missing) + "'; expected the model's feature columns " + String.join(", ", columns.names()));
+                throw InputException.atLine(header.file, header.line, "no column" + (missing.size() > 1 ? "s " : " ")
+                        + abbreviate(missing.stream().map(m -> "'" + m + "'").toList()) + "; expected the model's feature columns "
+                        + abbreviate(columns.names()));
             }
-            int targetField = target != null ? header.resolveTarget(target)
-                    : columns.target() != null && header.index.containsKey(columns.target()) ? header.index.get(columns.target()) : -1;
+            int targetField = !labelled ? -1 : header.resolveTarget(target != null ? target : columns.target());
             int id = columns.id() != null && header.index.containsKey(columns.id()) ? header.index.get(columns.id()) : -1;
             Set<Integer> ignored = new TreeSet<>();
             for (int i = 0; i < header.names.size(); i++) {
@@ -237,6 +249,9 @@ public final class CsvReader {
             }
             ignored.remove(targetField);
             ignored.remove(id);
+            if (columns.target() != null && header.index.containsKey(columns.target())) {
+                ignored.remove(header.index.get(columns.target()));   // a prediction's input may well hold the answer
+            }
             return new Layout(targetField, id, inputs, columns, null, null, ignored, null, null);
         }
 
