@@ -11,6 +11,7 @@ import backprop.train.EpochMetrics;
 import backprop.train.Evaluation;
 import backprop.train.History;
 import backprop.train.Objective;
+import backprop.train.RegressionMetrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,10 +43,13 @@ public final class RunReport {
      * The metrics object of spec/train-cli.md, with the test set's confusion matrix for a
      * classification. Non-finite numbers become null: JSON has no NaN.
      */
-    static ObjectNode metrics(String data, History history, Evaluation test, Objective objective, long parameters) {
+    static ObjectNode metrics(String data, History history, Scores scores, Objective objective, long parameters) {
+        Evaluation test = scores.test();
         ObjectNode m = JSON.createObjectNode();
         m.put("data", data);
         ArrayNode epochs = m.putArray("epochs");
+        // Each epoch is scored on the validation rows when there are some, the test rows only at the end.
+        String heldOut = scores.validation() != null ? "validation_" : "test_";
         for (EpochMetrics e : history.epochs()) {
             ObjectNode o = epochs.addObject();
             o.put("epoch", e.epoch());
@@ -53,16 +57,29 @@ public final class RunReport {
             if (objective.isClassification()) {
                 number(o, "train_accuracy", e.trainAccuracy());
             }
-            number(o, "test_loss", e.testLoss());
+            number(o, heldOut + "loss", e.testLoss());
             if (objective.isClassification()) {
-                number(o, "test_accuracy", e.testAccuracy());
+                number(o, heldOut + "accuracy", e.testAccuracy());
             } else {
-                number(o, "test_rmse", e.testRmse());
+                number(o, heldOut + "rmse", e.testRmse() * scores.targetStd());
             }
             number(o, "seconds", e.seconds());
         }
+        if (scores.validation() != null) {
+            number(m, "validation_loss", scores.validation().loss());
+            if (objective.isClassification()) {
+                number(m, "validation_accuracy", scores.validation().accuracy());
+            } else {
+                number(m, "validation_rmse", scores.validation().rmse() * scores.targetStd());
+            }
+        }
+        if (scores.bestEpoch() > 0) {
+            m.put("best_epoch", scores.bestEpoch());
+        }
         if (objective.isClassification()) {
             number(m, "test_accuracy", test.accuracy());
+            number(m, "test_balanced_accuracy", test.balancedAccuracy());
+            number(m, "test_macro_f1", test.macroF1());
             // rows the true class, columns the predicted, in model.json's class order: the runs page shows it
             ArrayNode confusion = m.putArray("confusion");
             for (int[] row : test.confusion()) {
@@ -71,6 +88,11 @@ public final class RunReport {
                     r.add(count);
                 }
             }
+        } else if (scores.regression() != null) {
+            number(m, "test_rmse", scores.regression().rmse());
+            number(m, "test_mae", scores.regression().mae());
+            number(m, "test_r2", scores.regression().r2());
+            number(m, "baseline_rmse", scores.regression().baselineRmse());
         } else {
             number(m, "test_rmse", test.rmse());
         }
@@ -118,6 +140,29 @@ public final class RunReport {
     }
 
     /**
+     * How a finished run scored.
+     *
+     * @param test the test rows, scored once at the end
+     * @param validation the validation rows the epochs were scored (and chosen) on, or null when the test rows were
+     * @param regression a regression's errors on the test rows in the target's units, or null
+     * @param targetStd the factor from the evaluations' RMSE to the target's units (the targets' standard
+     *     deviation when they were standardized for training, else 1)
+     * @param bestEpoch the epoch whose weights were kept (early stopping), or 0 for the last
+     */
+    public record Scores(Evaluation test, Evaluation validation, RegressionMetrics regression, double targetStd, int bestEpoch) {
+        /** The scores of a run with test rows only. */
+        public static Scores of(Evaluation test) {
+            return new Scores(test, null, null, 1, 0);
+        }
+    }
+
+    /** As {@link #finish(CommandSpec, Path, Path, PrintWriter, SavedModel, Source, long, int, History, Scores)} with test scores only. */
+    public static void finish(CommandSpec spec, Path folder, Path metricsCopy, PrintWriter stdout, SavedModel model,
+                              Source data, long seed, int threads, History history, Evaluation test) {
+        finish(spec, folder, metricsCopy, stdout, model, data, seed, threads, history, Scores.of(test));
+    }
+
+    /**
      * Writes what a finished run leaves under {@code folder}: the model (with the run's provenance),
      * metrics.json (and its copy at {@code metricsCopy} unless null), the curves; then prints the
      * summary line to {@code stdout}.
@@ -125,9 +170,10 @@ public final class RunReport {
      * @param model the trained model; its provenance is replaced by the run's
      */
     public static void finish(CommandSpec spec, Path folder, Path metricsCopy, PrintWriter stdout, SavedModel model,
-                              Source data, long seed, int threads, History history, Evaluation test) {
+                              Source data, long seed, int threads, History history, Scores scores) {
+        Evaluation test = scores.test();
         Objective objective = model.objective();
-        ObjectNode metrics = metrics(data.source(), history, test, objective, model.network().parameterCount());
+        ObjectNode metrics = metrics(data.source(), history, scores, objective, model.network().parameterCount());
         ObjectNode provenance = provenance(spec, seed, threads, data, metrics);
         ModelFile.save(folder, model.withProvenance(asMap(provenance)));
         writeMetrics(folder.resolve("metrics.json"), metrics);
@@ -138,6 +184,10 @@ public final class RunReport {
         if (objective.isClassification()) {
             stdout.printf("test accuracy %.4f (loss %.4f) after %s; %,.0f samples/s; model saved to %s%n",
                     test.accuracy(), test.loss(), epochs(history), history.samplesPerSecond(), folder);
+        } else if (scores.regression() != null) {
+            RegressionMetrics r = scores.regression();
+            stdout.printf("test RMSE %.6g, MAE %.6g, R^2 %.4f (predicting the training mean: RMSE %.6g) after %s; %,.0f samples/s; model saved to %s%n",
+                    r.rmse(), r.mae(), r.r2(), r.baselineRmse(), epochs(history), history.samplesPerSecond(), folder);
         } else {
             stdout.printf("test RMSE %.6g (loss %.6g) after %s; %,.0f samples/s; model saved to %s%n",
                     test.rmse(), test.loss(), epochs(history), history.samplesPerSecond(), folder);

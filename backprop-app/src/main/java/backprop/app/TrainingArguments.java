@@ -38,7 +38,8 @@ public final class TrainingArguments {
     @Option(names = "--batch-size", paramLabel = "B", description = "1 is per-sample SGD (default: ${DEFAULT-VALUE}).")
     int batchSize = 64;
 
-    @Option(names = "--early-stopping", paramLabel = "EPOCHS", description = "Stop when the test loss has not improved for this many epochs.")
+    @Option(names = "--early-stopping", paramLabel = "EPOCHS",
+            description = "Stop when the validation loss has not improved for this many epochs, and keep the best epoch's weights.")
     Integer patience;
 
     /** Checks every value; a bad one is an {@link InputException} naming its flag. */
@@ -64,7 +65,12 @@ public final class TrainingArguments {
 
     /** The listener {@code --early-stopping} asks for, if it does. */
     public Optional<EarlyStopping> earlyStopping() {
-        return patience == null ? Optional.empty() : Optional.of(new EarlyStopping(patience, 0));
+        return earlyStopping(null);
+    }
+
+    /** The listener {@code --early-stopping} asks for, if it does, keeping the best epoch's weights of {@code network} unless it is null. */
+    public Optional<EarlyStopping> earlyStopping(backprop.nn.Module network) {
+        return patience == null ? Optional.empty() : Optional.of(new EarlyStopping(patience, 0, network));
     }
 
     /** Epochs, batch size, seed and the learning-rate schedule over all the steps of {@code trainRows} rows. */

@@ -4,9 +4,12 @@ import backprop.app.DataArguments;
 import backprop.app.Options;
 import backprop.app.RunReport;
 import backprop.data.Dataset;
+import backprop.data.Standardizer;
+import backprop.data.Task;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.train.Evaluation;
+import backprop.train.RegressionMetrics;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -57,13 +60,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         ModelData.Split which = split == null ? null : Options.choice("--split", split, ModelData.Split::of);
         SavedModel model = ModelFile.load(modelDir);
         ModelData modelData = ModelData.load(modelDir, model, data, spec.commandLine().getParseResult().hasMatchedOption("--data"));
+        modelData.warnings().forEach(w -> spec.commandLine().getErr().println("backprop: warning: " + w));
         ModelData.Rows rows = modelData.rows(which);
         Evaluation ev = evaluate(model, rows.parts());
+        RegressionMetrics regression = model.task() == Task.REGRESSION ? regression(model, rows.parts()) : null;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(report(model, modelData, rows, ev).toPrettyString());
+            out.println(report(model, modelData, rows, ev, regression).toPrettyString());
         } else {
-            printTables(out, model, modelData, rows, ev);
+            printTables(out, model, modelData, rows, ev, regression);
         }
         out.flush();
         return 0;
@@ -77,6 +82,29 @@ public final class EvaluateCommand implements Callable<Integer> {
             total = total == null ? e : combine(total, e);
         }
         return total;
+    }
+
+    /**
+     * A regression's errors over all parts in the target's units; the baseline is the training
+     * mean where the model knows it (its target standardization), else NaN.
+     */
+    static RegressionMetrics regression(SavedModel model, List<Dataset> parts) {
+        Standardizer scale = model.targetStandardizer();
+        double baseline = scale == null ? Double.NaN : scale.means()[0];
+        if (parts.size() == 1) {
+            return RegressionMetrics.of(model.network(), parts.get(0), BATCH, scale, baseline);
+        }
+        int d = parts.get(0).numFeatures();
+        int n = parts.stream().mapToInt(Dataset::size).sum();
+        float[] x = new float[n * d];
+        float[] y = new float[n];
+        int at = 0;
+        for (Dataset part : parts) {
+            System.arraycopy(part.features(), 0, x, at * d, part.size() * d);
+            System.arraycopy(part.targets(), 0, y, at, part.size());
+            at += part.size();
+        }
+        return RegressionMetrics.of(model.network(), Dataset.regression(x, d, y, parts.get(0).featureNames()), BATCH, scale, baseline);
     }
 
     private static Evaluation combine(Evaluation a, Evaluation b) {
@@ -95,7 +123,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         return new Evaluation(loss, k == 0 ? Double.NaN : (double) correct / n, confusion, rmse, n);
     }
 
-    private ObjectNode report(SavedModel model, ModelData modelData, ModelData.Rows rows, Evaluation ev) {
+    private ObjectNode report(SavedModel model, ModelData modelData, ModelData.Rows rows, Evaluation ev, RegressionMetrics regression) {
         ObjectNode o = RunReport.JSON.createObjectNode();
         o.put("model", modelDir.toString());
         o.put("data", modelData.source());
@@ -104,10 +132,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         o.put("rows", ev.size());
         RunReport.number(o, "loss", ev.loss());
         if (!model.objective().isClassification()) {
-            RunReport.number(o, "rmse", ev.rmse());
+            RunReport.number(o, "rmse", regression.rmse());
+            RunReport.number(o, "mae", regression.mae());
+            RunReport.number(o, "r2", regression.r2());
+            RunReport.number(o, "baseline_rmse", regression.baselineRmse());
             return o;
         }
         RunReport.number(o, "accuracy", ev.accuracy());
+        RunReport.number(o, "balanced_accuracy", ev.balancedAccuracy());
+        RunReport.number(o, "macro_f1", ev.macroF1());
         ArrayNode classes = o.putArray("classes");
         for (int c = 0; c < model.classes().size(); c++) {
             ObjectNode row = classes.addObject();
@@ -126,19 +159,26 @@ public final class EvaluateCommand implements Callable<Integer> {
         return o;
     }
 
-    private void printTables(PrintWriter out, SavedModel model, ModelData modelData, ModelData.Rows rows, Evaluation ev) {
+    private void printTables(PrintWriter out, SavedModel model, ModelData modelData, ModelData.Rows rows, Evaluation ev,
+                             RegressionMetrics regression) {
         out.printf("model     %s (%s, %s loss)%n", modelDir, RunReport.describe(model.network()), model.objective().id());
         out.printf("data      %s: %s%n", modelData.source(), rows.description());
         out.printf("loss      %.6f%n", ev.loss());
         if (!model.objective().isClassification()) {
-            out.printf("RMSE      %.6g%n", ev.rmse());
+            out.printf("RMSE      %.6g%n", regression.rmse());
+            out.printf("MAE       %.6g%n", regression.mae());
+            out.printf("R^2       %.4f%n", regression.r2());
+            if (!Double.isNaN(regression.baselineRmse())) {
+                out.printf("baseline  RMSE %.6g (predicting the training mean)%n", regression.baselineRmse());
+            }
             return;
         }
         int correct = 0;
         for (int c = 0; c < ev.confusion().length; c++) {
             correct += ev.confusion()[c][c];
         }
-        out.printf("accuracy  %.4f (%,d of %,d)%n%n", ev.accuracy(), correct, ev.size());
+        out.printf("accuracy  %.4f (%,d of %,d)%n", ev.accuracy(), correct, ev.size());
+        out.printf("balanced accuracy %.4f, macro F1 %.4f%n%n", ev.balancedAccuracy(), ev.macroF1());
 
         List<String> classes = model.classes();
         int w = Math.max(5, classes.stream().mapToInt(String::length).max().orElse(5));

@@ -61,8 +61,11 @@ final class ModelData {
     private final boolean heldOut;
     private final long seed;
     private final double testFraction;
+    private final List<String> warnings;
 
-    private ModelData(String source, Dataset rows, Optional<Dataset> officialTest, boolean heldOut, long seed, double testFraction) {
+    private ModelData(String source, Dataset rows, Optional<Dataset> officialTest, boolean heldOut, long seed, double testFraction,
+                      List<String> warnings) {
+        this.warnings = warnings;
         this.source = source;
         this.rows = rows;
         this.officialTest = officialTest;
@@ -89,7 +92,10 @@ final class ModelData {
                     + " model; got " + given.id());
         }
         String target = args.target() != null ? args.target() : config.path("target").isTextual() ? config.path("target").asText() : null;
-        CsvOptions csv = CsvOptions.DEFAULTS.withTarget(target).withTask(model.task());
+        if (args.target() == null && model.columns() != null && model.columns().target() != null) {
+            target = model.columns().target();
+        }
+        CsvOptions csv = CsvOptions.DEFAULTS.withTarget(target).withTask(model.task()).withColumns(model.layout());
         if (model.task() == Task.CLASSIFICATION) {
             csv = csv.withClassNames(model.classes());
         }
@@ -105,7 +111,12 @@ final class ModelData {
         boolean sameData = loaded.sha256().equals(provenance.path("data").path("sha256").asText(null));
         boolean heldOut = sameData && provenance.path("data").path("held_out_split").asBoolean(false);
         double testFraction = heldOut ? testFraction(modelDir, config) : Double.NaN;
-        return new ModelData(loaded.source(), all, test, heldOut, seed, testFraction);
+        return new ModelData(loaded.source(), all, test, heldOut, seed, testFraction, loaded.warnings());
+    }
+
+    /** What the user should hear about the reading: columns ignored, categories the model does not know. */
+    List<String> warnings() {
+        return warnings;
     }
 
     /** What the source was read as: a built-in name with details, or a file's absolute path. */
@@ -191,7 +202,13 @@ final class ModelData {
         if (model.task() == Task.CLASSIFICATION && !data.classNames().equals(model.classes())) {
             data = mapClasses(data, model.classes(), source);
         }
-        return model.standardizer() == null ? data : model.standardizer().transform(data);
+        data = model.standardizer() == null ? data : model.standardizer().transform(data);
+        if (model.targetStandardizer() != null) {
+            // The network was trained on standardized targets: its loss is comparable only on those.
+            data = Dataset.regression(data.features(), data.numFeatures(), model.targetStandardizer().transform(data.targets()),
+                    data.featureNames());
+        }
+        return data;
     }
 
     /** The model's feature columns by name, in the model's order; other columns are dropped. */

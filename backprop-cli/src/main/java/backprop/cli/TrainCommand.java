@@ -1,6 +1,7 @@
 package backprop.cli;
 
 import backprop.InputException;
+import backprop.app.ColumnArguments;
 import backprop.app.DataArguments;
 import backprop.app.ModelArguments;
 import backprop.app.Options;
@@ -10,7 +11,11 @@ import backprop.app.Progress;
 import backprop.app.RunReport;
 import backprop.app.TrainingArguments;
 import backprop.autograd.AnomalyMode;
+import backprop.data.DataOptions;
+import backprop.data.Dataset;
 import backprop.data.PreparedData;
+import backprop.data.Standardizer;
+import backprop.data.Task;
 import backprop.io.Checkpoint;
 import backprop.io.SavedModel;
 import backprop.kernels.Kernels;
@@ -18,9 +23,11 @@ import backprop.nn.Mlp;
 import backprop.nn.Sequential;
 import backprop.optim.Optimizer;
 import backprop.tensor.DType;
+import backprop.train.EarlyStopping;
 import backprop.train.Evaluation;
 import backprop.train.History;
 import backprop.train.Objective;
+import backprop.train.RegressionMetrics;
 import backprop.train.Trainer;
 import backprop.train.TrainingListener;
 import backprop.train.TrainingOptions;
@@ -52,7 +59,18 @@ public final class TrainCommand implements Callable<Integer> {
     DataArguments data;
 
     @Mixin
+    ColumnArguments columns;
+
+    @Mixin
     PreparationArguments preparation;
+
+    @Option(names = "--validation-split", paramLabel = "F",
+            description = "Share of the training rows held out to choose the epoch by; early stopping watches it (default: 0.1 with --early-stopping, else 0).")
+    Double validationSplit;
+
+    @Option(names = "--class-weight", paramLabel = "none|balanced",
+            description = "balanced: weight each class's rows by n / (classes * rows of the class), as scikit-learn (default: ${DEFAULT-VALUE}).")
+    String classWeight = "none";
 
     @Mixin
     ModelArguments model;
@@ -111,24 +129,33 @@ public final class TrainCommand implements Callable<Integer> {
         validate();
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Kernels.get().setThreads(threadCount);
-        PreparedData prepared = PreparedData.prepare(data.source(), data.options(model.seed()), preparation.testFraction(),
-                preparation.standardize());
+        DataOptions dataOptions = data.options(model.seed());
+        PreparedData prepared = PreparedData.prepare(data.source(), dataOptions.withCsv(dataOptions.csv().withChoice(columns.choice())),
+                preparation.testFraction(), validationFraction(), preparation.standardize());
+        prepared.warnings().forEach(w -> err.println("backprop: warning: " + w));
         var train = prepared.train();
+        Options.require(!balanced() || train.task() == Task.CLASSIFICATION, "--class-weight",
+                "balanced weighs classes; the task is regression", "'" + classWeight + "'");
         Objective objective = model.objective(train.task(), train.numClasses());
         Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
         Sequential network = architecture.build(model.dtype(), new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
         Optimizer opt = training.optimizerSpec().create(network.parameters());
         TrainingOptions options = training.trainingOptions(model.seed(), train.size());
 
+        Dataset validation = prepared.validation();
         Path folder = output.folder(data.source());
         List<TrainingListener> listeners = new ArrayList<>();
         if (!output.quiet()) {
-            err.printf("backprop: %s, %,d training and %,d test rows, %d features; network %s, %,d parameters; %s kernels, %d threads%n",
-                    prepared.source(), train.size(), prepared.test().size(), train.numFeatures(), RunReport.describe(network),
+            err.printf("backprop: %s, %,d training, %s%,d test rows, %d features; network %s, %,d parameters; %s kernels, %d threads%n",
+                    prepared.source(), train.size(), validation == null ? "" : "%,d validation and ".formatted(validation.size()),
+                    prepared.test().size(), train.numFeatures(), RunReport.describe(network),
                     network.parameterCount(), Kernels.get().name(), threadCount);
             listeners.add(new Progress(err, objective.isClassification()));
         }
-        training.earlyStopping().ifPresent(listeners::add);
+        EarlyStopping stopping = training.earlyStopping(network).orElse(null);
+        if (stopping != null) {
+            listeners.add(stopping);
+        }
         listeners.add(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments));
         History previous = new History();
         if (saved != null) {
@@ -140,19 +167,46 @@ public final class TrainCommand implements Callable<Integer> {
         }
         History history;
         try (var anomalies = detectAnomaly ? AnomalyMode.enabled() : null) {
-            history = new Trainer(network, objective, opt, options).fit(train, prepared.test(), previous, listeners);
+            float[] weights = balanced() ? Objective.balancedWeights(train.classCounts()) : null;
+            history = new Trainer(network, objective, opt, options, weights)
+                    .fit(train, validation != null ? validation : prepared.test(), previous, listeners);
         }
+        int best = stopping == null ? 0 : stopping.restoreBest();
 
-        Evaluation test = Evaluation.of(network, objective, prepared.test(), 1024);
-        RunReport.finish(spec, folder, output.metricsCopy(), stdout, new SavedModel(network, objective, train.task(),
-                train.featureNames(), train.classNames(), prepared.standardizer(), null), RunReport.Source.of(prepared),
-                model.seed(), threadCount, history, test);
+        Evaluation test = Evaluation.of(network, objective, prepared.test(), EvaluateCommand.BATCH);
+        Standardizer targetScale = prepared.targetStandardizer();
+        RunReport.Scores scores = new RunReport.Scores(test,
+                validation == null ? null : Evaluation.of(network, objective, validation, EvaluateCommand.BATCH),
+                objective.isClassification() ? null : RegressionMetrics.of(network, prepared.test(), EvaluateCommand.BATCH,
+                        targetScale, targetScale == null ? Double.NaN : targetScale.means()[0]),
+                targetScale == null ? 1 : targetScale.stds()[0], best);
+        RunReport.finish(spec, folder, output.metricsCopy(), stdout, SavedModel.of(network, objective, prepared),
+                RunReport.Source.of(prepared), model.seed(), threadCount, history, scores);
         return 0;
+    }
+
+    /** {@code --validation-split}, or its default: 0.1 with early stopping, else none. */
+    private double validationFraction() {
+        return validationSplit != null ? validationSplit : training.earlyStopping(null).isPresent() ? 0.1 : 0;
+    }
+
+    private boolean balanced() {
+        return Options.choice("--class-weight", classWeight, w -> switch (w) {
+            case "none" -> false;
+            case "balanced" -> true;
+            default -> throw new IllegalArgumentException("must be none or balanced; got '" + w + "'");
+        });
     }
 
     private void validate() {
         training.validate();
         preparation.validate();
+        columns.validate(data.source());
+        balanced();
+        Options.require(validationSplit == null || (validationSplit >= 0 && validationSplit < 1), "--validation-split",
+                "must be in [0, 1)", validationSplit);
+        Options.require(validationFraction() > 0 || training.earlyStopping(null).isEmpty(), "--validation-split",
+                "must be > 0 with --early-stopping, which chooses the epoch on the validation rows", validationSplit);
         Options.require(threads == null || threads >= 1, "--threads", "must be a whole number >= 1", threads);
         model.validate();
     }

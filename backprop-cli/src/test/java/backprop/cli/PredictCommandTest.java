@@ -74,8 +74,8 @@ class PredictCommandTest {
         for (int i = 0; i < ROWS; i++) {
             String[] cells = lines.get(i + 1).split(",");
             assertThat(cells[0]).isEqualTo(Integer.toString(classes[i]));
-            double[] p = Arrays.stream(cells, 1, cells.length).mapToDouble(Double::parseDouble).toArray();
-            assertThat(p).containsExactly(expected[i]);
+            assertThat(Arrays.copyOfRange(cells, 1, cells.length))
+                    .containsExactly(Arrays.stream(expected[i]).mapToObj(Decimals::format).toArray(String[]::new));
         }
     }
 
@@ -96,7 +96,7 @@ class PredictCommandTest {
         Cli run = Cli.run("predict", "--model", reg.toString(), "--input", csv.toString());
         assertThat(run.status()).as(run.toString()).isZero();
         List<String> lines = run.out().lines().toList();
-        assertThat(lines.get(0)).isEqualTo("value");
+        assertThat(lines.get(0)).isEqualTo("y");   // named after the target
         assertThat(lines).hasSize(41);
         assertThat(lines.subList(1, 41)).allSatisfy(v -> assertThat(Double.parseDouble(v)).isFinite());
     }
@@ -106,7 +106,7 @@ class PredictCommandTest {
         Path csv = Files.writeString(dir.resolve("short.csv"), "pixel_0_0,pixel_0_1\n1,2\n");
         Cli run = Cli.run("predict", "--model", model.toString(), "--input", csv.toString());
         assertThat(run.status()).isEqualTo(Main.BAD_INPUT);
-        assertThat(run.err()).startsWith(csv + ":1: no column 'pixel_0_2'").doesNotContain("at backprop.");
+        assertThat(run.err()).startsWith(csv + ":1: no columns 'pixel_0_2'").doesNotContain("at backprop.");
         assertThat(run.out()).isEmpty();
     }
 
@@ -116,6 +116,42 @@ class PredictCommandTest {
         Cli run = Cli.run("predict", "--model", missing.toString(), "--input", input.toString());
         assertThat(run.status()).isEqualTo(Main.BAD_INPUT);
         assertThat(run.err()).startsWith(missing.toString()).doesNotContain("at backprop.");
+    }
+
+    @Test
+    void numbersAreFloat32ShortestAndPlain() {
+        assertThat(Decimals.format(0.001f)).isEqualTo("0.001");               // not 0.0010000000474974513
+        assertThat(Decimals.format(8.80557403434068E-4)).isEqualTo("0.0008805574");   // not 8.80557403434068E-4
+        assertThat(Decimals.format(3.3226020336151123)).isEqualTo("3.322602");
+        assertThat(Decimals.format(1.0)).isEqualTo("1");
+        assertThat(Decimals.format(-2.5e7)).isEqualTo("-25000000");
+        assertThat(Decimals.format(0.0)).isEqualTo("0");
+        assertThat(Decimals.format(1e-9f)).isEqualTo("1e-9");                 // plain would be a run of zeros
+        assertThat(Decimals.format(3e30f)).isEqualTo("3e30");
+        assertThat(Decimals.format(Double.NaN)).isEqualTo("NaN");
+    }
+
+    @Test
+    void theOutputIsTheIdThenThePredictionNamedAfterTheTargetInCsvAndJsonl() throws IOException {
+        backprop.nn.Linear line = new backprop.nn.Linear(2, 1);
+        line.loadStateDict(java.util.Map.of("weight", backprop.tensor.Tensor.of(new float[][] {{0.5f, -0.25f}}),
+                "bias", backprop.tensor.Tensor.of(new float[] {0.001f})));
+        backprop.data.Columns columns = backprop.data.Columns.of("price", "id",
+                List.of(backprop.data.Columns.Column.numeric("a"), backprop.data.Columns.Column.numeric("b")));
+        Path folder = dir.resolve("pinned");
+        ModelFile.save(folder, new SavedModel(line, backprop.train.Objective.MSE, backprop.data.Task.REGRESSION,
+                List.of("a", "b"), List.of(), null, java.util.Map.of(), columns, null));
+        Path in = Files.writeString(dir.resolve("pinned.csv"), "b,id,a,note\n0,\"A,1\",0,x\n0,B,2,y\n4,C,-2,z\n");
+        Cli csv = Cli.run("predict", "--model", folder.toString(), "--input", in.toString());
+        assertThat(csv.status()).as(csv.toString()).isZero();
+        assertThat(csv.out()).isEqualTo("id,price\n\"A,1\",0.001\nB,1.001\nC,-1.999\n");
+        assertThat(csv.err()).isEqualTo("backprop: warning: " + in + ": ignoring column note (not among the model's inputs)\n");
+        Cli jsonl = Cli.run("predict", "--model", folder.toString(), "--input", in.toString(), "--format", "jsonl", "--keep-inputs");
+        assertThat(jsonl.out()).isEqualTo("""
+                {"b":"0","id":"A,1","a":"0","note":"x","price":0.001}
+                {"b":"0","id":"B","a":"2","note":"y","price":1.001}
+                {"b":"4","id":"C","a":"-2","note":"z","price":-1.999}
+                """);
     }
 
     @Test

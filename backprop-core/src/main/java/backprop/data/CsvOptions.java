@@ -13,10 +13,26 @@ import java.util.List;
  * @param classNames the classes a model already knows, in label order, so that label {@code k}
  *                   means the same class as in training; a label outside them is an input
  *                   error. Empty to take the classes from the file (sorted).
+ * @param choice     which columns are inputs, which is the id, which are categorical, how missing
+ *                   numbers are filled: for training; ignored when {@code columns} is given
+ * @param columns    a model's fitted column layout: the file is read and encoded by it, the
+ *                   columns found by name (the target by its recorded name unless {@code target}
+ *                   is given); null to choose the columns by {@code choice}
  */
-public record CsvOptions(String target, Task task, List<String> classNames) {
-    /** Last column, task inferred, classes from the file. */
-    public static final CsvOptions DEFAULTS = new CsvOptions(null, null, List.of());
+public record CsvOptions(String target, Task task, List<String> classNames, ColumnChoice choice, Columns columns) {
+    /** Last column, task inferred, classes from the file, every other column an input. */
+    public static final CsvOptions DEFAULTS = new CsvOptions(null, null, List.of(), ColumnChoice.DEFAULTS, null);
+
+    /**
+     * Options that choose every column but the target as an input.
+     *
+     * @param target null, or a non-blank header name or index
+     * @param task null, or the task; not regression when class names are given
+     * @param classNames the known classes, possibly none; not null
+     */
+    public CsvOptions(String target, Task task, List<String> classNames) {
+        this(target, task, classNames, ColumnChoice.DEFAULTS, null);
+    }
 
     /**
      * Checks the options and copies {@code classNames}.
@@ -24,6 +40,8 @@ public record CsvOptions(String target, Task task, List<String> classNames) {
      * @param target null, or a non-blank header name or index
      * @param task null, or the task; not regression when class names are given
      * @param classNames the known classes, possibly none; not null
+     * @param choice which columns to read, for training; not null
+     * @param columns a model's fitted layout, or null
      * @throws IllegalArgumentException
  if {@code target} is blank, or class names are given for
      *     a regression task
@@ -31,6 +49,7 @@ public record CsvOptions(String target, Task task, List<String> classNames) {
     public CsvOptions {
         require(target == null || !target.isBlank(), "CsvOptions: target must be null or a non-blank name or index; got '%s'", target);
         classNames = List.copyOf(classNames);
+        require(choice != null, "CsvOptions: choice must be given (ColumnChoice.DEFAULTS for every column)");
         require(classNames.isEmpty() || task != Task.REGRESSION, "CsvOptions: class names given for a regression task");
     }
 
@@ -39,7 +58,7 @@ public record CsvOptions(String target, Task task, List<String> classNames) {
      * @return these options with {@code target} replaced
      */
     public CsvOptions withTarget(String target) {
-        return new CsvOptions(target, task, classNames);
+        return new CsvOptions(target, task, classNames, choice, columns);
     }
 
     /**
@@ -47,7 +66,7 @@ public record CsvOptions(String target, Task task, List<String> classNames) {
      * @return these options with {@code task} replaced
      */
     public CsvOptions withTask(Task task) {
-        return new CsvOptions(target, task, classNames);
+        return new CsvOptions(target, task, classNames, choice, columns);
     }
 
     /**
@@ -56,6 +75,22 @@ public record CsvOptions(String target, Task task, List<String> classNames) {
      */
     public CsvOptions withClassNames(List<String> classNames) {
 
-        return new CsvOptions(target, task, classNames);
+        return new CsvOptions(target, task, classNames, choice, columns);
+    }
+
+    /**
+     * @param choice which columns to read and how
+     * @return these options with {@code choice} replaced
+     */
+    public CsvOptions withChoice(ColumnChoice choice) {
+        return new CsvOptions(target, task, classNames, choice, columns);
+    }
+
+    /**
+     * @param columns a model's fitted layout to read the file by, or null
+     * @return these options with {@code columns} replaced
+     */
+    public CsvOptions withColumns(Columns columns) {
+        return new CsvOptions(target, task, classNames, choice, columns);
     }
 }

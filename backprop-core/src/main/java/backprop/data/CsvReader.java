@@ -21,6 +21,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.TreeSet;
 
 /**
@@ -49,8 +52,12 @@ public final class CsvReader {
 
     private CsvReader() {}
 
-    /** A data set and the SHA-256 (hex) of the file's bytes as stored. */
-    record Result(Dataset data, String sha256) {}
+    /**
+     * A data set, the SHA-256 (hex) of the file's bytes as stored, the layout its features were
+     * encoded by (every category of the file, missing numbers NaN, unless a fitted layout was
+     * given), and what the user should hear about (columns ignored, categories not known).
+     */
+    record Result(Dataset data, String sha256, Columns columns, List<String> warnings) {}
 
     /**
      * Reads a labelled CSV file.
@@ -78,32 +85,45 @@ public final class CsvReader {
 
     static Result readWithDigest(Path file, CsvOptions options) {
         Inputs.requireReadableFile(file);
-        try (InputStream raw = Files.newInputStream(file)) {
-            return read(raw, file, options);
-        } catch (IOException e) {
-            throw Inputs.readFailure(file, e);
+        Set<Integer> text = new HashSet<>();
+        while (true) {
+            try (InputStream raw = Files.newInputStream(file)) {
+                return read(raw, file, options, text);
+            } catch (IOException e) {
+                throw Inputs.readFailure(file, e);
+            } catch (TextColumn e) {
+                // A column of numbers so far has a cell of text: read again, that column categorical
+                // from the first row, so that its numbers keep the spelling the file gives them.
+                text.add(e.column);
+            }
         }
     }
 
     /** Reads from {@code raw}; {@code file} names it in messages (a resource's path, say). */
     static Result read(InputStream raw, Path file, CsvOptions options) throws IOException {
+        try {
+            return read(raw, file, options, Set.of());
+        } catch (TextColumn e) {
+            throw new AssertionError("a built-in data set has a column of text: " + file, e);
+        }
+    }
+
+    private static Result read(InputStream raw, Path file, CsvOptions options, Set<Integer> text) throws IOException {
         MessageDigest digest = Inputs.sha256();
         DigestInputStream stored = new DigestInputStream(raw, digest);
         Table table = new Table(file);
         try (var csv = parser(Inputs.decoded(stored)); CloseableIterator<CsvRecord> rows = csv.iterator()) {
             Header header = table.header(rows);
-            int target = header.resolveTarget(options.target());
-            int[] featureColumns = header.allBut(target);
-            FloatList features = new FloatList();
+            Layout layout = options.columns() != null ? Layout.of(header, options.columns(), options.target(), true)
+                    : Layout.chosen(header, options, text);
             List<String> labels = new ArrayList<>();
             List<Long> lines = new ArrayList<>();
+            Cells cells = layout.cells(table, header);
             while (rows.hasNext()) {
                 CsvRecord row = rows.next();
                 table.checkWidth(row, header);
-                for (int column : featureColumns) {
-                    features.add(table.number(row, column, header));
-                }
-                labels.add(row.getField(target));
+                cells.add(row);
+                labels.add(row.getField(layout.target()));
                 lines.add(row.getStartingLineNumber());
             }
             Inputs.drain(stored);
@@ -111,16 +131,379 @@ public final class CsvReader {
                 throw InputException.inFile(file, "has a header but no data rows; expected at least one row after line "
                         + header.line);
             }
-            List<String> featureNames = Arrays.stream(featureColumns).mapToObj(header.names::get).toList();
-            Targets targets = new Targets(file, header.describe(target), labels, lines);
-            Dataset data = targets.build(features.toArray(), featureNames, options);
-            return new Result(data, Inputs.hex(digest));
+            Columns columns = cells.columns(labels.size());
+            Targets targets = new Targets(file, header.describe(layout.target()), labels, lines);
+            Dataset data = targets.build(cells.features(), columns.featureNames(), options);
+            List<String> warnings = new ArrayList<>(layout.warnings(file, header));
+            cells.unseen(file).ifPresent(warnings::add);
+            return new Result(data, Inputs.hex(digest), columns, warnings);
         } catch (UncheckedIOException e) {
             throw Inputs.readFailure(file, e);
         } catch (CsvParseException e) {
             throw new InputException(file + ": not a readable CSV file: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Reads the rows of a CSV for a model's prediction: the inputs of {@code columns} by name,
+     * encoded by it, whatever their place in the file; the id column (or every column, with
+     * {@code keepAll}) as text to print beside the prediction; other columns are ignored and
+     * named in a warning.
+     *
+     * @param file a CSV file with a header row
+     * @param columns the model's fitted layout
+     * @param keepAll whether to keep every column of the file, not just the id
+     * @return the encoded rows, what was kept, and the warnings
+     * @throws InputException if an input column is missing, a numeric cell is not a number or is
+     *     missing without a fill, or for any problem {@link #read} reports
+     */
+    public static EncodedRows readInputs(Path file, Columns columns, boolean keepAll) {
+        Inputs.requireReadableFile(file);
+        try (InputStream raw = Files.newInputStream(file);
+             var csv = parser(Inputs.decoded(raw));
+             CloseableIterator<CsvRecord> rows = csv.iterator()) {
+            Table table = new Table(file);
+            Header header = table.header(rows);
+            Layout layout = Layout.of(header, columns, null, false);
+            List<String> keptNames = keepAll ? header.names : layout.id() < 0 ? List.of() : List.of(header.names.get(layout.id()));
+            List<List<String>> kept = new ArrayList<>();
+            Cells cells = layout.cells(table, header);
+            while (rows.hasNext()) {
+                CsvRecord row = rows.next();
+                table.checkWidth(row, header);
+                cells.add(row);
+                kept.add(keepAll ? List.copyOf(row.getFields()) : layout.id() < 0 ? List.of() : List.of(row.getField(layout.id())));
+            }
+            if (kept.isEmpty()) {
+                throw InputException.inFile(file, "has a header but no data rows; expected at least one row after line "
+                        + header.line);
+            }
+            List<String> warnings = new ArrayList<>(layout.warnings(file, header));
+            cells.unseen(file).ifPresent(warnings::add);
+            return new EncodedRows(cells.features(), kept.size(), columns.featureNames(), keptNames, kept, warnings);
+        } catch (IOException e) {
+            throw Inputs.readFailure(file, e);
+        } catch (UncheckedIOException e) {
+            throw Inputs.readFailure(file, e);
+        } catch (CsvParseException e) {
+            throw new InputException(file + ": not a readable CSV file: " + e.getMessage(), e);
+        }
+    }
+
+    /** At most 8 names, then how many there are in all. */
+    private static String abbreviate(List<String> names) {
+        List<String> shown = new ArrayList<>(names.subList(0, Math.min(8, names.size())));
+        if (names.size() > shown.size()) {
+            shown.add("... (" + names.size() + " in all)");
+        }
+        return String.join(", ", shown);
+    }
+
+    /** Thrown inside a read when a column of numbers turns out to hold text; the read starts over. */
+    private static final class TextColumn extends RuntimeException {
+        final int column;
+
+        TextColumn(int column) {
+            super(null, null, false, false);
+            this.column = column;
+        }
+    }
+
+    /**
+     * Which fields of a row are the target, the id and the inputs, and how each input is read:
+     * by a fitted layout, or as training chose them (kinds then found in the file).
+     */
+    private record Layout(int target, int id, int[] inputs, Columns fitted, boolean[] categorical, Columns.Impute impute,
+                          Set<Integer> ignored, String targetName, String idName) {
+        // target and id are -1 when there is none; fitted is null when choosing, categorical and
+        // impute only then; ignored are the columns nobody asked to skip, named in a warning.
+
+        /**
+         * The fields of a model's inputs, its id (where the file has it) and, when {@code labelled},
+         * its target: {@code target} if given, else the target the layout names, else the last column.
+         */
+        static Layout of(Header header, Columns columns, String target, boolean labelled) {
+            int[] inputs = new int[columns.inputs().size()];
+            List<String> missing = new ArrayList<>();
+            for (int j = 0; j < inputs.length; j++) {
+                Integer index = header.index.get(columns.inputs().get(j).name());
+                if (index == null) {
+                    missing.add(columns.inputs().get(j).name());
+                } else {
+                    inputs[j] = index;
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw InputException.atLine(header.file, header.line, "no column" + (missing.size() > 1 ? "s " : " ")
+                        + abbreviate(missing.stream().map(m -> "'" + m + "'").toList()) + "; expected the model's feature columns "
+                        + abbreviate(columns.names()));
+            }
+            int targetField = !labelled ? -1 : header.resolveTarget(target != null ? target : columns.target());
+            int id = columns.id() != null && header.index.containsKey(columns.id()) ? header.index.get(columns.id()) : -1;
+            Set<Integer> ignored = new TreeSet<>();
+            for (int i = 0; i < header.names.size(); i++) {
+                ignored.add(i);
+            }
+            for (int i : inputs) {
+                ignored.remove(i);
+            }
+            ignored.remove(targetField);
+            ignored.remove(id);
+            if (columns.target() != null && header.index.containsKey(columns.target())) {
+                ignored.remove(header.index.get(columns.target()));   // a prediction's input may well hold the answer
+            }
+            return new Layout(targetField, id, inputs, columns, null, null, ignored, null, null);
+        }
+
+        /** The fields training chose by {@code options}; {@code text} are columns already found to hold text. */
+        static Layout chosen(Header header, CsvOptions options, Set<Integer> text) {
+            ColumnChoice choice = options.choice();
+            int target = header.resolveTarget(options.target());
+            header.allBut(target);   // refuses a file of the target alone, in its words
+            int id = choice.id() == null ? -1 : header.resolveOne("--id", choice.id());
+            if (id == target) {
+                throw InputException.atLine(header.file, header.line, "--id: column '" + header.names.get(id)
+                        + "' is the target; expected another column");
+            }
+            Set<Integer> skip = new TreeSet<>(header.resolve("--ignore", choice.ignore()));
+            Set<Integer> chosen = new java.util.LinkedHashSet<>();
+            if (choice.features() != null) {
+                for (int i : header.resolve("--features", choice.features())) {
+                    if (i == target || i == id) {
+                        throw InputException.atLine(header.file, header.line, "--features: column '" + header.names.get(i)
+                                + "' is the " + (i == target ? "target" : "id column") + "; expected input columns only");
+                    }
+                    if (!skip.contains(i)) {
+                        chosen.add(i);
+                    }
+                }
+            } else {
+                for (int i = 0; i < header.names.size(); i++) {
+                    if (i != target && i != id && !skip.contains(i)) {
+                        chosen.add(i);
+                    }
+                }
+            }
+            if (chosen.isEmpty()) {
+                throw InputException.atLine(header.file, header.line, "no input columns left besides the target '"
+                        + header.names.get(target) + "'" + (id >= 0 ? " and the id" : "") + "; expected at least one among "
+                        + String.join(", ", header.names));
+            }
+            boolean[] categorical = new boolean[header.names.size()];
+            for (int i : header.resolve("--categorical", choice.categorical())) {
+                if (!chosen.contains(i)) {
+                    throw InputException.atLine(header.file, header.line, "--categorical: column '" + header.names.get(i)
+                            + "' is not an input column; expected one of " + String.join(", ", chosen.stream().map(header.names::get).toList()));
+                }
+                categorical[i] = true;
+            }
+            text.forEach(i -> categorical[i] = true);
+            Set<Integer> ignored = new TreeSet<>();
+            if (choice.features() != null) {
+                for (int i = 0; i < header.names.size(); i++) {
+                    if (i != target && i != id && !skip.contains(i) && !chosen.contains(i)) {
+                        ignored.add(i);
+                    }
+                }
+            }
+            return new Layout(target, id, chosen.stream().mapToInt(Integer::intValue).toArray(), null, categorical,
+                    choice.impute(), ignored, header.names.get(target), id < 0 ? null : header.names.get(id));
+        }
+
+        Cells cells(Table table, Header header) {
+            return new Cells(this, table, header);
+        }
+
+        List<String> warnings(Path file, Header header) {
+            if (ignored.isEmpty()) {
+                return List.of();
+            }
+            return List.of(file + ": ignoring column" + (ignored.size() > 1 ? "s " : " ")
+                    + String.join(", ", ignored.stream().map(header.names::get).toList()) + " (not "
+                    + (fitted != null ? "among the model's inputs" : "chosen by --features") + ")");
+        }
+    }
+
+    /** The input cells of every row, encoded as they are read. */
+    private static final class Cells {
+        final Layout layout;
+        final Table table;
+        final Header header;
+        final FloatList features = new FloatList();
+        // Choosing: per input, its categories by first appearance and each row's code.
+        final List<Map<String, Integer>> codes = new ArrayList<>();
+        final List<FloatList> rowCodes = new ArrayList<>();
+        // Fitted: per input, its vocabulary's index, and the categories it lacks, counted.
+        final List<Map<String, Integer>> vocabulary = new ArrayList<>();
+        final Map<String, Map<String, Integer>> unseen = new java.util.TreeMap<>();
+        final int width;
+
+        Cells(Layout layout, Table table, Header header) {
+            this.layout = layout;
+            this.table = table;
+            this.header = header;
+            for (int j = 0; j < layout.inputs().length; j++) {
+                codes.add(new HashMap<>());
+                rowCodes.add(new FloatList());
+                Map<String, Integer> v = new HashMap<>();
+                if (layout.fitted() != null) {
+                    List<String> categories = layout.fitted().inputs().get(j).categories();
+                    for (int k = 0; k < categories.size(); k++) {
+                        v.put(categories.get(k), k);
+                    }
+                }
+                vocabulary.add(v);
+            }
+            width = layout.fitted() != null ? layout.fitted().width() : layout.inputs().length;
+        }
+
+        void add(CsvRecord row) {
+            for (int j = 0; j < layout.inputs().length; j++) {
+                int field = layout.inputs()[j];
+                String cell = row.getField(field);
+                if (layout.fitted() != null) {
+                    encode(row, j, field, cell);
+                } else if (layout.categorical()[field]) {
+                    String category = Columns.isMissing(cell) ? "" : cell.strip();
+                    Map<String, Integer> c = codes.get(j);
+                    Integer code = c.get(category);
+                    if (code == null) {
+                        if (c.size() == Columns.MAX_CATEGORIES) {
+                            throw InputException.atLine(table.file, row.getStartingLineNumber(), header.describe(field)
+                                    + ": more than " + Columns.MAX_CATEGORIES + " distinct categories; expected fewer (an identifier"
+                                    + " or free text is no feature: --id or --ignore it)");
+                        }
+                        code = c.size();
+                        c.put(category, code);
+                    }
+                    rowCodes.get(j).add(code);
+                } else {
+                    features.add(number(row, field, cell, layout.impute() != null, null));
+                }
+            }
+        }
+
+        private void encode(CsvRecord row, int j, int field, String cell) {
+            Columns.Column column = layout.fitted().inputs().get(j);
+            if (column.kind() == Columns.Kind.NUMERIC) {
+                float v = number(row, field, cell, column.fill() != null, "the model has no fill for it; train with --impute");
+                features.add(Float.isNaN(v) ? column.fill() : v);
+                return;
+            }
+            String category = Columns.isMissing(cell) ? "" : cell.strip();
+            Integer k = vocabulary.get(j).get(category);
+            for (int c = 0; c < column.categories().size(); c++) {
+                features.add(k != null && c == k ? 1f : 0f);
+            }
+            if (k == null) {
+                unseen.computeIfAbsent(column.name(), n -> new java.util.TreeMap<>()).merge(category, 1, Integer::sum);
+            }
+        }
+
+        /** The number in a numeric cell; NaN for a missing one when {@code missingOk}. */
+        private float number(CsvRecord row, int field, String cell, boolean missingOk, String noFill) {
+            Numbers.Parsed p = Numbers.parse(cell);
+            if (p.problem() == null) {
+                return (float) p.value();
+            }
+            boolean missing = Columns.isMissing(cell);
+            if (missing && missingOk) {
+                return Float.NaN;
+            }
+            if (!missing && p.problem() == Numbers.Problem.NOT_A_NUMBER && layout.fitted() == null) {
+                throw new TextColumn(field);
+            }
+            String what = missing ? "expected a number; got a missing value" + (cell.isBlank() ? "" : " '" + cell.strip() + "'")
+                    + (noFill != null ? " (" + noFill + ")" : " (use --impute mean or --impute median to fill missing numbers)")
+                    : p.problem() == Numbers.Problem.NOT_FINITE ? "expected a finite number; got '" + cell + "'"
+                    : "expected a number; got '" + cell + "'";
+            throw InputException.atLine(table.file, row.getStartingLineNumber(), header.describe(field) + ": " + what);
+        }
+
+        /** The layout the features are in: the fitted one, or every input with all its categories (sorted, missing last). */
+        Columns columns(int rows) {
+            if (layout.fitted() != null) {
+                return layout.fitted();
+            }
+            List<Columns.Column> inputs = new ArrayList<>();
+            for (int j = 0; j < layout.inputs().length; j++) {
+                int field = layout.inputs()[j];
+                String name = header.names.get(field);
+                if (!layout.categorical()[field]) {
+                    inputs.add(Columns.Column.numeric(name));
+                    continue;
+                }
+                Map<String, Integer> c = codes.get(j);
+                if (c.size() == rows && rows >= IDENTIFIER_ROWS && c.keySet().stream().allMatch(s -> Numbers.parse(s).problem() != null)) {
+                    throw InputException.atLine(table.file, header.line, header.describe(field) + ": a different text in every one of the "
+                            + rows + " rows, like an identifier; expected a feature (keep it with --id " + name + ", or --ignore " + name + ")");
+                }
+                List<String> sorted = new ArrayList<>(c.keySet());
+                sorted.sort(Comparator.comparing((String s) -> s.isEmpty()).thenComparing(Comparator.naturalOrder()));
+                inputs.add(new Columns.Column(name, Columns.Kind.CATEGORICAL, sorted, null));
+            }
+            return Columns.of(layout.targetName(), layout.idName(), inputs);
+        }
+
+        /** Every row's features: read, or one-hot by the sorted categories when choosing. */
+        float[] features() {
+            if (layout.fitted() != null || rowCodes.stream().allMatch(c -> c.size == 0)) {
+                return features.toArray();
+            }
+            Columns columns = columns(rowsRead());
+            int n = rowsRead();
+            int d = columns.width();
+            float[] x = new float[n * d];
+            int numeric = 0;
+            int numericWidth = (int) java.util.Arrays.stream(layout.inputs()).filter(f -> !layout.categorical()[f]).count();
+            float[] read = features.toArray();
+            int offset = 0;
+            for (int j = 0; j < layout.inputs().length; j++) {
+                Columns.Column column = columns.inputs().get(j);
+                if (column.kind() == Columns.Kind.NUMERIC) {
+                    for (int i = 0; i < n; i++) {
+                        x[i * d + offset] = read[i * numericWidth + numeric];
+                    }
+                    numeric++;
+                } else {
+                    int[] position = new int[column.categories().size()];
+                    Map<String, Integer> c = codes.get(j);
+                    for (int k = 0; k < position.length; k++) {
+                        position[c.get(column.categories().get(k))] = k;
+                    }
+                    FloatList r = rowCodes.get(j);
+                    for (int i = 0; i < n; i++) {
+                        x[i * d + offset + position[(int) r.values[i]]] = 1f;
+                    }
+                }
+                offset += column.width();
+            }
+            return x;
+        }
+
+        private int rowsRead() {
+            for (int j = 0; j < layout.inputs().length; j++) {
+                if (layout.categorical()[layout.inputs()[j]]) {
+                    return rowCodes.get(j).size;
+                }
+            }
+            return features.size / width;
+        }
+
+        /** One line naming each category the model does not know, with its count, or nothing. */
+        Optional<String> unseen(Path file) {
+            if (unseen.isEmpty()) {
+                return Optional.empty();
+            }
+            List<String> parts = new ArrayList<>();
+            unseen.forEach((column, values) -> values.forEach((value, count) -> parts.add(column + " '"
+                    + (value.isEmpty() ? "(missing)" : value) + "' (" + count + (count == 1 ? " row)" : " rows)"))));
+            return Optional.of(file + ": categories not seen in training, encoded as all zeros: " + String.join(", ", parts));
+        }
+    }
+
+    /** Fewer rows than this, all different, may be a small table's real categories rather than an identifier. */
+    private static final int IDENTIFIER_ROWS = 20;
 
     /**
      * Reads the features of a CSV for prediction: the columns named {@code featureNames}, in
@@ -131,46 +514,9 @@ public final class CsvReader {
      * @param featureNames the columns to read, as a model's training named them
      * @return the values, a new array
      * @throws InputException if a column is missing, or for any problem {@link #read} reports
-
      */
     public static float[] readFeatures(Path file, List<String> featureNames) {
-        Inputs.requireReadableFile(file);
-        try (InputStream raw = Files.newInputStream(file);
-             var csv = parser(Inputs.decoded(raw));
-             CloseableIterator<CsvRecord> rows = csv.iterator()) {
-            Table table = new Table(file);
-            Header header = table.header(rows);
-            int[] columns = new int[featureNames.size()];
-            for (int j = 0; j < columns.length; j++) {
-                Integer index = header.index.get(featureNames.get(j));
-                if (index == null) {
-                    throw InputException.atLine(file, header.line, "no column '" + featureNames.get(j)
-                            + "'; expected the model's feature columns " + String.join(", ", featureNames));
-                }
-                columns[j] = index;
-            }
-            FloatList features = new FloatList();
-            int count = 0;
-            while (rows.hasNext()) {
-                CsvRecord row = rows.next();
-                table.checkWidth(row, header);
-                for (int column : columns) {
-                    features.add(table.number(row, column, header));
-                }
-                count++;
-            }
-            if (count == 0) {
-                throw InputException.inFile(file, "has a header but no data rows; expected at least one row after line "
-                        + header.line);
-            }
-            return features.toArray();
-        } catch (IOException e) {
-            throw Inputs.readFailure(file, e);
-        } catch (UncheckedIOException e) {
-            throw Inputs.readFailure(file, e);
-        } catch (CsvParseException e) {
-            throw new InputException(file + ": not a readable CSV file: " + e.getMessage(), e);
-        }
+        return readInputs(file, Columns.numeric(featureNames), false).features();
     }
 
     private static de.siegmar.fastcsv.reader.CsvReader<CsvRecord> parser(InputStream in) throws IOException {
@@ -245,6 +591,60 @@ public final class CsvReader {
             }
             throw InputException.atLine(file, line, "no target column '" + target
                     + "'; expected one of the columns " + String.join(", ", names) + " (or a 0-based index)");
+        }
+
+        /** The columns {@code specs} name: names, 1-based positions or ranges of them ({@code 2-5}), in order. */
+        List<Integer> resolve(String flag, List<String> specs) {
+            List<Integer> columns = new ArrayList<>();
+            for (String spec : specs) {
+                String s = spec.strip();
+                int dash = s.indexOf('-', 1);
+                if (!index.containsKey(s) && dash > 0 && isPosition(s.substring(0, dash)) && isPosition(s.substring(dash + 1))) {
+                    int from = position(flag, s.substring(0, dash));
+                    int to = position(flag, s.substring(dash + 1));
+                    if (from > to) {
+                        throw InputException.atLine(file, line, flag + ": range '" + s + "' runs backwards; expected FROM-TO with FROM <= TO");
+                    }
+                    for (int i = from; i <= to; i++) {
+                        columns.add(i);
+                    }
+                } else {
+                    columns.add(resolveOne(flag, s));
+                }
+            }
+            return columns;
+        }
+
+        /** One column by name, else by 1-based position. */
+        int resolveOne(String flag, String spec) {
+            String s = spec.strip();
+            Integer byName = index.get(s);
+            if (byName != null) {
+                return byName;
+            }
+            if (isPosition(s)) {
+                return position(flag, s);
+            }
+            throw InputException.atLine(file, line, flag + ": no column '" + s + "'; expected one of the columns "
+                    + String.join(", ", names) + " (or a 1-based position)");
+        }
+
+        private static boolean isPosition(String s) {
+            return !s.isEmpty() && s.chars().allMatch(Character::isDigit);
+        }
+
+        private int position(String flag, String s) {
+            int i;
+            try {
+                i = Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                i = Integer.MAX_VALUE;
+            }
+            if (i < 1 || i > names.size()) {
+                throw InputException.atLine(file, line, flag + ": column position " + s + " is out of range; expected 1.."
+                        + names.size() + " for the columns " + String.join(", ", names));
+            }
+            return i - 1;
         }
 
         int[] allBut(int target) {
@@ -397,7 +797,7 @@ public final class CsvReader {
         }
     }
 
-    /** A growable float array, so reading does not box every cell. */
+    /** A growable float array, so reading does not box every cell (category codes too: below 2^24, they are exact). */
     private static final class FloatList {
         private float[] values = new float[1024];
         private int size;

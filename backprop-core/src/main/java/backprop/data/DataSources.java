@@ -151,7 +151,8 @@ public final class DataSources {
                     + " expected one of " + String.join(", ", BUILTIN) + ", or a path to a .csv file");
         }
         CsvReader.Result r = CsvReader.readWithDigest(file, options);
-        return new LoadedData(r.data(), Optional.empty(), file.toAbsolutePath().normalize().toString(), r.sha256());
+        return new LoadedData(r.data(), Optional.empty(), file.toAbsolutePath().normalize().toString(), r.sha256(),
+                r.columns(), r.warnings());
     }
 
     private static LoadedData idx(String name, List<String> classes, DataOptions options) {

@@ -258,6 +258,13 @@ public final class Dataset {
         return new Dataset(newFeatures, numFeatures, labels, targets, featureNames, classNames);
     }
 
+    /** The same rows with {@code newTargets} as the regression targets; the array is kept, not copied. */
+    Dataset withTargetsOwning(float[] newTargets) {
+        require(targets != null && newTargets.length == targets.length,
+                "Dataset.withTargets: need %d targets of a regression; got %d", targets == null ? 0 : targets.length, newTargets.length);
+        return new Dataset(features, numFeatures, labels, newTargets, featureNames, classNames);
+    }
+
     /**
      * Copies the features of rows {@code rows[from..to)} into {@code dst}, row after row from
      * index 0.

@@ -6,8 +6,15 @@ import java.util.SplittableRandom;
 
 /**
  * A data source made ready for training: split into train and test (the source's own split
- * when it has one, else a seeded stratified or shuffled split), and standardized with
- * statistics fitted on the training split alone.
+ * when it has one, else a seeded stratified or shuffled split), a validation share split off the
+ * training rows when asked for, and every preprocessing step fitted on the training rows alone
+ * (never on validation or test rows), in this order:
+ * <ol>
+ *   <li>a CSV file's column layout ({@link Columns#fit}): categories and fills of missing numbers;</li>
+ *   <li>the features' standardization ({@link Standardizer});</li>
+ *   <li>for regression, the targets' standardization, so that the network's outputs are of
+ *       order 1 whatever the target's units (predictions are transformed back).</li>
+ * </ol>
  *
  * @param train the rows to train on, standardized when {@code standardizer} is not null
  * @param test the rows to evaluate on, standardized with the training rows' statistics
@@ -16,9 +23,33 @@ import java.util.SplittableRandom;
  * @param sha256 the digest of what was loaded, as {@link LoadedData#sha256()}
  * @param heldOut true when the test set was split off the source here (so an evaluation that
  *     wants the same rows must split again with the same seed and fraction)
+ * @param validation the rows to choose the epoch by (early stopping), split off the training rows
+ *     and prepared like them; null when none were asked for
+ * @param columns a CSV file's column layout fitted on the training rows; null for other sources
+ * @param targetStandardizer for regression, the targets' standardization fitted on the training
+ *     rows (one column), which {@code train}, {@code validation} and {@code test} are in; null for classification
+ * @param warnings what the user should hear about the reading (as {@link LoadedData#warnings()})
  */
 public record PreparedData(Dataset train, Dataset test, Standardizer standardizer, String source, String sha256,
-                           boolean heldOut) {
+                           boolean heldOut, Dataset validation, Columns columns, Standardizer targetStandardizer,
+                           java.util.List<String> warnings) {
+    /**
+     * Copies the warnings.
+     *
+     * @param train the training rows
+     * @param test the test rows
+     * @param standardizer the features' standardization, or null
+     * @param source what was loaded
+     * @param sha256 the digest of what was loaded
+     * @param heldOut whether the test rows were split off here
+     * @param validation the validation rows, or null
+     * @param columns the fitted column layout, or null
+     * @param targetStandardizer the targets' standardization, or null
+     * @param warnings what the user should hear about the reading
+     */
+    public PreparedData {
+        warnings = java.util.List.copyOf(warnings);
+    }
 
     /** Whether to standardize the features. */
     public enum Standardize {
@@ -66,7 +97,32 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
      * @throws backprop.InputException for any problem loading the source
      */
     public static PreparedData prepare(String source, DataOptions options, double testFraction, Standardize standardize) {
+        return prepare(source, options, testFraction, 0, standardize);
+    }
+
+    /** Salt that keeps the validation split's random stream apart from the test split's. */
+    private static final long VALIDATION_STREAM = 0x7A11_D0_7A11_D0L;
+
+    /**
+     * As {@link #prepare(String, DataOptions, double, Standardize)}, with a share of the training
+     * rows held out for validation (stratified for classes, from the seed).
+     *
+     * @param source a built-in name or a CSV file's path, as {@link DataSources#load} takes it
+     * @param options where to look for files, the seed, how to read a CSV
+     * @param testFraction the share of rows held out for testing when the source has no test
+     *     split, in {@code (0, 1)}
+     * @param validationFraction the share of the training rows held out for validation, in
+     *     {@code [0, 1)}; 0 for none
+     * @param standardize whether to standardize the features
+     * @return the split, prepared data and where it came from
+     * @throws IllegalArgumentException if a fraction is out of range
+     * @throws backprop.InputException for any problem loading the source
+     */
+    public static PreparedData prepare(String source, DataOptions options, double testFraction, double validationFraction,
+                                       Standardize standardize) {
         Checks.require(testFraction > 0 && testFraction < 1, "test fraction must be in (0, 1); got %s", testFraction);
+        Checks.require(validationFraction >= 0 && validationFraction < 1, "validation fraction must be in [0, 1); got %s",
+                validationFraction);
         LoadedData loaded = DataSources.load(source, options);
         Dataset train = loaded.train();
         Dataset test;
@@ -78,14 +134,36 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
         } else {
             test = loaded.test().get();
         }
+        Dataset validation = null;
+        if (validationFraction > 0) {
+            Split split = Split.of(train, validationFraction, new SplittableRandom(options.seed() ^ VALIDATION_STREAM));
+            train = split.train();
+            validation = split.test();
+        }
+        Columns columns = null;
+        if (loaded.columns() != null) {
+            columns = loaded.columns().fit(train, options.csv().choice().impute());
+            train = columns.transform(train, loaded.columns());
+            test = columns.transform(test, loaded.columns());
+            validation = validation == null ? null : columns.transform(validation, loaded.columns());
+        }
         boolean scale = standardize == Standardize.YES
                 || (standardize == Standardize.AUTO && !DataSources.IMAGES.contains(source));
         Standardizer standardizer = scale ? Standardizer.fit(train) : null;
         if (scale) {
             train = standardizer.transform(train);
             test = standardizer.transform(test);
+            validation = validation == null ? null : standardizer.transform(validation);
         }
-        return new PreparedData(train, test, standardizer, loaded.source(), loaded.sha256(), heldOut);
+        Standardizer targetStandardizer = null;
+        if (train.task() == Task.REGRESSION) {
+            targetStandardizer = Standardizer.fit(train.targets(), 1);
+            train = train.withTargetsOwning(targetStandardizer.transform(train.targets()));
+            test = test.withTargetsOwning(targetStandardizer.transform(test.targets()));
+            validation = validation == null ? null : validation.withTargetsOwning(targetStandardizer.transform(validation.targets()));
+        }
+        return new PreparedData(train, test, standardizer, loaded.source(), loaded.sha256(), heldOut, validation, columns,
+                targetStandardizer, loaded.warnings());
     }
 
     /**
@@ -98,9 +176,6 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
      */
 
     public static Split split(Dataset data, double testFraction, long seed) {
-        SplittableRandom random = new SplittableRandom(seed ^ SPLIT_STREAM);
-        return data.task() == Task.CLASSIFICATION
-                ? Split.stratified(data, testFraction, random)
-                : Split.shuffled(data, testFraction, random);
+        return Split.of(data, testFraction, new SplittableRandom(seed ^ SPLIT_STREAM));
     }
 }

@@ -76,6 +76,18 @@ public record Split(Dataset train, Dataset test) {
         return new Split(data.subset(train), data.subset(test));
     }
 
+    /**
+     * {@link #stratified} for classification, else {@link #shuffled}.
+     *
+     * @param data the rows to split, at least 2
+     * @param testFraction the share of rows for the test set, in {@code (0, 1)}
+     * @param random the source of the shuffles; advanced
+     * @return the two parts
+     */
+    public static Split of(Dataset data, double testFraction, RandomGenerator random) {
+        return data.task() == Task.CLASSIFICATION ? stratified(data, testFraction, random) : shuffled(data, testFraction, random);
+    }
+
     private static Split cut(Dataset data, int[] order, int trainSize) {
         return new Split(data.subset(java.util.Arrays.copyOfRange(order, 0, trainSize)),
                 data.subset(java.util.Arrays.copyOfRange(order, trainSize, order.length)));

@@ -157,4 +157,33 @@ public final class Standardizer {
             }
         }
     }
+
+    /**
+     * {@return the standardized copy of {@code values}, {@code n x numFeatures()} row-major}
+     *
+     * @param values the values; not modified
+     * @throws IllegalArgumentException if the length is not a multiple of {@link #numFeatures()}
+     */
+    public float[] transform(float[] values) {
+        float[] out = values.clone();
+        transformInPlace(out);
+        return out;
+    }
+
+    /**
+     * Undoes {@link #transformInPlace}: {@code x = x' * std + mean}, in place (predictions of
+     * standardized targets back in the target's units).
+     *
+     * @param values {@code n x numFeatures()} standardized values, row-major; overwritten
+     * @throws IllegalArgumentException if the length is not a multiple of {@link #numFeatures()}
+     */
+    public void inverseInPlace(double[] values) {
+        int d = means.length;
+        require(values.length % d == 0, "Standardizer.inverseInPlace: need a multiple of %d values; got %d", d, values.length);
+        for (int i = 0; i < values.length; i += d) {
+            for (int j = 0; j < d; j++) {
+                values[i + j] = values[i + j] * stds[j] + means[j];
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package backprop.io;
 
 import backprop.autograd.GradMode;
+import backprop.data.Columns;
 import backprop.data.Standardizer;
 import backprop.data.Task;
 import backprop.internal.Checks;
@@ -30,7 +31,9 @@ import java.util.SplittableRandom;
  *
  * <p>It computes what {@code backprop predict} prints, to the last bit: inputs are rounded to
  * float32 (the precision training data are kept in) and standardized in float32, and the network
- * runs in its own dtype.
+ * runs in its own dtype. Rows are feature values after the column layout ({@link #columns()}):
+ * a table's cells are encoded by {@link backprop.data.CsvReader#readInputs}. A regression model
+ * trained on standardized targets gives its values back in the target's units.
  */
 public final class Model {
     /** Rows per forward pass: bounds the memory of one pass; a row's result does not depend on the batch. */
@@ -72,7 +75,7 @@ public final class Model {
         copy.loadStateDict(original.stateDict());
         copy.eval();
         return new Model(new SavedModel(copy, model.objective(), model.task(), model.features(), model.classes(),
-                model.standardizer(), model.provenance()));
+                model.standardizer(), model.provenance(), model.columns(), model.targetStandardizer()));
     }
 
     /** {@return the input columns by name, in the order each row of {@link #predict} lists their values: unmodifiable} */
@@ -101,6 +104,14 @@ public final class Model {
      */
     public Standardizer standardizer() {
         return saved.standardizer();
+    }
+
+    /**
+     * {@return how a table's columns become the features ({@link #features()}, in order): the
+     * model's saved layout, or numeric columns named as the features for a model without one}
+     */
+    public Columns columns() {
+        return saved.layout();
     }
 
     /**
@@ -182,6 +193,9 @@ public final class Model {
                     }
                 }
             }
+        }
+        if (!classification && saved.targetStandardizer() != null) {
+            saved.targetStandardizer().inverseInPlace(values);
         }
         return classification ? Prediction.classes(classes(), predicted, probabilities) : Prediction.values(values);
     }

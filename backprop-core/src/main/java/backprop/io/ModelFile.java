@@ -1,6 +1,7 @@
 package backprop.io;
 
 import backprop.InputException;
+import backprop.data.Columns;
 import backprop.data.Standardizer;
 import backprop.data.Task;
 import backprop.internal.Checks;
@@ -57,10 +58,23 @@ import java.util.function.Function;
  * the SHA-256 of the weights: a folder with a model.json holds a complete model, and a weights
  * file that does not match is refused. A model.json of a newer format version is refused with
  * a message; older versions are read.
+ *
+ * <p>The preprocessing, applied in this order, is {@code "preprocessing"}'s optional members:
+ * <pre>{@code
+ * "preprocessing": {
+ *   "columns": {"target": "price", "id": "id", "inputs": [                  (Columns: by name, then encoded)
+ *       {"name": "weight", "type": "numeric", "fill": 3.5},                  fill: a missing cell's value
+ *       {"name": "kind", "type": "categorical", "categories": ["apple", "pear", ""]}]},   one-hot; "" = missing
+ *   "standardize": {"means": [...], "stds": [...]},                          (the features, after the columns)
+ *   "target_standardize": {"means": [m], "stds": [s]}}                       (regression: value = output * s + m)
+ * }</pre>
+ * Version 3 is written only for a model a version-2 reader would misread: one whose targets are
+ * standardized (it would print standardized values) or whose columns are encoded (categories or
+ * fills); any other model is written as version 2, which older programs read alike.
  */
 public final class ModelFile {
     /** The format this program writes; it reads every version up to this one. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     /** The description's file name in a model folder. */
     public static final String JSON = "model.json";
     /** The weights' file name in a model folder. */
@@ -100,17 +114,22 @@ public final class ModelFile {
 
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("format", "backprop4j-model");
-        json.put("format_version", FORMAT_VERSION);
+        boolean needsThree = model.targetStandardizer() != null || (model.columns() != null && model.columns().encodes());
+        json.put("format_version", needsThree ? FORMAT_VERSION : 2);
         json.set("architecture", Json.toJson(spec.toMap(), "architecture"));
         json.put("objective", model.objective().id());
         json.put("task", model.task().id());
         strings(json.putArray("features"), model.features());
         strings(json.putArray("classes"), model.classes());
         ObjectNode pre = json.putObject("preprocessing");
+        if (model.columns() != null) {
+            columns(pre.putObject("columns"), model.columns());
+        }
         if (model.standardizer() != null) {
-            ObjectNode std = pre.putObject("standardize");
-            floats(std.putArray("means"), model.standardizer().means());
-            floats(std.putArray("stds"), model.standardizer().stds());
+            standardizer(pre.putObject("standardize"), model.standardizer());
+        }
+        if (model.targetStandardizer() != null) {
+            standardizer(pre.putObject("target_standardize"), model.targetStandardizer());
         }
         ObjectNode w = json.putObject("weights");
         w.put("file", WEIGHTS);
@@ -195,7 +214,13 @@ public final class ModelFile {
         if (misfit != null) {
             throw InputException.inFile(jsonFile, misfit);
         }
-        Standardizer standardizer = standardizer(f, json.path("preprocessing").path("standardize"), features.size());
+        JsonNode pre = json.path("preprocessing");
+        Standardizer standardizer = standardizer(f, pre.path("standardize"), features.size(), "preprocessing.standardize");
+        Columns columns = columns(f, pre.path("columns"), features);
+        Standardizer targetStandardizer = standardizer(f, pre.path("target_standardize"), 1, "preprocessing.target_standardize");
+        if (targetStandardizer != null && task != Task.REGRESSION) {
+            throw InputException.inFile(jsonFile, "preprocessing.target_standardize is for regression; the task is " + task.id());
+        }
         JsonNode weightsInfo = f.object(json, "weights");
         Path weightsFile = folder.resolve(WEIGHTS);
         DType dtype = switch (weightsInfo.path("dtype").asText("F32")) {
@@ -221,7 +246,7 @@ public final class ModelFile {
         JsonNode provenance = json.path("provenance");
         @SuppressWarnings("unchecked")   // a JSON object is a map with string keys
         Map<String, Object> provenanceMap = provenance.isObject() ? (Map<String, Object>) Json.toJava(provenance) : Map.of();
-        return new SavedModel(network, objective, task, features, classes, standardizer, provenanceMap);
+        return new SavedModel(network, objective, task, features, classes, standardizer, provenanceMap, columns, targetStandardizer);
     }
 
     /** Format version 1's architecture, a multilayer perceptron, with that version's messages. */
@@ -249,28 +274,101 @@ public final class ModelFile {
         }
     }
 
-    /** The standardization {@code std} records for {@code features} columns, or null when it is missing. */
-    private static Standardizer standardizer(Fields f, JsonNode std, int features) {
+    /** The standardization {@code std} (the field {@code where}) records for {@code features} columns, or null when it is missing. */
+    private static Standardizer standardizer(Fields f, JsonNode std, int features, String where) {
         if (std.isMissingNode()) {
             return null;
         }
         float[] means = f.floats(std, "means");
         float[] stds = f.floats(std, "stds");
         if (means.length != features || stds.length != features) {
-            throw InputException.inFile(f.file(), "preprocessing.standardize needs %d means and stds; got %d and %d"
-                    .formatted(features, means.length, stds.length));
+            throw InputException.inFile(f.file(), "%s needs %d means and stds; got %d and %d"
+                    .formatted(where, features, means.length, stds.length));
         }
         for (int j = 0; j < means.length; j++) {
             if (!Float.isFinite(means[j])) {
-                throw InputException.inFile(f.file(), "field 'preprocessing.standardize.means[%d]' must be a finite number; got %s"
-                        .formatted(j, means[j]));
+                throw InputException.inFile(f.file(), "field '%s.means[%d]' must be a finite number; got %s"
+                        .formatted(where, j, means[j]));
             }
             if (!(stds[j] > 0 && Float.isFinite(stds[j]))) {
-                throw InputException.inFile(f.file(), "field 'preprocessing.standardize.stds[%d]' must be a finite number > 0; got %s"
-                        .formatted(j, stds[j]));
+                throw InputException.inFile(f.file(), "field '%s.stds[%d]' must be a finite number > 0; got %s"
+                        .formatted(where, j, stds[j]));
             }
         }
         return Standardizer.of(means, stds);
+    }
+
+    private static void standardizer(ObjectNode std, Standardizer standardizer) {
+        floats(std.putArray("means"), standardizer.means());
+        floats(std.putArray("stds"), standardizer.stds());
+    }
+
+    private static void columns(ObjectNode json, Columns columns) {
+        if (columns.target() != null) {
+            json.put("target", columns.target());
+        }
+        if (columns.id() != null) {
+            json.put("id", columns.id());
+        }
+        ArrayNode inputs = json.putArray("inputs");
+        for (Columns.Column c : columns.inputs()) {
+            ObjectNode o = inputs.addObject();
+            o.put("name", c.name());
+            o.put("type", c.kind().id());
+            if (c.kind() == Columns.Kind.CATEGORICAL) {
+                strings(o.putArray("categories"), c.categories());
+            }
+            if (c.fill() != null) {
+                o.put("fill", c.fill());
+            }
+        }
+    }
+
+    /** The column layout {@code json} records, or null when it is missing; its features must be {@code features}. */
+    private static Columns columns(Fields f, JsonNode json, List<String> features) {
+        if (json.isMissingNode()) {
+            return null;
+        }
+        String where = "preprocessing.columns";
+        List<Columns.Column> inputs = new ArrayList<>();
+        f.object(f.root().path("preprocessing"), "columns");
+        JsonNode array = f.array(json, "inputs");
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode c = array.get(i);
+            String at = where + ".inputs[" + i + "]";
+            if (!c.isObject()) {
+                throw InputException.inFile(f.file(), "field '%s' must be an object; got %s".formatted(at, c));
+            }
+            Columns.Kind kind = switch (c.path("type").asText("")) {
+                case "numeric" -> Columns.Kind.NUMERIC;
+                case "categorical" -> Columns.Kind.CATEGORICAL;
+                default -> throw InputException.inFile(f.file(), "field '%s.type' must be \"numeric\" or \"categorical\"; got %s"
+                        .formatted(at, c.get("type")));
+            };
+            List<String> categories = kind == Columns.Kind.CATEGORICAL ? f.strings(c, "categories") : List.of();
+            JsonNode fill = c.path("fill");
+            if (!fill.isMissingNode() && !fill.isNumber()) {
+                throw InputException.inFile(f.file(), "field '%s.fill' must be a number; got %s".formatted(at, fill));
+            }
+            try {
+                inputs.add(new Columns.Column(f.text(c, "name"), kind, categories, fill.isMissingNode() ? null : fill.floatValue()));
+            } catch (IllegalArgumentException e) {
+                throw InputException.inFile(f.file(), "field '%s': %s".formatted(at, e.getMessage()));
+            }
+        }
+        JsonNode target = json.path("target");
+        JsonNode id = json.path("id");
+        Columns columns;
+        try {
+            columns = Columns.of(target.isTextual() ? target.asText() : null, id.isTextual() ? id.asText() : null, inputs);
+        } catch (IllegalArgumentException e) {
+            throw InputException.inFile(f.file(), "field '%s': %s".formatted(where, e.getMessage()));
+        }
+        if (!columns.featureNames().equals(features)) {
+            throw InputException.inFile(f.file(), "field '%s' gives the features %s; field 'features' lists %s"
+                    .formatted(where, columns.featureNames(), features));
+        }
+        return columns;
     }
 
     /** Checks that {@code tensors} are exactly the parameters {@code shapes} names, of {@code dtype} and those shapes. */

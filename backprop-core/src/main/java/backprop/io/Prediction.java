@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What a {@link Model} predicts for a batch of rows, row by row: for classification the most
  * probable class (ties to the lower index) and every class's probability; for regression the
- * value, in the target's own units (targets are never rescaled for training). Immutable.
+ * value, in the target's own units (a model trained on standardized targets transforms them back). Immutable.
  */
 public final class Prediction {
     private final List<String> classNames;

@@ -1,5 +1,6 @@
 package backprop.io;
 
+import backprop.data.Columns;
 import backprop.data.PreparedData;
 import backprop.data.Standardizer;
 import backprop.data.Task;
@@ -27,9 +28,14 @@ import java.util.Map;
  * @param standardizer the standardization fitted on the training split, or null when inputs are used as they are
  * @param provenance program version, configuration, seed, data source and its SHA-256, final metrics: JSON values
  *     ({@link String}, {@link Number}, {@link Boolean}, null, {@link List}, {@link Map} with string keys); never null
+ * @param columns how a table's columns become the features (target and id column, categories, fills of missing
+ *     numbers), the first preprocessing step; null for a model whose features are numeric columns of the same names
+ * @param targetStandardizer for regression, the targets' standardization the network was trained in: its outputs
+ *     are standardized values, which a prediction transforms back; null when the outputs are in the target's units
  */
 public record SavedModel(Module network, Objective objective, Task task, List<String> features, List<String> classes,
-                         Standardizer standardizer, Map<String, Object> provenance) {
+                         Standardizer standardizer, Map<String, Object> provenance, Columns columns,
+                         Standardizer targetStandardizer) {
     /**
      * Copies the lists and the top level of the provenance; a null provenance is an empty one.
      * Whether the parts fit one another is checked by {@link ModelFile#save}, not here.
@@ -50,6 +56,27 @@ public record SavedModel(Module network, Objective objective, Task task, List<St
         features = List.copyOf(features);
         classes = List.copyOf(classes);
         provenance = Collections.unmodifiableMap(provenance == null ? new LinkedHashMap<>() : new LinkedHashMap<>(provenance));
+        Checks.require(columns == null || columns.featureNames().equals(features),
+                "SavedModel: the column layout's features %s are not the model's %s", columns == null ? null : columns.featureNames(), features);
+        Checks.require(targetStandardizer == null || (task == Task.REGRESSION && targetStandardizer.numFeatures() == 1),
+                "SavedModel: a target standardization is for one regression target");
+    }
+
+    /**
+     * A model without a column layout or target standardization: its features are numeric
+     * columns of those names, its outputs in the target's units.
+     *
+     * @param network the network
+     * @param objective what the outputs mean
+     * @param task classification or regression
+     * @param features the input columns by name
+     * @param classes the class names (empty for regression)
+     * @param standardizer the features' standardization, or null
+     * @param provenance where the model came from, or null
+     */
+    public SavedModel(Module network, Objective objective, Task task, List<String> features, List<String> classes,
+                      Standardizer standardizer, Map<String, Object> provenance) {
+        this(network, objective, task, features, classes, standardizer, provenance, null, null);
     }
 
     /**
@@ -84,7 +111,7 @@ public record SavedModel(Module network, Objective objective, Task task, List<St
         source.put("source", data.source());
         source.put("sha256", data.sha256());
         return new SavedModel(network, objective, data.train().task(), data.train().featureNames(),
-                data.train().classNames(), data.standardizer(), Map.of("data", source));
+                data.train().classNames(), data.standardizer(), Map.of("data", source), data.columns(), data.targetStandardizer());
     }
 
     /**
@@ -94,6 +121,11 @@ public record SavedModel(Module network, Objective objective, Task task, List<St
      * @param provenance JSON values by name, as the record's component; null for none
      */
     public SavedModel withProvenance(Map<String, Object> provenance) {
-        return new SavedModel(network, objective, task, features, classes, standardizer, provenance);
+        return new SavedModel(network, objective, task, features, classes, standardizer, provenance, columns, targetStandardizer);
+    }
+
+    /** {@return the column layout: {@link #columns()}, or numeric columns named as the features when there is none} */
+    public Columns layout() {
+        return columns != null ? columns : Columns.numeric(features);
     }
 }

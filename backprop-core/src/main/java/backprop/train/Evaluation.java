@@ -107,4 +107,42 @@ public record Evaluation(double loss, double accuracy, int[][] confusion, double
         }
         return actual == 0 ? Double.NaN : (double) confusion[c][c] / actual;
     }
+
+    /**
+     * {@return the mean of the classes' recalls, over the classes with rows} Unlike accuracy, each
+     * class counts alike however many rows it has (scikit-learn's {@code balanced_accuracy_score});
+     * NaN for regression.
+     */
+    public double balancedAccuracy() {
+        double sum = 0;
+        int classes = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            double r = recall(c);
+            if (!Double.isNaN(r)) {
+                sum += r;
+                classes++;
+            }
+        }
+        return classes == 0 ? Double.NaN : sum / classes;
+    }
+
+    /**
+     * {@return the mean of the classes' F1 scores {@code 2 p r / (p + r)}, over the classes that
+     * have rows or were predicted} A class with no correct prediction scores 0, as in
+     * scikit-learn's {@code f1_score(average="macro")}; NaN for regression.
+     */
+    public double macroF1() {
+        double sum = 0;
+        int classes = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            double p = precision(c);
+            double r = recall(c);
+            if (Double.isNaN(p) && Double.isNaN(r)) {
+                continue;
+            }
+            classes++;
+            sum += confusion[c][c] == 0 ? 0 : 2 * p * r / (p + r);
+        }
+        return classes == 0 ? Double.NaN : sum / classes;
+    }
 }

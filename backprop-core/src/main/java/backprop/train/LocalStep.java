@@ -23,7 +23,10 @@ final class LocalStep implements TrainingStep {
     private final float[] targets;
     private final int[] predicted;
 
-    LocalStep(Module model, Objective objective, Optimizer optimizer, Dataset train, int batchSize) {
+    private final float[] classWeights;
+
+    LocalStep(Module model, Objective objective, Optimizer optimizer, Dataset train, int batchSize, float[] classWeights) {
+        this.classWeights = classWeights;
         this.model = model;
         this.objective = objective;
         this.optimizer = optimizer;
@@ -49,7 +52,7 @@ final class LocalStep implements TrainingStep {
 
         optimizer.zeroGrad();
         Tensor z = model.forward(input);
-        Tensor loss = objective.loss(z, labels, targets, n);
+        Tensor loss = objective.loss(z, labels, targets, n, classWeights);
         double lossValue = loss.item();
         if (!Double.isFinite(lossValue)) {
             return new StepResult(lossValue, 0, n);

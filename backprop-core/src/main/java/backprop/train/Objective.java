@@ -113,6 +113,49 @@ public enum Objective {
     }
 
     /**
+     * As {@link #loss(Tensor, int[], float[], int)}, each row's loss weighted by its class's
+     * weight: {@code mean_i(w[label_i] * loss_i)}. Weights that average 1 over the training rows
+     * (as {@link #balancedWeights} gives) keep the loss on the unweighted scale.
+     *
+     * @param z the network's outputs for the batch
+     * @param labels class indices (the first {@code n} are used)
+     * @param targets values, for regression; unweighted
+     * @param n the batch's row count
+     * @param classWeights one weight per class, or null for none
+     * @return a scalar in {@code z}'s dtype
+     */
+    public Tensor loss(Tensor z, int[] labels, float[] targets, int n, float[] classWeights) {
+        if (classWeights == null || this == MSE) {
+            return loss(z, labels, targets, n);
+        }
+        Tensor perRow = switch (this) {
+            case CROSS_ENTROPY -> Loss.crossEntropy(z, labels.length == n ? labels : java.util.Arrays.copyOf(labels, n), backprop.nn.Reduction.NONE);
+            case BCE -> Loss.bceWithLogits(z, column(z.dtype(), n, i -> labels[i]), backprop.nn.Reduction.NONE);
+            case LOGISTIC -> Loss.logistic(z, column(z.dtype(), n, i -> 2 * labels[i] - 1), backprop.nn.Reduction.NONE);
+            case MSE -> throw new AssertionError("handled above");
+        };
+        return perRow.reshape(n).mul(column(z.dtype(), n, i -> classWeights[labels[i]]).reshape(n)).mean();
+    }
+
+    /**
+     * {@return scikit-learn's "balanced" class weights, {@code n / (k * count_c)} for {@code n}
+     * rows of {@code k} classes (0 for a class without rows), which average 1 over the rows}
+     *
+     * @param classCounts the rows of each class
+     */
+    public static float[] balancedWeights(int[] classCounts) {
+        long n = 0;
+        for (int c : classCounts) {
+            n += c;
+        }
+        float[] w = new float[classCounts.length];
+        for (int c = 0; c < w.length; c++) {
+            w[c] = classCounts[c] == 0 ? 0f : (float) ((double) n / ((double) classCounts.length * classCounts[c]));
+        }
+        return w;
+    }
+
+    /**
      * {@return class probabilities, one row of {@code classes} per row of {@code z}}
      *
      * @param z outputs {@code [n, outputs]}

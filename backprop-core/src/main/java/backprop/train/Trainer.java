@@ -24,6 +24,7 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final TrainingOptions options;
     private final TrainingLoop loop;
+    private final float[] classWeights;
 
     /**
      * A trainer of {@code model} in place; the optimizer's learning rates now are the schedule's
@@ -37,11 +38,26 @@ public final class Trainer {
      * @param options epochs, batch size, seed and schedule
      */
     public Trainer(Module model, Objective objective, Optimizer optimizer, TrainingOptions options) {
+        this(model, objective, optimizer, options, null);
+    }
+
+    /**
+     * A trainer whose loss weights each row by its class (see
+     * {@link Objective#loss(backprop.tensor.Tensor, int[], float[], int, float[])}); evaluations stay unweighted.
+     *
+     * @param model the network to train, in place
+     * @param objective the loss, a classification one when weights are given
+     * @param optimizer the optimizer over the model's parameters
+     * @param options epochs, batch size, seed and schedule
+     * @param classWeights one weight per class, or null for none
+     */
+    public Trainer(Module model, Objective objective, Optimizer optimizer, TrainingOptions options, float[] classWeights) {
         this.model = model;
         this.objective = objective;
         this.optimizer = optimizer;
         this.options = options;
         this.loop = new TrainingLoop(model, objective, optimizer, options);
+        this.classWeights = classWeights == null ? null : classWeights.clone();
     }
 
     /**
@@ -72,7 +88,7 @@ public final class Trainer {
      * @throws DivergenceException when a step's loss is not finite
      */
     public History fit(Dataset train, Dataset test, History previous, List<TrainingListener> listeners) {
-        return loop.run(new LocalStep(model, objective, optimizer, train, options.batchSize()), train.size(),
+        return loop.run(new LocalStep(model, objective, optimizer, train, options.batchSize(), classWeights), train.size(),
                 test == null ? null : () -> Evaluation.of(model, objective, test, EVALUATION_BATCH), previous, listeners);
     }
 }

@@ -145,24 +145,25 @@ class CsvReaderTest {
     }
 
     @Test
-    void nonNumericFeatureCell() throws IOException {
-        Path file = csv("n.csv", "x,height,z\n1,2,a\n3,tall,b\n");
-        assertThatThrownBy(() -> CsvReader.read(file)).isInstanceOf(InputException.class)
-                .hasMessage(file + ":3: column 'height' (field 2): expected a number; got 'tall'");
+    void aFeatureColumnWithTextIsCategoricalAndItsNumbersKeepTheirSpelling() throws IOException {
+        Path file = csv("n.csv", "x,height,z\n1,2.50,a\n3,tall,b\n");
+        Dataset data = CsvReader.read(file);
+        assertThat(data.featureNames()).containsExactly("x", "height=2.50", "height=tall");
+        assertThat(data.features()).containsExactly(1, 1, 0, 3, 0, 1);
     }
 
     @Test
     void javaOnlyNumberSpellingsAreNotNumbers() throws IOException {
         Path file = csv("n.csv", "x,z\n1f,a\n2,b\n");
-        assertThatThrownBy(() -> CsvReader.read(file)).isInstanceOf(InputException.class)
-                .hasMessage(file + ":2: column 'x' (field 1): expected a number; got '1f'");
+        assertThat(CsvReader.read(file).featureNames()).containsExactly("x=1f", "x=2");
     }
 
     @Test
     void emptyFeatureCell() throws IOException {
         Path file = csv("n.csv", "x,y,z\n1,,a\n");
         assertThatThrownBy(() -> CsvReader.read(file)).isInstanceOf(InputException.class)
-                .hasMessage(file + ":2: column 'y' (field 2): expected a number; got an empty cell");
+                .hasMessage(file + ":2: column 'y' (field 2): expected a number; got a missing value"
+                        + " (use --impute mean or --impute median to fill missing numbers)");
     }
 
     @Test

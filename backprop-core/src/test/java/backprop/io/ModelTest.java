@@ -85,6 +85,39 @@ class ModelTest {
     }
 
     @Test
+    void aModelTrainedOnStandardizedTargetsPredictsInTheTargetsUnitsAndSavesAsFormat3() throws java.io.IOException {
+        Linear line = new Linear(2, 1);
+        Standardizer target = Standardizer.of(new float[] {100}, new float[] {20});
+        backprop.data.Columns columns = backprop.data.Columns.of("price", "id", List.of(
+                backprop.data.Columns.Column.numeric("u"),
+                new backprop.data.Columns.Column("colour", backprop.data.Columns.Kind.CATEGORICAL, List.of("red", ""), null)));
+        SavedModel saved = new SavedModel(new backprop.nn.Sequential(new Linear(3, 1)), Objective.MSE, Task.REGRESSION,
+                columns.featureNames(), List.of(), null, Map.of(), columns, target);
+        Tensor z;
+        double[][] rows = {{1, 0, 1}, {-2, 1, 0}};
+        try (var noGrad = GradMode.disabled()) {
+            z = saved.network().forward(Tensor.of(rows).to(backprop.tensor.DType.FLOAT32));
+        }
+        Prediction p = Model.of(saved).predict(rows);
+        assertThat(p.value(0)).isEqualTo(z.getFlat(0) * 20.0 + 100);
+        assertThat(p.value(1)).isEqualTo(z.getFlat(1) * 20.0 + 100);
+
+        java.nio.file.Path folder = java.nio.file.Files.createTempDirectory("model");
+        ModelFile.save(folder, saved);
+        assertThat(java.nio.file.Files.readString(folder.resolve(ModelFile.JSON))).contains("\"format_version\" : 3");
+        Model loaded = Model.load(folder);
+        assertThat(loaded.columns()).isEqualTo(columns);
+        assertThat(loaded.predict(rows).values()).containsExactly(p.values());
+        assertThat(loaded.features()).containsExactly("u", "colour=red", "colour=(missing)");
+
+        // a model a version-2 reader reads alike is still written as version 2
+        ModelFile.save(folder, new SavedModel(line, Objective.MSE, Task.REGRESSION, List.of("u", "v"), List.of(), null, Map.of(),
+                backprop.data.Columns.of("y", "id", List.of(backprop.data.Columns.Column.numeric("u"), backprop.data.Columns.Column.numeric("v"))), null));
+        assertThat(java.nio.file.Files.readString(folder.resolve(ModelFile.JSON))).contains("\"format_version\" : 2");
+        assertThat(Model.load(folder).columns().id()).isEqualTo("id");
+    }
+
+    @Test
     void ownsItsNetwork() {
         Sequential net = new Sequential(new Linear(4, 3), new Tanh());
         Model model = Model.of(SavedModel.of(net, Objective.CROSS_ENTROPY, ModelFileTest.FEATURES, ModelFileTest.CLASSES));
