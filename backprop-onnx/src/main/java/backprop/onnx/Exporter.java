@@ -22,6 +22,7 @@ final class Exporter {
     private Exporter() {}
 
     static ModelProto export(SavedModel model) {
+        Preprocessing.refuseEncodedColumns(model);
         LayerSpec spec = LayerSpec.of(model.network());
         Map<String, Tensor> weights = model.network().stateDict();
         int d = model.features().size();
@@ -40,7 +41,7 @@ final class Exporter {
             g.node("Softmax", OnnxFile.PROBABILITIES, new String[] {z}, "axis", 1);
             g.output(OnnxFile.PROBABILITIES, model.classes().size(), "each class's probability, in the order of metadata 'classes'");
         } else {
-            x = output(g, x, OnnxFile.VALUE);
+            x = output(g, Preprocessing.exportTarget(model, g, x), OnnxFile.VALUE);
             g.output(x, 1, "the predicted value, in the target's units");
         }
         ModelProto.Builder m = ModelProto.newBuilder()
@@ -55,6 +56,9 @@ final class Exporter {
         metadata(m, "features", Ops.json(model.features()));
         metadata(m, "classes", Ops.json(model.classes()));
         metadata(m, "provenance", Ops.json(model.provenance()));
+        if (model.targetStandardizer() != null) {
+            metadata(m, "target_standardized", "true");   // the graph ends in Mul(z, std), Add(z, mean)
+        }
         return m.build();
     }
 

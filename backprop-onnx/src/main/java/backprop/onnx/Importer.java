@@ -125,13 +125,14 @@ final class Importer {
         Map<String, String> meta = metadata(m);
 
         Preprocessing.Read pre = Preprocessing.read(file, chain, constants, shape.flat() ? shape.width() : -1);
-        Network net = network(chain.subList(pre.nodes(), chain.size()), constants, shape,
+        Standardizer target = Preprocessing.readTarget(file, chain, constants, "true".equals(meta.get("target_standardized")));
+        Network net = network(chain.subList(pre.nodes(), chain.size() - (target == null ? 0 : 2)), constants, shape,
                 pre.standardizer() != null ? pre.standardizer().numFeatures() : -1, opset);
         int inputs = pre.standardizer() != null ? pre.standardizer().numFeatures() : net.inputWidth();
         if (inputs < 1) {
             throw refuse("input '%s' does not state its width, and no layer fixes it".formatted(input.getName()));
         }
-        return describe(m, meta, net, pre.standardizer(), inputs, opset);
+        return describe(m, meta, net, pre.standardizer(), target, inputs, opset);
     }
 
     /** The graph's one input that is not an initializer. */
@@ -386,7 +387,8 @@ final class Importer {
     }
 
     /** The saved model of {@code net}: what its outputs mean from the metadata, or inferred as the class comment says. */
-    private SavedModel describe(ModelProto m, Map<String, String> meta, Network net, Standardizer standardizer, int inputs, long opset) {
+    private SavedModel describe(ModelProto m, Map<String, String> meta, Network net, Standardizer standardizer, Standardizer target,
+                                int inputs, long opset) {
         List<LayerSpec> layers = new ArrayList<>(net.layers());
         int k = net.outputWidth() >= 0 ? net.outputWidth() : inputs;
         Objective objective;
@@ -443,7 +445,7 @@ final class Importer {
         Module network = new SequentialSpec(layers).build(DType.FLOAT32, Init.PYTORCH, new SplittableRandom(0), new SplittableRandom(0));
         network.loadStateDict(net.weights());
         network.eval();
-        return new SavedModel(network, objective, task, features, classes, standardizer, provenance);
+        return new SavedModel(network, objective, task, features, classes, standardizer, provenance, null, target);
     }
 
     private <T> T word(String key, String value, java.util.function.Function<String, T> parse) {

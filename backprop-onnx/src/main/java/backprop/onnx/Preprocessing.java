@@ -10,8 +10,9 @@ import onnx.Onnx.NodeProto;
 /**
  * The saved preprocessing as ONNX nodes, both ways: what export writes in front of the network so
  * that the graph takes raw feature rows, and what import recognizes at the start of a graph. The
- * one place a preprocessing step goes (today standardization; one-hot encoding of categorical
- * columns and target scaling when model files record them).
+ * one place a preprocessing step goes: the standardization of the inputs, and the target's
+ * standardization undone after the network, so that a regression's value is in the target's
+ * units. Categorical and imputed columns are not exported (see {@link #refuseEncodedColumns}).
  */
 final class Preprocessing {
     private Preprocessing() {}
@@ -32,6 +33,65 @@ final class Preprocessing {
             x = g.node("Div", "standardized", new String[] {x, g.constant("standardize.stds", s.stds(), d)});
         }
         return x;
+    }
+
+    /**
+     * Refuses a model whose columns are one-hot encoded or imputed: the graph takes numeric rows,
+     * and ONNX's standard operators have no string-to-one-hot step (that needs the ai.onnx.ml
+     * domain, which this exporter does not write).
+     *
+     * @throws IllegalArgumentException naming the first such column
+     */
+    static void refuseEncodedColumns(SavedModel model) {
+        if (model.columns() == null || !model.columns().encodes()) {
+            return;
+        }
+        for (var c : model.columns().inputs()) {
+            if (c.kind() != backprop.data.Columns.Kind.NUMERIC || c.fill() != null) {
+                throw new IllegalArgumentException(("ONNX export: column '%s' is %s; the exported graph reads numeric rows only "
+                        + "(train without --categorical/--impute for a model to export)")
+                        .formatted(c.name(), c.fill() != null ? "imputed" : "categorical"));
+            }
+        }
+    }
+
+    /**
+     * Appends the step that takes a regression's network output {@code z} back to the target's
+     * units, {@code z * std + mean}, when the model standardized its target.
+     *
+     * @return the name of the value in the target's units
+     */
+    static String exportTarget(SavedModel model, GraphBuilder g, String z) {
+        Standardizer t = model.targetStandardizer();
+        if (t == null) {
+            return z;
+        }
+        String scaled = g.node("Mul", "target_scaled", new String[] {z, g.constant("target.std", t.stds(), 1)});
+        return g.node("Add", "target_units", new String[] {scaled, g.constant("target.mean", t.means(), 1)});
+    }
+
+    /**
+     * The target standardization at the end of a chain that {@link #exportTarget} wrote, which
+     * the metadata key {@code target_standardized} announces: a Mul by the std then an Add of the
+     * mean, both constants of one value.
+     *
+     * @return the standardization, or null when the metadata does not announce one
+     */
+    static Standardizer readTarget(Path file, List<NodeProto> chain, Initializers constants, boolean announced) {
+        if (!announced) {
+            return null;
+        }
+        int n = chain.size();
+        if (n < 2 || !chain.get(n - 2).getOpType().equals("Mul") || !chain.get(n - 1).getOpType().equals("Add")) {
+            throw InputException.inFile(file, "metadata 'target_standardized' says the graph ends in Mul(z, std) then Add(z, mean); it does not");
+        }
+        float[] stds = constants.vector(chain.get(n - 2), 1, 1);
+        float[] means = constants.vector(chain.get(n - 1), 1, 1);
+        if (!Float.isFinite(means[0]) || !(stds[0] > 0 && Float.isFinite(stds[0]))) {
+            throw InputException.inFile(file, Importer.where(chain.get(n - 2)) + ": the target's standardization needs a finite mean and a finite std > 0; got mean %s and std %s"
+                    .formatted(means[0], stds[0]));
+        }
+        return Standardizer.of(means, stds);
     }
 
     /**
