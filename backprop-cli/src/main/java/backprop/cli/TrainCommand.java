@@ -2,6 +2,7 @@ package backprop.cli;
 
 import backprop.InputException;
 import backprop.app.DataArguments;
+import backprop.app.MemoryBudget;
 import backprop.app.ModelArguments;
 import backprop.app.Options;
 import backprop.app.OutputArguments;
@@ -116,6 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
         var train = prepared.train();
         Objective objective = model.objective(train.task(), train.numClasses());
         Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
+        MemoryBudget.check(architecture, model.dtype(), training.optimizerName(), training.batchSize(), train.size());
         Sequential network = architecture.build(model.dtype(), new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
         Optimizer opt = training.optimizerSpec().create(network.parameters());
         TrainingOptions options = training.trainingOptions(model.seed(), train.size());
