@@ -54,7 +54,8 @@ public final class MemoryBudget {
         if (needed <= heap * 0.8) {
             return;
         }
-        String option = model >= batch ? "--hidden" : "--batch-size";
+        // the batch is to blame only when one row per batch would fit; else the network itself is too wide
+        String option = model + batch / rows <= heap * 0.8 ? "--batch-size" : "--hidden";
         throw new InputException(option + ": the run needs about " + size(needed) + " of memory (" + size(model)
                 + " for " + String.format(java.util.Locale.ROOT, "%,.0f", parameters) + " parameters with their gradients and "
                 + optimizer + "'s state, " + size(batch) + " for batches of " + String.format(java.util.Locale.ROOT, "%,.0f", rows)

@@ -8,6 +8,7 @@ import backprop.app.Options;
 import backprop.app.OutputArguments;
 import backprop.app.PreparationArguments;
 import backprop.app.Progress;
+import backprop.app.RunGuard;
 import backprop.app.RunReport;
 import backprop.app.TrainingArguments;
 import backprop.autograd.AnomalyMode;
@@ -168,6 +169,11 @@ public final class TrainCommand implements Callable<Integer> {
         validate();
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Kernels.get().setThreads(threadCount);
+        Path dataFile = data.source().contains("/") || data.source().contains(".") ? Path.of(data.source()) : null;
+        RunGuard.requireWritable("--metrics", output.metricsCopy(), dataFile);
+        if (output.folder(data.source()).toString().isBlank()) {
+            throw new InputException("--out: must be a folder's path; got ''");
+        }
         PreparedData prepared = PreparedData.prepare(data.source(), data.options(model.seed()), preparation.testFraction(),
                 preparation.standardize());
         var train = prepared.train();
@@ -192,7 +198,18 @@ public final class TrainCommand implements Callable<Integer> {
             previous.epochs().forEach(m -> stopping.afterEpoch(m, previous));
             listeners.add(stopping);
         });
-        listeners.add(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments, prepared.sha256()));
+        try (RunGuard guard = RunGuard.lock(folder, err)) {
+            listeners.add(guard);
+            listeners.add(guard.guarding(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments, prepared.sha256())));
+            return train(saved, prepared, network, opt, options, objective, folder, listeners, threadCount, stdout, err);
+        }
+    }
+
+    private int train(Checkpoint.Saved saved, PreparedData prepared, Sequential network, Optimizer opt, TrainingOptions options,
+                      Objective objective, Path folder, List<TrainingListener> listeners, int threadCount, PrintWriter stdout,
+                      PrintWriter err) {
+        var train = prepared.train();
+        History previous = saved == null ? new History() : saved.history();
         if (saved != null) {
             checkSameData(saved, prepared);
             saved.restore(network, opt, folder.resolve(CHECKPOINT));
