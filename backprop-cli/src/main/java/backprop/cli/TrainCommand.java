@@ -80,6 +80,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "With --resume: go on although the data's SHA-256 differs from the one the run recorded.")
     boolean allowDataChange;
 
+    /** Set on resume when the checkpoint holds every epoch the run will train, but the run's files were never written. */
+    private boolean trainedOut;
+
     /** What may be given beside --resume: the rest is the run's own and fixed by its checkpoint. */
     private static final java.util.Set<String> RESUME_OPTIONS =
             java.util.Set.of("--resume", "--quiet", "--epochs", "--detect-anomaly", "--allow-data-change", "--debug");
@@ -115,7 +118,9 @@ public final class TrainCommand implements Callable<Integer> {
             original = parse(arguments);
         }
         String finished = original.finished(saved);
-        if (finished != null) {
+        // its files are written after the last checkpoint: a run killed in between is finished by this resume
+        boolean written = java.nio.file.Files.exists(resume.resolve("curves.png")) && java.nio.file.Files.exists(resume.resolve("curves.svg"));
+        if (finished != null && written) {
             err.printf("backprop: %s finished at epoch %d (%s); nothing to do: the run is left as it is (give --epochs with more epochs to train on)%n",
                     resume, trained, finished);
             return 0;
@@ -124,6 +129,7 @@ public final class TrainCommand implements Callable<Integer> {
         original.detectAnomaly |= detectAnomaly;
         original.allowDataChange = allowDataChange;
         original.resume = resume;
+        original.trainedOut = finished != null;
         return original.train(saved, arguments, spec.commandLine().getOut(), err);
     }
 
@@ -217,9 +223,13 @@ public final class TrainCommand implements Callable<Integer> {
                 err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), training.epochs());
             }
         }
-        History history;
-        try (var anomalies = detectAnomaly ? AnomalyMode.enabled() : null) {
-            history = new Trainer(network, objective, opt, options).fit(train, prepared.test(), previous, listeners);
+        History history = previous;
+        if (trainedOut) {
+            network.eval();
+        } else {
+            try (var anomalies = detectAnomaly ? AnomalyMode.enabled() : null) {
+                history = new Trainer(network, objective, opt, options).fit(train, prepared.test(), previous, listeners);
+            }
         }
 
         Evaluation test = Evaluation.of(network, objective, prepared.test(), 1024);
