@@ -177,6 +177,8 @@ public final class Checkpoint implements TrainingListener {
         JsonNode state;
         try {
             state = Json.MAPPER.readTree(stateFile.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw InputException.inFile(stateFile, "is not valid JSON: " + Json.describe(e));
         } catch (IOException e) {
             throw InputException.inFile(stateFile, "is not valid JSON: " + e.getMessage());
         }
