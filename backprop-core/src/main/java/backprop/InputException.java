@@ -11,6 +11,8 @@ import java.nio.file.Path;
  */
 public class InputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    /** The most characters of a user's text (a cell, a source line) one message quotes. */
+    public static final int QUOTED = 100;
 
     /**
      * A complete message, printed as it is.
@@ -57,7 +59,8 @@ public class InputException extends RuntimeException {
 
     /**
      * {@code FILE:LINE:COL: message}, then the source line and a caret under the column, as
-     * compilers show them. Lines and columns count from 1.
+     * compilers show them; of a long line, the {@link #QUOTED} characters around the column.
+     * Lines and columns count from 1.
      *
      * @param file the file, as the user named it
      * @param line the line
@@ -68,9 +71,25 @@ public class InputException extends RuntimeException {
      */
 
     public static InputException atColumn(Path file, int line, int column, String sourceLine, String message) {
-        String caret = " ".repeat(Math.max(0, column - 1)) + "^";
+        // a long line is shown as the window of it around the column, so that a message stays a few lines
+        int from = sourceLine.length() <= QUOTED ? 0 : Math.max(0, Math.min(column - 1 - QUOTED / 2, sourceLine.length() - QUOTED));
+        String shown = sourceLine.substring(from, Math.min(sourceLine.length(), from + QUOTED));
+        String before = from > 0 ? "..." : "";
+        String after = from + shown.length() < sourceLine.length() ? "..." : "";
+        String caret = " ".repeat(Math.max(0, column - 1 - from + before.length())) + "^";
         return new InputException(file + ":" + line + ":" + column + ": " + message
-                + System.lineSeparator() + "    " + sourceLine.replace('\t', ' ')
+                + System.lineSeparator() + "    " + before + shown.replace('\t', ' ') + after
                 + System.lineSeparator() + "    " + caret);
+    }
+
+    /**
+     * A user's text as a message quotes it: whole up to {@link #QUOTED} characters, else its
+     * start, an ellipsis and its length, so that one message stays one line.
+     *
+     * @param text a cell, a token, a value as the user wrote it
+     * @return {@code text} itself, or its first characters and how long it is
+     */
+    public static String clip(String text) {
+        return text.length() <= QUOTED ? text : text.substring(0, QUOTED) + "... (" + text.length() + " characters)";
     }
 }

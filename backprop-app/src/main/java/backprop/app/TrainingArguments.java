@@ -63,6 +63,11 @@ public final class TrainingArguments {
         return batchSize;
     }
 
+    /** {@return the optimizer's name as given, for the memory estimate} */
+    public String optimizerName() {
+        return optimizer;
+    }
+
     /** The listener {@code --early-stopping} asks for, if it does. */
     public Optional<EarlyStopping> earlyStopping() {
         return earlyStopping(null);

@@ -71,6 +71,12 @@ public final class GradCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        for (var output : java.util.Map.of("--dot", java.util.Optional.ofNullable(dot), "--svg", java.util.Optional.ofNullable(svg)).entrySet()) {
+            backprop.app.Options.require(output.getValue().isEmpty() || !backprop.app.RunGuard.sameFile(output.getValue().get(), file),
+                    output.getKey(), "must not be the program it would overwrite", output.getValue().orElse(null));
+            backprop.app.Options.require(output.getValue().isEmpty() || !output.getValue().get().toString().isBlank(),
+                    output.getKey(), "must be a path", "''");
+        }
         if (svg != null) {
             Graphviz.requireDot();
         }

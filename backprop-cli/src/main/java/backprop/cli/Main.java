@@ -23,7 +23,14 @@ public final class Main {
 
     /** Runs the command line and returns the exit status instead of exiting (for tests). */
     public static int run(String... args) {
-        return commandLine(args).execute(args);
+        CommandLine cl = commandLine(args);
+        int status = cl.execute(args);
+        // PrintStream and PrintWriter swallow write errors: a closed pipe or a full disk would still exit 0
+        if (cl.getOut().checkError() | System.out.checkError()) {
+            System.err.println("backprop: cannot write to standard output (a closed pipe or a full disk); the output is incomplete");
+            return status == 0 ? FAILED : status;
+        }
+        return status;
     }
 
     /** The configured command line with every subcommand: exit codes and exception handling as in the class comment. */

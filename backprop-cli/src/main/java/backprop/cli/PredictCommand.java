@@ -60,6 +60,7 @@ public final class PredictCommand implements Callable<Integer> {
             case "jsonl" -> true;
             default -> throw new IllegalArgumentException("must be csv or jsonl; got '" + f + "'");
         });
+        backprop.app.RunGuard.requireWritable("--output", output, input);   // never the rows it reads
         Model model = Model.load(modelDir);
         EncodedRows rows = CsvReader.readInputs(input, model.columns(), keepInputs);
         rows.warnings().forEach(w -> spec.commandLine().getErr().println("backprop: warning: " + w));

@@ -3,11 +3,13 @@ package backprop.cli;
 import backprop.InputException;
 import backprop.app.ColumnArguments;
 import backprop.app.DataArguments;
+import backprop.app.MemoryBudget;
 import backprop.app.ModelArguments;
 import backprop.app.Options;
 import backprop.app.OutputArguments;
 import backprop.app.PreparationArguments;
 import backprop.app.Progress;
+import backprop.app.RunGuard;
 import backprop.app.RunReport;
 import backprop.app.TrainingArguments;
 import backprop.autograd.AnomalyMode;
@@ -92,17 +94,79 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Continue the run saved in DIR (killed or stopped) after its last finished epoch, with its own options.")
     Path resume;
 
+    @Option(names = "--allow-data-change",
+            description = "With --resume: go on although the data's SHA-256 differs from the one the run recorded.")
+    boolean allowDataChange;
+
+    /** Set on resume when the checkpoint holds every epoch the run will train, but the run's files were never written. */
+    private boolean trainedOut;
+
+    /** What may be given beside --resume: the rest is the run's own and fixed by its checkpoint. */
+    private static final java.util.Set<String> RESUME_OPTIONS =
+            java.util.Set.of("--resume", "--quiet", "--epochs", "--detect-anomaly", "--allow-data-change", "--debug");
+
     @Override
     public Integer call() {
         if (resume == null) {
             return train(null, recordedArguments(), spec.commandLine().getOut(), spec.commandLine().getErr());
         }
+        PrintWriter err = spec.commandLine().getErr();
+        for (picocli.CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUME_OPTIONS.contains(option.longestName())) {
+                throw new InputException(option.longestName() + ": cannot be changed when resuming; the run in " + resume
+                        + " keeps its own options; expected only --epochs, --quiet, --detect-anomaly or --allow-data-change "
+                        + "beside --resume (or a new run with another --out)");
+            }
+        }
         Checkpoint.Saved saved = Checkpoint.load(resume.resolve(CHECKPOINT));
-        TrainCommand original = new TrainCommand();
-        new picocli.CommandLine(original).parseArgs(saved.arguments().toArray(String[]::new));
+        List<String> arguments = new ArrayList<>(saved.arguments());
+        TrainCommand original = parse(arguments);
+        int trained = saved.epochs().size();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--epochs") && training.epochs() != original.training.epochs()) {
+            Options.require(training.epochs() >= trained, "--epochs", "must be at least the " + trained
+                    + " epochs the run in " + resume + " has trained", training.epochs());
+            err.printf("backprop: %s: --epochs %d applied (the run was started with --epochs %d)%n", resume, training.epochs(),
+                    original.training.epochs());
+            int at = arguments.indexOf("--epochs");
+            if (at >= 0) {
+                arguments.subList(at, at + 2).clear();
+            }
+            arguments.add("--epochs");
+            arguments.add(Integer.toString(training.epochs()));
+            original = parse(arguments);
+        }
+        String finished = original.finished(saved);
+        // its files are written after the last checkpoint: a run killed in between is finished by this resume
+        boolean written = java.nio.file.Files.exists(resume.resolve("curves.png")) && java.nio.file.Files.exists(resume.resolve("curves.svg"));
+        if (finished != null && written) {
+            err.printf("backprop: %s finished at epoch %d (%s); nothing to do: the run is left as it is (give --epochs with more epochs to train on)%n",
+                    resume, trained, finished);
+            return 0;
+        }
         original.output.resume(resume, output.quiet());
         original.detectAnomaly |= detectAnomaly;
-        return original.train(saved, saved.arguments(), spec.commandLine().getOut(), spec.commandLine().getErr());
+        original.allowDataChange = allowDataChange;
+        original.resume = resume;
+        original.trainedOut = finished != null;
+        return original.train(saved, arguments, spec.commandLine().getOut(), err);
+    }
+
+    private static TrainCommand parse(List<String> arguments) {
+        TrainCommand command = new TrainCommand();
+        new picocli.CommandLine(command).parseArgs(arguments.toArray(String[]::new));
+        return command;
+    }
+
+    /** Why a saved run needs no more epochs (all its epochs trained, or early stopping ended it), or null. */
+    private String finished(Checkpoint.Saved saved) {
+        if (saved.epochs().size() >= training.epochs()) {
+            return "all " + training.epochs() + " epochs trained";
+        }
+        return training.earlyStopping().map(stopping -> {
+            History history = saved.history();
+            history.epochs().forEach(m -> stopping.afterEpoch(m, history));
+            return stopping.stopRequested() ? "stopped early by --early-stopping" : null;
+        }).orElse(null);
     }
 
     /** The options this run was given, as they were typed, for the checkpoint (so --resume needs nothing else). */
@@ -129,6 +193,11 @@ public final class TrainCommand implements Callable<Integer> {
         validate();
         int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         Kernels.get().setThreads(threadCount);
+        Path dataFile = data.source().contains("/") || data.source().contains(".") ? Path.of(data.source()) : null;
+        RunGuard.requireWritable("--metrics", output.metricsCopy(), dataFile);
+        if (output.folder(data.source()).toString().isBlank()) {
+            throw new InputException("--out: must be a folder's path; got ''");
+        }
         DataOptions dataOptions = data.options(model.seed());
         PreparedData prepared = PreparedData.prepare(data.source(), dataOptions.withCsv(dataOptions.csv().withChoice(columns.choice())),
                 preparation.testFraction(), validationFraction(), preparation.standardize());
@@ -138,6 +207,7 @@ public final class TrainCommand implements Callable<Integer> {
                 "balanced weighs classes; the task is regression", "'" + classWeight + "'");
         Objective objective = model.objective(train.task(), train.numClasses());
         Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
+        MemoryBudget.check(architecture, model.dtype(), training.optimizerName(), training.batchSize(), train.size());
         Sequential network = architecture.build(model.dtype(), new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
         Optimizer opt = training.optimizerSpec().create(network.parameters());
         TrainingOptions options = training.trainingOptions(model.seed(), train.size());
@@ -152,24 +222,42 @@ public final class TrainCommand implements Callable<Integer> {
                     network.parameterCount(), Kernels.get().name(), threadCount);
             listeners.add(new Progress(err, objective.isClassification()));
         }
+        History previous = saved == null ? new History() : saved.history();
         EarlyStopping stopping = training.earlyStopping(network).orElse(null);
         if (stopping != null) {
+            // its best loss and patience follow from the saved epochs' losses alone: replaying them restores both exactly
+            previous.epochs().forEach(m -> stopping.afterEpoch(m, previous));
             listeners.add(stopping);
         }
-        listeners.add(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments));
-        History previous = new History();
+        try (RunGuard guard = RunGuard.lock(folder, err)) {
+            listeners.add(guard);
+            listeners.add(guard.guarding(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments, prepared.sha256())));
+            return train(saved, prepared, validation, network, opt, options, objective, stopping, folder, listeners, threadCount,
+                    stdout, err);
+        }
+    }
+
+    private int train(Checkpoint.Saved saved, PreparedData prepared, Dataset validation, Sequential network, Optimizer opt,
+                      TrainingOptions options, Objective objective, EarlyStopping stopping, Path folder,
+                      List<TrainingListener> listeners, int threadCount, PrintWriter stdout, PrintWriter err) {
+        var train = prepared.train();
+        History previous = saved == null ? new History() : saved.history();
         if (saved != null) {
+            checkSameData(saved, prepared);
             saved.restore(network, opt, folder.resolve(CHECKPOINT));
-            previous = saved.history();
             if (!output.quiet()) {
                 err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), training.epochs());
             }
         }
-        History history;
-        try (var anomalies = detectAnomaly ? AnomalyMode.enabled() : null) {
-            float[] weights = balanced() ? Objective.balancedWeights(train.classCounts()) : null;
-            history = new Trainer(network, objective, opt, options, weights)
-                    .fit(train, validation != null ? validation : prepared.test(), previous, listeners);
+        History history = previous;
+        if (trainedOut) {
+            network.eval();
+        } else {
+            try (var anomalies = detectAnomaly ? AnomalyMode.enabled() : null) {
+                float[] weights = balanced() ? Objective.balancedWeights(train.classCounts()) : null;
+                history = new Trainer(network, objective, opt, options, weights)
+                        .fit(train, validation != null ? validation : prepared.test(), previous, listeners);
+            }
         }
         int best = stopping == null ? 0 : stopping.restoreBest();
 
@@ -183,6 +271,16 @@ public final class TrainCommand implements Callable<Integer> {
         RunReport.finish(spec, folder, output.metricsCopy(), stdout, SavedModel.of(network, objective, prepared),
                 RunReport.Source.of(prepared), model.seed(), threadCount, history, scores);
         return 0;
+    }
+
+    /** The data must be what the run trained on, byte for byte, unless --allow-data-change says otherwise. */
+    private void checkSameData(Checkpoint.Saved saved, PreparedData prepared) {
+        if (saved.dataSha256() == null || saved.dataSha256().equals(prepared.sha256()) || allowDataChange) {
+            return;
+        }
+        throw new InputException(prepared.source() + ": has changed since the run in " + resume + " began (SHA-256 "
+                + prepared.sha256().substring(0, 12) + "..., recorded " + saved.dataSha256().substring(0, Math.min(12, saved.dataSha256().length()))
+                + "...); expected the same data, or --allow-data-change to resume on this data");
     }
 
     /** {@code --validation-split}, or its default: 0.1 with early stopping, else none. */

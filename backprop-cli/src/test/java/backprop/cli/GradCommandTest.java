@@ -63,6 +63,26 @@ class GradCommandTest {
         return new Result(status, out.toString(), err.toString());
     }
 
+    /** Issue 17: 100,000 nested parentheses and a sum of 100,000 terms end in exit 2 and one short message, in a fresh JVM, within 5 s. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"parentheses", "sum", "minus"})
+    void aHundredThousandLevelsExitTwoWithinFiveSeconds(String kind) throws Exception {
+        String body = switch (kind) {
+            case "parentheses" -> "(".repeat(100_000) + "x" + ")".repeat(100_000);
+            case "sum" -> "x" + "+x".repeat(99_999);
+            default -> "-".repeat(100_000) + "x";
+        };
+        Path p = program("input x = 1\ny = " + body + "\n");
+        long start = System.nanoTime();
+        Result r = backprop(Map.of(), dir, "grad", p.toString());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains(" deep (").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.err().lines().findFirst().orElseThrow().length()).isLessThan(300);
+        assertThat(r.err().length()).isLessThan(600);
+        assertThat(millis).isLessThan(5_000);
+    }
+
     Path program(String text) throws IOException {
         Path p = dir.resolve("t.bp");
         Files.writeString(p, text, StandardCharsets.UTF_8);

@@ -181,21 +181,37 @@ public final class Explainer {
         return count.getOrDefault(node, BigInteger.ZERO);
     }
 
+    /** Depth-first with a stack of its own: a chain of definitions makes paths as long as the program. */
     private void collect(String node, String leaf, Set<String> onPath, List<String> prefix, List<List<String>> out) {
-        if (out.size() >= MAX_PATHS) {
-            return;
-        }
         if (node.equals(leaf)) {
             out.add(List.copyOf(prefix));
             return;
         }
-        for (String next : uses.get(node)) {
-            if (onPath.contains(next)) {
-                prefix.add(next);
-                collect(next, leaf, onPath, prefix, out);
+        int base = prefix.size();
+        java.util.Deque<java.util.Iterator<String>> stack = new java.util.ArrayDeque<>();
+        stack.push(uses.get(node).iterator());
+        while (!stack.isEmpty() && out.size() < MAX_PATHS) {
+            java.util.Iterator<String> uses = stack.peek();
+            if (!uses.hasNext()) {
+                stack.pop();
+                if (prefix.size() > base) {
+                    prefix.remove(prefix.size() - 1);
+                }
+                continue;
+            }
+            String next = uses.next();
+            if (!onPath.contains(next)) {
+                continue;
+            }
+            prefix.add(next);
+            if (next.equals(leaf)) {
+                out.add(List.copyOf(prefix));
                 prefix.remove(prefix.size() - 1);
+            } else {
+                stack.push(this.uses.get(next).iterator());
             }
         }
+        prefix.subList(base, prefix.size()).clear();
     }
 
     /** {@code r1 * s1 * (1 - s1) = 2 * 0.88 * (1 - 0.88) = 0.21   (s1 = sigmoid(a * r1))}. */

@@ -17,11 +17,23 @@ import java.util.Set;
  */
 public final class Parser {
     private static final Set<String> KEYWORDS = Set.of("input", "param", "const");
+    /**
+     * How deep one expression's tree may be (a sum of n terms is n deep). Every later stage walks
+     * the tree recursively; this and {@link #MAX_NESTING} keep them all far from the Java stack's
+     * end, so no program reaches a StackOverflowError, and the message says how to write a deeper one.
+     */
+    public static final int MAX_DEPTH = 500;
+    /** How deep parentheses, brackets, calls and unary minus may nest inside one another: each level costs the parser several frames. */
+    public static final int MAX_NESTING = 100;
 
     private final Source source;
     private final Lexer lexer;
     private List<Token> tokens;
     private int at;
+    /** How many expressions, unary minus and exponents the parser is inside now. */
+    private int nesting;
+    /** The height of each node built on the current line: its own level plus its deepest operand's. */
+    private final Map<Expr, Integer> heights = new java.util.IdentityHashMap<>();
 
     private Parser(Source source) {
         this.source = source;
@@ -63,6 +75,8 @@ public final class Parser {
     private List<Definition> statement(int line) {
         tokens = lexer.tokens(line);
         at = 0;
+        nesting = 0;
+        heights.clear();
         if (peek().kind() == Kind.END) {
             return List.of();
         }
@@ -114,13 +128,37 @@ public final class Parser {
 
     // expr := term (('+'|'-') term)*
     private Expr expression(String context) {
+        enter();
         Expr left = term(context);
         while (peek().kind() == Kind.PLUS || peek().kind() == Kind.MINUS) {
             Token op = next();
             Expr right = term("after '" + op.text() + "'");
-            left = new Expr.Binary(op.kind() == Kind.PLUS ? Expr.Op.ADD : Expr.Op.SUB, left, right, op.pos());
+            left = node(new Expr.Binary(op.kind() == Kind.PLUS ? Expr.Op.ADD : Expr.Op.SUB, left, right, op.pos()), left, right);
         }
+        nesting--;
         return left;
+    }
+
+    /** Counts one more level of the parser's own recursion, refused past {@link #MAX_NESTING}. */
+    private void enter() {
+        if (++nesting > MAX_NESTING) {
+            throw source.error(peek().pos(), "the expression nests more than " + MAX_NESTING + " levels deep (parentheses, brackets, "
+                    + "calls or unary minus inside one another); expected a shallower one: name parts of it on lines of their own");
+        }
+    }
+
+    /** Records {@code e}'s height from its operands' and refuses a tree higher than {@link #MAX_DEPTH}. */
+    private Expr node(Expr e, Expr... operands) {
+        int height = 0;
+        for (Expr operand : operands) {
+            height = Math.max(height, heights.getOrDefault(operand, 1));
+        }
+        if (++height > MAX_DEPTH) {
+            throw source.error(e.pos(), "the expression is more than " + MAX_DEPTH + " operations deep (a chain such as a sum of "
+                    + MAX_DEPTH + " terms); expected a shallower one: name parts of it on lines of their own");
+        }
+        heights.put(e, height);
+        return e;
     }
 
     // term := unary (('*'|'/'|'@') unary)*
@@ -129,7 +167,8 @@ public final class Parser {
         while (peek().kind() == Kind.STAR || peek().kind() == Kind.SLASH || peek().kind() == Kind.AT) {
             Token op = next();
             Expr.Op o = op.kind() == Kind.STAR ? Expr.Op.MUL : op.kind() == Kind.SLASH ? Expr.Op.DIV : Expr.Op.MATMUL;
-            left = new Expr.Binary(o, left, unary("after '" + op.text() + "'"), op.pos());
+            Expr right = unary("after '" + op.text() + "'");
+            left = node(new Expr.Binary(o, left, right, op.pos()), left, right);
         }
         return left;
     }
@@ -138,7 +177,10 @@ public final class Parser {
     private Expr unary(String context) {
         if (peek().kind() == Kind.MINUS) {
             Token minus = next();
-            return new Expr.Neg(unary("after '-'"), minus.pos());
+            enter();
+            Expr operand = unary("after '-'");
+            nesting--;
+            return node(new Expr.Neg(operand, minus.pos()), operand);
         }
         return power(context);
     }
@@ -148,7 +190,10 @@ public final class Parser {
         Expr base = postfix(primary(context));
         if (peek().kind() == Kind.CARET) {
             Token op = next();
-            return new Expr.Binary(Expr.Op.POW, base, exponent(), op.pos());
+            enter();
+            Expr exponent = exponent();
+            nesting--;
+            return node(new Expr.Binary(Expr.Op.POW, base, exponent, op.pos()), base, exponent);
         }
         return base;
     }
@@ -156,7 +201,10 @@ public final class Parser {
     private Expr exponent() {
         if (peek().kind() == Kind.MINUS) {
             Token minus = next();
-            return new Expr.Neg(exponent(), minus.pos());
+            enter();
+            Expr operand = exponent();
+            nesting--;
+            return node(new Expr.Neg(operand, minus.pos()), operand);
         }
         return power("after '^'");
     }
@@ -172,7 +220,8 @@ public final class Parser {
                 indices.add(index());
             }
             close(Kind.RBRACKET, "]", open);
-            target = new Expr.Index(target, indices, open.pos());
+            Expr indexed = target;
+            target = node(new Expr.Index(indexed, indices, open.pos()), indexed);
         }
         return target;
     }
@@ -217,7 +266,7 @@ public final class Parser {
                     elements.add(expression("after ','"));
                 }
                 close(Kind.RBRACKET, "]", t);
-                return new Expr.ListLit(elements, t.pos());
+                return node(new Expr.ListLit(elements, t.pos()), elements.toArray(Expr[]::new));
             }
             default:
                 throw source.error(t.pos(), "expected an expression (a number, a name, a function call, '(', '[' or '-') "
@@ -256,7 +305,7 @@ public final class Parser {
         if (args.size() < f.minArgs() || args.size() > f.maxArgs()) {
             throw source.error(name.pos(), name.text() + "(...): takes " + f.arity() + "; got " + args.size() + "; expected " + f.usage());
         }
-        return new Expr.Call(f, args, name.pos());
+        return node(new Expr.Call(f, args, name.pos()), args.toArray(Expr[]::new));
     }
 
     private void close(Kind kind, String text, Token open) {

@@ -17,6 +17,9 @@ import java.util.List;
  * @param lines the lines, without their terminators
  */
 public record Source(Path file, List<String> lines) {
+    /** The largest program file read: far beyond any program written by hand. */
+    public static final int MAX_BYTES = 16 << 20;
+
     /**
      * Copies the lines.
      *
@@ -46,8 +49,16 @@ public record Source(Path file, List<String> lines) {
      * @throws InputException when it cannot be read, naming the file and why
      */
     public static Source read(Path file) {
-        try {
-            return of(file, Files.readString(file, StandardCharsets.UTF_8));
+        // read through a bound: a device file or a pipe that never ends is refused, not buffered without end
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw InputException.inFile(file, "the program is larger than " + MAX_BYTES / (1 << 20)
+                        + " MB; expected a .bp text file of at most that size");
+            }
+            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            // an editor's byte-order mark is not part of the first line
+            return of(file, text.startsWith("\uFEFF") ? text.substring(1) : text);
         } catch (NoSuchFileException e) {
             throw InputException.inFile(file, "cannot read the program: no such file; expected a readable .bp text file");
         } catch (AccessDeniedException e) {

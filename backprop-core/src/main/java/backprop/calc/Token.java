@@ -49,8 +49,8 @@ public record Token(Kind kind, String text, Pos pos) {
     public String describe() {
         return switch (kind) {
             case END -> "end of line";
-            case NAME -> "name '" + text + "'";
-            case NUMBER -> "number " + text;
+            case NAME -> "name '" + backprop.InputException.clip(text) + "'";
+            case NUMBER -> "number " + backprop.InputException.clip(text);
             default -> "'" + text + "'";
         };
     }

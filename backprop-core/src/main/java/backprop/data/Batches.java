@@ -65,7 +65,7 @@ public final class Batches {
 
     /** {@return the number of batches, {@code ceil(size / batchSize)}} */
     public int count() {
-        return (order.length + batchSize - 1) / batchSize;
+        return (int) ((order.length + (long) batchSize - 1) / batchSize);
     }
 
     /** {@return the full batch size} Every batch but perhaps the last has this many rows. */

@@ -40,6 +40,7 @@ public final class Checkpoint implements TrainingListener {
     private final Module network;
     private final Optimizer optimizer;
     private final List<String> arguments;
+    private final String dataSha256;
 
     /**
      * A checkpoint that {@link #afterEpoch} rewrites after every epoch.
@@ -50,10 +51,24 @@ public final class Checkpoint implements TrainingListener {
      * @param arguments the command line of the run, kept so that {@code --resume} needs nothing else
      */
     public Checkpoint(Path folder, Module network, Optimizer optimizer, List<String> arguments) {
+        this(folder, network, optimizer, arguments, null);
+    }
+
+    /**
+     * A checkpoint that also records the SHA-256 of the training data, for a resume to check.
+     *
+     * @param folder where the two files go; created if missing
+     * @param network the module whose parameters are saved, by name
+     * @param optimizer the optimizer whose state is saved
+     * @param arguments the command line of the run, kept so that {@code --resume} needs nothing else
+     * @param dataSha256 the hex SHA-256 of the data as loaded; null when there is none to record
+     */
+    public Checkpoint(Path folder, Module network, Optimizer optimizer, List<String> arguments, String dataSha256) {
         this.folder = folder;
         this.network = network;
         this.optimizer = optimizer;
         this.arguments = List.copyOf(arguments);
+        this.dataSha256 = dataSha256;
     }
 
     /**
@@ -63,9 +78,10 @@ public final class Checkpoint implements TrainingListener {
      * @param parameters the network's parameters, by name
      * @param optimizerState the optimizer's state, by the names its {@code state()} gives
      * @param epochs the metrics of every epoch so far, in order
+     * @param dataSha256 the hex SHA-256 of the training data the run recorded, or null (older checkpoints)
      */
     public record Saved(List<String> arguments, Map<String, Tensor> parameters, Map<String, double[]> optimizerState,
-                        List<EpochMetrics> epochs) {
+                        List<EpochMetrics> epochs, String dataSha256) {
 
         /**
          * Puts the saved parameters and optimizer state back into a network and optimizer of the same run.
@@ -113,6 +129,9 @@ public final class Checkpoint implements TrainingListener {
         state.put("format_version", 1);
         state.put("epoch", metrics.epoch());
         state.put("tensors_sha256", ModelFile.sha256(tensorFile));
+        if (dataSha256 != null) {
+            state.put("data_sha256", dataSha256);
+        }
         ArrayNode args = state.putArray("arguments");
         arguments.forEach(args::add);
         ArrayNode epochs = state.putArray("epochs");
@@ -158,6 +177,8 @@ public final class Checkpoint implements TrainingListener {
         JsonNode state;
         try {
             state = Json.MAPPER.readTree(stateFile.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw InputException.inFile(stateFile, "is not valid JSON: " + Json.describe(e));
         } catch (IOException e) {
             throw InputException.inFile(stateFile, "is not valid JSON: " + e.getMessage());
         }
@@ -185,7 +206,8 @@ public final class Checkpoint implements TrainingListener {
                 parameters.put(name, t);
             }
         });
-        return new Saved(arguments, parameters, optimizerState, epochs);
+        JsonNode data = state.path("data_sha256");
+        return new Saved(arguments, parameters, optimizerState, epochs, data.isTextual() ? data.asText() : null);
     }
 
     private static void number(ObjectNode o, String name, double value) {

@@ -18,13 +18,34 @@ import java.util.Map;
 
 /** The one Jackson configuration of this package: strict JSON, nothing more. */
 final class Json {
+    /** Deepest nesting of arrays and objects in our files: 32 nested sequentials (LayerSpec.MAX_DEPTH, refused by name) take about 100. */
+    static final int MAX_NESTING = 256;
+    /** Longest string value (1 MB): names, provenance and arguments are short. */
+    static final int MAX_STRING = 1 << 20;
+    /** Longest number as written, in characters. */
+    static final int MAX_NUMBER = 100;
+
     private Json() {}
+
+    /**
+     * A parse error as a message quotes it: Jackson's own words, at most {@link InputException#QUOTED}
+     * characters of them, and the line and column when the error has them (a limit's error has none).
+     */
+    static String describe(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String what = backprop.InputException.clip(String.valueOf(e.getOriginalMessage()));
+        var at = e.getLocation();
+        return at == null ? what : what + " (line %d, column %d)".formatted(at.getLineNr(), at.getColumnNr());
+    }
 
     /**
      * Refuses duplicate keys (which tensor would a repeated name mean?); never closes a stream
      * it writes to, which belongs to the caller.
      */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                    // limits the parser applies before it builds anything: what we read back may be hand-edited or hostile
+                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING).maxStringLength(MAX_STRING).maxNumberLength(MAX_NUMBER).build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
             .build();

@@ -187,8 +187,7 @@ public final class ModelFile {
         try {
             json = Json.MAPPER.readTree(jsonFile.toFile());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw InputException.inFile(jsonFile, "is not valid JSON: %s (line %d, column %d)".formatted(
-                    e.getOriginalMessage(), e.getLocation().getLineNr(), e.getLocation().getColumnNr()));
+            throw InputException.inFile(jsonFile, "is not valid JSON: " + Json.describe(e));
         } catch (IOException e) {
             throw InputException.inFile(jsonFile, "cannot be read: " + e.getMessage());
         }

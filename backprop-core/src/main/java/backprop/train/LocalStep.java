@@ -31,11 +31,12 @@ final class LocalStep implements TrainingStep {
         this.objective = objective;
         this.optimizer = optimizer;
         this.train = train;
-        this.batchSize = batchSize;
-        this.x = new float[batchSize * train.numFeatures()];
-        this.labels = new int[batchSize];
-        this.targets = new float[batchSize];
-        this.predicted = new int[batchSize];
+        // no batch holds more rows than there are: --batch-size 2147483647 is a full batch, not a 2^31-row buffer
+        this.batchSize = Math.min(batchSize, train.size());
+        this.x = new float[Math.multiplyExact(this.batchSize, train.numFeatures())];
+        this.labels = new int[this.batchSize];
+        this.targets = new float[this.batchSize];
+        this.predicted = new int[this.batchSize];
     }
 
     @Override
