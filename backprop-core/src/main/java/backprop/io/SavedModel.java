@@ -48,6 +48,8 @@ public record SavedModel(Module network, Objective objective, Task task, List<St
      * @param standardizer the fitted standardization, or null for none
      * @param provenance JSON values by name, or null for none; the top level is copied into an
      *     unmodifiable map, nested lists and maps are kept
+     * @param columns the column layout, or null for numeric columns named as the features
+     * @param targetStandardizer the targets' standardization for regression, or null
      * @throws IllegalArgumentException if the network, objective, task, features or classes are null
      */
     public SavedModel {
