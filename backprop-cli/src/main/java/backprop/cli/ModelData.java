@@ -9,6 +9,7 @@ import backprop.data.DataSources;
 import backprop.data.Dataset;
 import backprop.data.LoadedData;
 import backprop.data.PreparedData;
+import backprop.data.Split;
 import backprop.data.Task;
 import backprop.io.SavedModel;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,9 +63,10 @@ final class ModelData {
     private final long seed;
     private final double testFraction;
     private final List<String> warnings;
+    private final String sha256;
 
     private ModelData(String source, Dataset rows, Optional<Dataset> officialTest, boolean heldOut, long seed, double testFraction,
-                      List<String> warnings) {
+                      List<String> warnings, String sha256) {
         this.warnings = warnings;
         this.source = source;
         this.rows = rows;
@@ -72,6 +74,7 @@ final class ModelData {
         this.heldOut = heldOut;
         this.seed = seed;
         this.testFraction = testFraction;
+        this.sha256 = sha256;
     }
 
     /**
@@ -111,7 +114,26 @@ final class ModelData {
         boolean sameData = loaded.sha256().equals(provenance.path("data").path("sha256").asText(null));
         boolean heldOut = sameData && provenance.path("data").path("held_out_split").asBoolean(false);
         double testFraction = heldOut ? testFraction(modelDir, config) : Double.NaN;
-        return new ModelData(loaded.source(), all, test, heldOut, seed, testFraction, loaded.warnings());
+        return new ModelData(loaded.source(), all, test, heldOut, seed, testFraction, loaded.warnings(), loaded.sha256());
+    }
+
+    /**
+     * The rows as training data for fine-tuning {@code model}: already in its columns, classes
+     * and standardizations, which stay the model's own (nothing is fitted again, since the weights
+     * were learned on those). The source's own test split when it has one, else {@code testFraction}
+     * of the rows split off by {@code seed}; then {@code validationFraction} of the training rows.
+     */
+    PreparedData forFineTuning(SavedModel model, double testFraction, double validationFraction, long seed) {
+        Split split = officialTest.isPresent() ? new Split(rows, officialTest.get()) : PreparedData.split(rows, testFraction, seed);
+        Dataset train = split.train();
+        Dataset validation = null;
+        if (validationFraction > 0) {
+            Split v = PreparedData.split(train, validationFraction, seed + 1);
+            train = v.train();
+            validation = v.test();
+        }
+        return new PreparedData(train, split.test(), model.standardizer(), source, sha256, officialTest.isEmpty(), validation,
+                model.columns(), model.targetStandardizer(), warnings);
     }
 
     /** What the user should hear about the reading: columns ignored, categories the model does not know. */

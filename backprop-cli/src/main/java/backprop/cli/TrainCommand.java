@@ -19,10 +19,11 @@ import backprop.data.PreparedData;
 import backprop.data.Standardizer;
 import backprop.data.Task;
 import backprop.io.Checkpoint;
+import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.kernels.Kernels;
 import backprop.nn.Mlp;
-import backprop.nn.Sequential;
+import backprop.nn.Module;
 import backprop.optim.Optimizer;
 import backprop.tensor.DType;
 import backprop.train.EarlyStopping;
@@ -93,6 +94,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run saved in DIR (killed or stopped) after its last finished epoch, with its own options.")
     Path resume;
+
+    @Option(names = "--init-model", paramLabel = "DIR",
+            description = "Fine-tune the model in DIR (from train, ModelFile.save or import): start from its weights, read --data in its columns, "
+                    + "classes and standardizations; --hidden, --activation and the preprocessing options then come from the model.")
+    Path initModel;
 
     @Option(names = "--allow-data-change",
             description = "With --resume: go on although the data's SHA-256 differs from the one the run recorded.")
@@ -198,17 +204,30 @@ public final class TrainCommand implements Callable<Integer> {
         if (output.folder(data.source()).toString().isBlank()) {
             throw new InputException("--out: must be a folder's path; got ''");
         }
-        DataOptions dataOptions = data.options(model.seed());
-        PreparedData prepared = PreparedData.prepare(data.source(), dataOptions.withCsv(dataOptions.csv().withChoice(columns.choice())),
-                preparation.testFraction(), validationFraction(), preparation.standardize());
+        SavedModel start = initModel == null ? null : ModelFile.load(initModel);
+        PreparedData prepared;
+        if (start != null) {
+            prepared = ModelData.load(initModel, start, data, spec.commandLine().getParseResult().hasMatchedOption("--data"))
+                    .forFineTuning(start, preparation.testFraction(), validationFraction(), model.seed());
+        } else {
+            DataOptions dataOptions = data.options(model.seed());
+            prepared = PreparedData.prepare(data.source(), dataOptions.withCsv(dataOptions.csv().withChoice(columns.choice())),
+                    preparation.testFraction(), validationFraction(), preparation.standardize());
+        }
         prepared.warnings().forEach(w -> err.println("backprop: warning: " + w));
         var train = prepared.train();
         Options.require(!balanced() || train.task() == Task.CLASSIFICATION, "--class-weight",
                 "balanced weighs classes; the task is regression", "'" + classWeight + "'");
-        Objective objective = model.objective(train.task(), train.numClasses());
-        Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
-        MemoryBudget.check(architecture, model.dtype(), training.optimizerName(), training.batchSize(), train.size());
-        Sequential network = architecture.build(model.dtype(), new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
+        Objective objective = start != null ? start.objective() : model.objective(train.task(), train.numClasses());
+        Module network;
+        if (start != null) {
+            network = start.network();
+            network.train();
+        } else {
+            Mlp architecture = model.architecture(train.numFeatures(), objective.outputs(train.numClasses()));
+            MemoryBudget.check(architecture, model.dtype(), training.optimizerName(), training.batchSize(), train.size());
+            network = architecture.build(model.dtype(), new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
+        }
         Optimizer opt = training.optimizerSpec().create(network.parameters());
         TrainingOptions options = training.trainingOptions(model.seed(), train.size());
 
@@ -237,7 +256,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int train(Checkpoint.Saved saved, PreparedData prepared, Dataset validation, Sequential network, Optimizer opt,
+    private int train(Checkpoint.Saved saved, PreparedData prepared, Dataset validation, Module network, Optimizer opt,
                       TrainingOptions options, Objective objective, EarlyStopping stopping, Path folder,
                       List<TrainingListener> listeners, int threadCount, PrintWriter stdout, PrintWriter err) {
         var train = prepared.train();
