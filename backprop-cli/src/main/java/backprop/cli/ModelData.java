@@ -9,7 +9,6 @@ import backprop.data.DataSources;
 import backprop.data.Dataset;
 import backprop.data.LoadedData;
 import backprop.data.PreparedData;
-import backprop.data.Split;
 import backprop.data.Task;
 import backprop.io.SavedModel;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -124,11 +123,12 @@ final class ModelData {
      * of the rows split off by {@code seed}; then {@code validationFraction} of the training rows.
      */
     PreparedData forFineTuning(SavedModel model, double testFraction, double validationFraction, long seed) {
-        Split split = officialTest.isPresent() ? new Split(rows, officialTest.get()) : PreparedData.split(rows, testFraction, seed);
+        backprop.data.Split split = officialTest.isPresent() ? new backprop.data.Split(rows, officialTest.get())
+                : PreparedData.split(rows, testFraction, seed);
         Dataset train = split.train();
         Dataset validation = null;
         if (validationFraction > 0) {
-            Split v = PreparedData.split(train, validationFraction, seed + 1);
+            backprop.data.Split v = PreparedData.split(train, validationFraction, seed + 1);
             train = v.train();
             validation = v.test();
         }
