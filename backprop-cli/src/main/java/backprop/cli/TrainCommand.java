@@ -244,13 +244,12 @@ public final class TrainCommand implements Callable<Integer> {
         History previous = saved == null ? new History() : saved.history();
         EarlyStopping stopping = training.earlyStopping(network).orElse(null);
         if (stopping != null) {
-            // its best loss and patience follow from the saved epochs' losses alone: replaying them restores both exactly
-            previous.epochs().forEach(m -> stopping.afterEpoch(m, previous));
+            stopping.resume(previous, saved == null ? java.util.Map.of() : saved.bestWeights());
             listeners.add(stopping);
         }
         try (RunGuard guard = RunGuard.lock(folder, err)) {
             listeners.add(guard);
-            listeners.add(guard.guarding(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments, prepared.sha256())));
+            listeners.add(guard.guarding(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments, prepared.sha256(), stopping)));
             return train(saved, prepared, validation, network, opt, options, objective, stopping, folder, listeners, threadCount,
                     stdout, err);
         }

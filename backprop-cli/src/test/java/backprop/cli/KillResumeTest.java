@@ -50,7 +50,7 @@ class KillResumeTest {
                 kills++;
                 continue;
             }
-            assertThat(p.exitValue()).isZero();
+            assertThat(p.exitValue()).as(Files.readString(dir.resolve("last-run.log"))).isZero();
             sameAsUninterrupted(killed, whole);
             compared++;
             deleteRecursively(killed);
@@ -76,7 +76,7 @@ class KillResumeTest {
                 "-cp", System.getProperty("java.class.path"), "backprop.cli.Main"));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectOutput(dir.resolve("last-run.log").toFile()).start();
     }
 
     private static String[] with(String[] run, String... more) {

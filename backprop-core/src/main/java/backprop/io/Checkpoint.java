@@ -4,6 +4,7 @@ import backprop.InputException;
 import backprop.nn.Module;
 import backprop.optim.Optimizer;
 import backprop.tensor.Tensor;
+import backprop.train.EarlyStopping;
 import backprop.train.EpochMetrics;
 import backprop.train.History;
 import backprop.train.TrainingListener;
@@ -19,11 +20,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Saves a run after every epoch so that a killed run can go on from there: the parameters and
- * the optimizer's state in {@code checkpoint.safetensors}, then the epochs so far and the
- * command line that started the run in {@code checkpoint.json}, each written atomically.
- * checkpoint.json is written last and records the SHA-256 of the tensors, so a crash between
- * the two writes leaves the previous checkpoint recognisably whole or this one refused.
+ * Saves a run after every epoch so that a killed run can go on from there: the parameters, the
+ * optimizer's state and early stopping's best weights in a safetensors file, then the epochs so
+ * far and the command line that started the run in {@code checkpoint.json}, each written
+ * atomically. The tensors alternate between two files from epoch to epoch, and checkpoint.json,
+ * written last, names the current one with its SHA-256: a crash while the tensors are written
+ * leaves the previous checkpoint whole, and one between the two writes leaves it in force.
  *
  * <p>Resuming restores weights, optimizer state and history exactly; since the trainer draws
  * each epoch's shuffling and dropout from the seed and the epoch number alone, the resumed run
@@ -32,15 +34,22 @@ import java.util.Map;
 public final class Checkpoint implements TrainingListener {
     /** The file of the parameters and the optimizer state, written first. */
     public static final String TENSORS = "checkpoint.safetensors";
+    /**
+     * The tensors of every other epoch: checkpoints alternate between the two files, so that a
+     * crash while one is written leaves checkpoint.json naming the other, whole.
+     */
+    public static final String ALTERNATE_TENSORS = "checkpoint.alt.safetensors";
     /** The file of the epoch, the history, the arguments and the tensors' SHA-256, written last. */
     public static final String STATE = "checkpoint.json";
     private static final String OPTIMIZER_PREFIX = "optimizer.";
+    private static final String BEST_PREFIX = "best.";
 
     private final Path folder;
     private final Module network;
     private final Optimizer optimizer;
     private final List<String> arguments;
     private final String dataSha256;
+    private final EarlyStopping stopping;
 
     /**
      * A checkpoint that {@link #afterEpoch} rewrites after every epoch.
@@ -64,6 +73,23 @@ public final class Checkpoint implements TrainingListener {
      * @param dataSha256 the hex SHA-256 of the data as loaded; null when there is none to record
      */
     public Checkpoint(Path folder, Module network, Optimizer optimizer, List<String> arguments, String dataSha256) {
+        this(folder, network, optimizer, arguments, dataSha256, null);
+    }
+
+    /**
+     * As the five-argument constructor, keeping also the best epoch's weights of {@code stopping}
+     * (under {@code best.} names), so that a resumed run restores them as an uninterrupted one would.
+     *
+     * @param folder where the two files go; created if missing
+     * @param network the module whose parameters are saved, by name
+     * @param optimizer the optimizer whose state is saved
+     * @param arguments the command line of the run, kept so that {@code --resume} needs nothing else
+     * @param dataSha256 the hex SHA-256 of the data as loaded; null when there is none to record
+     * @param stopping the run's early stopping, which must run before this listener; null for none
+     */
+    public Checkpoint(Path folder, Module network, Optimizer optimizer, List<String> arguments, String dataSha256,
+                      EarlyStopping stopping) {
+        this.stopping = stopping;
         this.folder = folder;
         this.network = network;
         this.optimizer = optimizer;
@@ -79,9 +105,10 @@ public final class Checkpoint implements TrainingListener {
      * @param optimizerState the optimizer's state, by the names its {@code state()} gives
      * @param epochs the metrics of every epoch so far, in order
      * @param dataSha256 the hex SHA-256 of the training data the run recorded, or null (older checkpoints)
+     * @param bestWeights early stopping's best epoch's weights by parameter name; empty when none were kept
      */
     public record Saved(List<String> arguments, Map<String, Tensor> parameters, Map<String, double[]> optimizerState,
-                        List<EpochMetrics> epochs, String dataSha256) {
+                        List<EpochMetrics> epochs, String dataSha256, Map<String, Tensor> bestWeights) {
 
         /**
          * Puts the saved parameters and optimizer state back into a network and optimizer of the same run.
@@ -121,13 +148,18 @@ public final class Checkpoint implements TrainingListener {
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>(network.namedParameters());
         optimizer.state().forEach((key, values) -> tensors.put(OPTIMIZER_PREFIX + key, Tensor.wrap(values, values.length)));
-        Path tensorFile = folder.resolve(TENSORS);
+        if (stopping != null && stopping.bestState() != null) {
+            stopping.bestState().forEach((name, t) -> tensors.put(BEST_PREFIX + name, t));
+        }
+        String tensorName = metrics.epoch() % 2 == 1 ? TENSORS : ALTERNATE_TENSORS;
+        Path tensorFile = folder.resolve(tensorName);
         SafeTensors.write(tensorFile, tensors);
 
         ObjectNode state = Json.MAPPER.createObjectNode();
         state.put("format", "backprop4j-checkpoint");
         state.put("format_version", 1);
         state.put("epoch", metrics.epoch());
+        state.put("tensors", tensorName);
         state.put("tensors_sha256", ModelFile.sha256(tensorFile));
         if (dataSha256 != null) {
             state.put("data_sha256", dataSha256);
@@ -185,7 +217,12 @@ public final class Checkpoint implements TrainingListener {
         if (!"backprop4j-checkpoint".equals(state.path("format").asText()) || state.path("format_version").asInt() != 1) {
             throw InputException.inFile(stateFile, "is not a backprop4j checkpoint of format version 1");
         }
-        Path tensorFile = folder.resolve(TENSORS);
+        String tensorName = state.path("tensors").asText(TENSORS);
+        if (!tensorName.equals(TENSORS) && !tensorName.equals(ALTERNATE_TENSORS)) {
+            throw InputException.inFile(stateFile, "field 'tensors' must be %s or %s; got '%s'"
+                    .formatted(TENSORS, ALTERNATE_TENSORS, InputException.clip(tensorName)));
+        }
+        Path tensorFile = folder.resolve(tensorName);
         if (!Files.isRegularFile(tensorFile) || !ModelFile.sha256(tensorFile).equals(state.path("tensors_sha256").asText())) {
             throw InputException.inFile(tensorFile, "is missing or does not match checkpoint.json (SHA-256); the checkpoint is damaged");
         }
@@ -199,15 +236,18 @@ public final class Checkpoint implements TrainingListener {
         }
         Map<String, Tensor> parameters = new LinkedHashMap<>();
         Map<String, double[]> optimizerState = new LinkedHashMap<>();
+        Map<String, Tensor> bestWeights = new LinkedHashMap<>();
         SafeTensors.read(tensorFile).forEach((name, t) -> {
             if (name.startsWith(OPTIMIZER_PREFIX)) {
                 optimizerState.put(name.substring(OPTIMIZER_PREFIX.length()), t.toDoubleArray());
+            } else if (name.startsWith(BEST_PREFIX)) {
+                bestWeights.put(name.substring(BEST_PREFIX.length()), t);
             } else {
                 parameters.put(name, t);
             }
         });
         JsonNode data = state.path("data_sha256");
-        return new Saved(arguments, parameters, optimizerState, epochs, data.isTextual() ? data.asText() : null);
+        return new Saved(arguments, parameters, optimizerState, epochs, data.isTextual() ? data.asText() : null, bestWeights);
     }
 
     private static void number(ObjectNode o, String name, double value) {

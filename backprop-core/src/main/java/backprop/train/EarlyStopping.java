@@ -3,6 +3,7 @@ package backprop.train;
 import backprop.internal.Checks;
 import backprop.nn.Module;
 import backprop.tensor.Tensor;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,18 +65,50 @@ public final class EarlyStopping implements TrainingListener {
 
     @Override
     public void afterEpoch(EpochMetrics metrics, History history) {
+        if (count(metrics) && model != null) {
+            bestState = copy(model.stateDict());
+        }
+    }
+
+    /**
+     * Takes up a resumed run where it stopped: the best loss and the epochs without improvement
+     * follow from the saved epochs' losses alone, and the best epoch's weights are the ones the
+     * checkpoint kept ({@link #bestState()}), so the resumed run ends as an uninterrupted one would.
+     *
+     * @param previous the epochs the run trained before it was stopped
+     * @param bestWeights the best epoch's weights from the checkpoint; empty when it kept none
+     */
+    public void resume(History previous, Map<String, Tensor> bestWeights) {
+        previous.epochs().forEach(this::count);
+        if (model != null && !bestWeights.isEmpty()) {
+            bestState = copy(bestWeights);
+        }
+    }
+
+    /**
+     * {@return the weights of the best epoch so far, by parameter name, for a checkpoint to keep;
+     * null when this listener keeps none (made without a model, or no epoch seen)}
+     */
+    public Map<String, Tensor> bestState() {
+        return bestState == null ? null : Collections.unmodifiableMap(bestState);
+    }
+
+    /** Counts an epoch's loss; true when it is the new best. */
+    private boolean count(EpochMetrics metrics) {
         if (metrics.testLoss() < best - minDelta) {
             best = metrics.testLoss();
             epochsWithoutImprovement = 0;
-            if (model != null) {
-                Map<String, Tensor> copy = new LinkedHashMap<>();
-                model.stateDict().forEach((name, t) -> copy.put(name, t.copy()));
-                bestState = copy;
-                bestEpoch = metrics.epoch();
-            }
-        } else {
-            epochsWithoutImprovement++;
+            bestEpoch = metrics.epoch();
+            return true;
         }
+        epochsWithoutImprovement++;
+        return false;
+    }
+
+    private static Map<String, Tensor> copy(Map<String, Tensor> state) {
+        Map<String, Tensor> copy = new LinkedHashMap<>();
+        state.forEach((name, t) -> copy.put(name, t.copy()));
+        return copy;
     }
 
     @Override
