@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 /**
  * What an executor needs to rebuild the driver's network: the architecture and the objective, as
  * plain serializable values (core's {@link Mlp} is a record that does not travel). The weights
- * travel separately, as a {@link ParameterVector} broadcast for each step.
+ * travel separately, as a {@link ParameterVector} broadcast for each epoch.
  */
 final class Replica implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -51,12 +51,17 @@ final class Replica implements Serializable {
         Sequential net = new Mlp(inputs, widths, outputs, activation, dropout)
                 .build(DType.FLOAT32, new SplittableRandom(0), new SplittableRandom(0));
         ParameterVector.setValues(net.parameters(), weights);
+        reseed(net, dropoutSeed);
+        net.train();
+        return net;
+    }
+
+    /** Reseeds the dropout modules of {@code net} from {@code dropoutSeed}, each from its own stream. */
+    static void reseed(Sequential net, long dropoutSeed) {
         SplittableRandom seeds = new SplittableRandom(dropoutSeed);
         for (Dropout d : dropouts(net)) {
             d.reseed(seeds.nextLong());
         }
-        net.train();
-        return net;
     }
 
     private static List<Dropout> dropouts(Sequential net) {

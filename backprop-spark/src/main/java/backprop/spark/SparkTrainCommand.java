@@ -16,7 +16,6 @@ import backprop.data.Task;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.nn.Mlp;
-import backprop.optim.OptimizerSpec;
 import backprop.nn.Sequential;
 import backprop.tensor.DType;
 import backprop.train.Evaluation;
@@ -115,19 +114,6 @@ public final class SparkTrainCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The maker as a factory Java serialization can carry to the executors: the lambda captures
-     * only the maker's plain values, because the command's own classes are kept free of
-     * {@code Serializable} (files are read as data, never as objects).
-     */
-    private static OptimizerFactory optimizers(OptimizerSpec spec) {
-        OptimizerSpec.Kind kind = spec.kind();
-        double lr = spec.learningRate();
-        double momentum = spec.momentum();
-        double weightDecay = spec.weightDecay();
-        return parameters -> new OptimizerSpec(kind, lr, momentum, weightDecay).create(parameters);
-    }
-
     private int train(SparkSession spark, PrintWriter stdout, PrintWriter err) {
         SavedModel start = initModel == null ? null : ModelFile.load(initModel);
         SparkData rows = read(spark, start);
@@ -138,7 +124,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             Sequential network = start != null ? start.network()
                     : architecture.build(DType.FLOAT32, new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
             network.train();
-            SparkTrainer trainer = new SparkTrainer(network, architecture, objective, optimizers(training.optimizerSpec()),
+            SparkTrainer trainer = new SparkTrainer(network, architecture, objective, OptimizerFactory.of(training.optimizerSpec()),
                     training.trainingOptions(model.seed(), rows.trainSize()), averageEvery);
 
             Path folder = output.folder(data.source());

@@ -81,6 +81,9 @@ final class StandaloneCluster implements AutoCloseable {
                     // wait for every executor before the first job, so that work really is spread
                     .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
                     .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")
+                    // a barrier stage rerun after a lost executor waits for its replacement: check often
+                    .config("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s")
+                    .config("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "60")
                     .getOrCreate();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start the application on the cluster\n" + logs(), e);
@@ -99,6 +102,18 @@ final class StandaloneCluster implements AutoCloseable {
             throw new IllegalStateException("need this module's jar and core's and app's on the classpath; found " + jars);
         }
         return jars;
+    }
+
+    /**
+     * Kills the executor JVMs that worker {@code worker} (1-based) started, as a crash would
+     * (SIGKILL); the worker then starts a new one for the application.
+     *
+     * @return how many it killed
+     */
+    long killExecutors(int worker) {
+        List<ProcessHandle> executors = processes.get(worker).descendants().filter(ProcessHandle::isAlive).toList();
+        executors.forEach(ProcessHandle::destroyForcibly);
+        return executors.size();
     }
 
     /** The last lines of every process's log, for a failure message. */
