@@ -35,8 +35,9 @@ import scala.runtime.AbstractFunction1;
  * (partitions are regrouped when there are more than the cluster has task slots). Every task
  * builds a replica of the network and optimizer from the driver's weights and state and takes
  * the epoch's steps on its rows, meeting the others once per step in an all-reduce over direct
- * TCP connections between the tasks ({@link RingAllReduce}); the driver is out of the data path
- * until task 0 hands back the epoch's end state. Per mode:
+ * TCP connections between the tasks ({@link RingAllReduce}, whose addresses the tasks swap
+ * through the driver's {@link Rendezvous}); the driver is out of the data path until task 0
+ * hands back the epoch's end state. Per mode:
  * <ul>
  *   <li><b>synchronous</b> ({@code averageEvery == 0}): per batch, every task computes the gradient
  *       of the summed loss of its rows of it, the all-reduce adds them up, and every replica
@@ -155,8 +156,9 @@ public final class SparkTrainer {
         }
         List<Parameter> params = network.parameters();
         JavaSparkContext sc = context(tasks);
+        Rendezvous rendezvous = Rendezvous.open(sc.getConf().get("spark.driver.host"), ALL_REDUCE_TIMEOUT);
         Broadcast<BarrierEpoch.Plan> plan = sc.broadcast(new BarrierEpoch.Plan(ParameterVector.values(params),
-                optimizer.state(), rows, rates, dropoutSeeds, averageEvery, ALL_REDUCE_TIMEOUT));
+                optimizer.state(), rows, rates, dropoutSeeds, averageEvery, rendezvous.address(), ALL_REDUCE_TIMEOUT));
         List<BarrierEpoch.Outcome> outcomes;
         // names the job in Spark's UI and event log
         sc.setJobDescription("backprop: epoch %d, one barrier stage of %d tasks".formatted(batches.get(0).epoch(), tasks.getNumPartitions()));
@@ -169,6 +171,7 @@ public final class SparkTrainer {
         } finally {
             sc.setJobDescription(null);
             plan.destroy();
+            rendezvous.close();
         }
         if (outcomes.size() != 1) {
             throw new AssertionError("bug: a barrier epoch returned %d end states; task 0 returns one".formatted(outcomes.size()));

@@ -15,27 +15,24 @@ import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The ring all-reduce with its ranks as threads of this JVM, on loopback. */
+/** The ring all-reduce with its ranks as threads of this JVM, on loopback, meeting through a {@link Rendezvous}. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RingAllReduceTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     /** Runs {@code work(rank, ring)} on {@code n} connected ranks at once and returns what each threw, or null. */
     private static List<Throwable> onRing(int n, Duration timeout, BiConsumer<Integer, RingAllReduce> work) throws Exception {
-        List<RingAllReduce.Listener> listeners = new ArrayList<>();
-        List<String> addresses = new ArrayList<>();
-        for (int r = 0; r < n; r++) {
-            listeners.add(RingAllReduce.listen("127.0.0.1", timeout));
-            addresses.add(listeners.get(r).address());
-        }
         ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
+        try (Rendezvous rendezvous = Rendezvous.open("127.0.0.1", timeout)) {
             List<Future<Throwable>> results = new ArrayList<>();
             for (int r = 0; r < n; r++) {
                 int rank = r;
                 results.add(pool.submit(() -> {
-                    try (RingAllReduce ring = listeners.get(rank).join(rank, addresses)) {
-                        work.accept(rank, ring);
+                    try (RingAllReduce.Listener listener = RingAllReduce.listen("127.0.0.1", timeout)) {
+                        List<String> addresses = Rendezvous.exchange(rendezvous.address(), 0, rank, n, listener.address(), timeout);
+                        try (RingAllReduce ring = listener.join(rank, addresses)) {
+                            work.accept(rank, ring);
+                        }
                         return null;
                     } catch (RuntimeException e) {
                         return e;
@@ -137,6 +134,31 @@ class RingAllReduceTest {
         });
         assertThat(thrown.get(1)).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("all-reduce: rank 1 lost its connection from rank 0");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aRendezvousThatOneRankNeverReachesEndsTheOthersWaitWithinTheTimeout() {
+        try (Rendezvous rendezvous = Rendezvous.open("127.0.0.1", TIMEOUT)) {
+            assertThatThrownBy(() -> Rendezvous.exchange(rendezvous.address(), 0, 0, 2, "127.0.0.1:1", Duration.ofMillis(300)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("rendezvous: rank 0 of 2 got no addresses from " + rendezvous.address() + " within PT0.3S");
+        }
+    }
+
+    @Test
+    void aRendezvousAnswersEachStageAttemptWithItsOwnRanks() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Rendezvous rendezvous = Rendezvous.open("127.0.0.1", TIMEOUT)) {
+            // attempt 0's rank 0 came and its stage failed; attempt 1 meets without it
+            Future<List<String>> stale = pool.submit(() -> Rendezvous.exchange(rendezvous.address(), 0, 0, 2, "old:0", Duration.ofSeconds(2)));
+            Future<List<String>> zero = pool.submit(() -> Rendezvous.exchange(rendezvous.address(), 1, 0, 2, "a:1", TIMEOUT));
+            List<String> one = Rendezvous.exchange(rendezvous.address(), 1, 1, 2, "b:2", TIMEOUT);
+            assertThat(one).containsExactly("a:1", "b:2");
+            assertThat(zero.get(20, TimeUnit.SECONDS)).containsExactly("a:1", "b:2");
+            assertThatThrownBy(() -> stale.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
