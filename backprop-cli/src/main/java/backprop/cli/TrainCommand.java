@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
             "Exit status: 0 success; 1 the run diverged; 2 bad input or usage."})
 public final class TrainCommand implements Callable<Integer> {
     /** The subfolder of a run where the per-epoch checkpoint lives. */
-    static final String CHECKPOINT = "checkpoint";
+    static final String CHECKPOINT = OutputArguments.CHECKPOINT;
 
     @Spec
     CommandSpec spec;
@@ -77,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (resume == null) {
-            return train(null, recordedArguments(), spec.commandLine().getOut(), spec.commandLine().getErr());
+            return train(null, OutputArguments.recorded(spec), spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         Checkpoint.Saved saved = Checkpoint.load(resume.resolve(CHECKPOINT));
         TrainCommand original = new TrainCommand();
@@ -85,25 +85,6 @@ public final class TrainCommand implements Callable<Integer> {
         original.output.resume(resume, output.quiet());
         original.detectAnomaly |= detectAnomaly;
         return original.train(saved, saved.arguments(), spec.commandLine().getOut(), spec.commandLine().getErr());
-    }
-
-    /** The options this run was given, as they were typed, for the checkpoint (so --resume needs nothing else). */
-    private List<String> recordedArguments() {
-        List<String> args = new ArrayList<>();
-        for (picocli.CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
-            if (option.longestName().equals("--quiet")) {
-                continue;
-            }
-            List<String> values = option.originalStringValues();
-            if (values.isEmpty()) {
-                args.add(option.longestName());
-            }
-            for (String value : values) {
-                args.add(option.longestName());
-                args.add(value);
-            }
-        }
-        return args;
     }
 
     /** Trains from scratch ({@code saved} null) or on from a checkpoint, and writes the run's files. */

@@ -13,6 +13,7 @@ import backprop.app.TrainingArguments;
 import backprop.data.DataSources;
 import backprop.data.PreparedData;
 import backprop.data.Task;
+import backprop.io.Checkpoint;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.nn.Mlp;
@@ -84,6 +85,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @Mixin
     OutputArguments output;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run saved in DIR (killed or stopped) after its last finished epoch, with its own options.")
+    Path resume;
+
     @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
 
@@ -106,15 +111,29 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        validate();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         try {
-            return train(SparkSession.active(), spec.commandLine().getOut(), spec.commandLine().getErr());
+            if (resume == null) {
+                validate();
+                return train(SparkSession.active(), null, OutputArguments.recorded(spec), stdout, err);
+            }
+            Checkpoint.Saved saved = Checkpoint.load(resume.resolve(OutputArguments.CHECKPOINT));
+            SparkTrainCommand original = new SparkTrainCommand();
+            new CommandLine(original).parseArgs(saved.arguments().toArray(String[]::new));
+            original.output.resume(resume, output.quiet());
+            original.validate();
+            return original.train(SparkSession.active(), saved, saved.arguments(), stdout, err);
         } catch (Exception e) {
             throw asInputException(e);
         }
     }
 
-    private int train(SparkSession spark, PrintWriter stdout, PrintWriter err) {
+    /**
+     * Trains from scratch ({@code saved} null) or on from a checkpoint, writing a checkpoint after
+     * every epoch on the driver, and writes the run's files.
+     */
+    private int train(SparkSession spark, Checkpoint.Saved saved, List<String> arguments, PrintWriter stdout, PrintWriter err) {
         SavedModel start = initModel == null ? null : ModelFile.load(initModel);
         SparkData rows = read(spark, start);
         try {
@@ -137,7 +156,17 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 listeners.add(new Progress(err, objective.isClassification()));
             }
             training.earlyStopping().ifPresent(listeners::add);
-            History history = trainer.fit(rows, listeners);
+            Path checkpoint = folder.resolve(OutputArguments.CHECKPOINT);
+            listeners.add(new Checkpoint(checkpoint, network, trainer.optimizer(), arguments));
+            History previous = new History();
+            if (saved != null) {
+                saved.restore(network, trainer.optimizer(), checkpoint);
+                previous = saved.history();
+                if (!output.quiet()) {
+                    err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), training.epochs());
+                }
+            }
+            History history = trainer.fit(rows, previous, listeners);
             Evaluation test = trainer.evaluate(rows.test());
             int cores = spark.sparkContext().defaultParallelism();
             RunReport.finish(spec, folder, output.metricsCopy(), stdout, new SavedModel(architecture, network, objective, rows.task(),
