@@ -3,6 +3,7 @@ package backprop.spark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -42,6 +43,8 @@ public final class ScalingRun {
 
     private static int run(SparkSession spark, String[] options) {
         if (options.length == 2 && options[0].equals("--exchange")) {
+            // a first job waits for every executor (minRegisteredResourcesRatio), so that the parallelism counts them all
+            JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(java.util.List.of(1)).count();
             ExchangeCost.run(spark, spark.sparkContext().defaultParallelism(), Integer.parseInt(options[1]));
             return 0;
         }
