@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
             "Exit status: 0 success; 1 the run diverged; 2 bad input or usage."})
 public final class TrainCommand implements Callable<Integer> {
     /** The subfolder of a run where the per-epoch checkpoint lives. */
-    static final String CHECKPOINT = "checkpoint";
+    static final String CHECKPOINT = OutputArguments.CHECKPOINT;
 
     @Spec
     CommandSpec spec;
@@ -114,7 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (resume == null) {
-            return train(null, recordedArguments(), spec.commandLine().getOut(), spec.commandLine().getErr());
+            return train(null, OutputArguments.recorded(spec), spec.commandLine().getOut(), spec.commandLine().getErr());
         }
         PrintWriter err = spec.commandLine().getErr();
         for (picocli.CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
@@ -173,25 +173,6 @@ public final class TrainCommand implements Callable<Integer> {
             history.epochs().forEach(m -> stopping.afterEpoch(m, history));
             return stopping.stopRequested() ? "stopped early by --early-stopping" : null;
         }).orElse(null);
-    }
-
-    /** The options this run was given, as they were typed, for the checkpoint (so --resume needs nothing else). */
-    private List<String> recordedArguments() {
-        List<String> args = new ArrayList<>();
-        for (picocli.CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
-            if (option.longestName().equals("--quiet")) {
-                continue;
-            }
-            List<String> values = option.originalStringValues();
-            if (values.isEmpty()) {
-                args.add(option.longestName());
-            }
-            for (String value : values) {
-                args.add(option.longestName());
-                args.add(value);
-            }
-        }
-        return args;
     }
 
     /** Trains from scratch ({@code saved} null) or on from a checkpoint, and writes the run's files. */

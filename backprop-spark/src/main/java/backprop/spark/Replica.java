@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * What an executor needs to rebuild the driver's network: the architecture and the objective, as
  * plain serializable values (core's {@link LayerSpec} records do not travel; their JSON-able map,
  * the form model.json holds, does). The weights travel separately, as a {@link ParameterVector}
- * broadcast for each step.
+ * broadcast for each epoch.
  */
 final class Replica implements Serializable {
     private static final long serialVersionUID = 2L;
@@ -43,12 +43,17 @@ final class Replica implements Serializable {
         Module net = LayerSpec.fromMap(architecture, "architecture")
                 .build(DType.FLOAT32, Init.PYTORCH, new SplittableRandom(0), new SplittableRandom(0));
         ParameterVector.setValues(net.parameters(), weights);
+        reseed(net, dropoutSeed);
+        net.train();
+        return net;
+    }
+
+    /** Reseeds the dropout modules of {@code net} from {@code dropoutSeed}, each from its own stream. */
+    static void reseed(Module net, long dropoutSeed) {
         SplittableRandom seeds = new SplittableRandom(dropoutSeed);
         for (Dropout d : dropouts(net)) {
             d.reseed(seeds.nextLong());
         }
-        net.train();
-        return net;
     }
 
     private static List<Dropout> dropouts(Module net) {

@@ -58,7 +58,28 @@ public record SparkData(JavaRDD<Shard> train, JavaRDD<Shard> test, long trainSiz
         }
         // A parallelized RDD keeps the whole collection in a field, and every job's tasks would carry it
         // along; a checkpointed child forgets its parent, so only the first job ships the rows.
-        JavaRDD<Shard> cached = sc.parallelize(shards, partitions).map(s -> s).persist(StorageLevel.MEMORY_ONLY());
+        return cache(sc.parallelize(shards, partitions).map(s -> s));
+    }
+
+    /**
+     * {@code train}, or its shards regrouped into as many partitions as the cluster runs tasks at
+     * once: a barrier stage starts all its tasks together, one per partition, and cannot start
+     * with more. A task may then hold several shards.
+     */
+    static JavaRDD<Shard> oneShardGroupPerTask(JavaRDD<Shard> train) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.context());
+        int slots = Math.max(1, sc.defaultParallelism() / sc.getConf().getInt("spark.task.cpus", 1));
+        return train.getNumPartitions() <= slots ? train : cache(train.coalesce(slots));
+    }
+
+    /**
+     * {@code rows} cached, computed once, and cut from their lineage (the parallelized rows, or a
+     * regrouping that a barrier stage may not contain). On a cluster each partition is kept on two
+     * executors: a local checkpoint cannot be recomputed, and the copy is what lets a run go on
+     * when an executor is lost.
+     */
+    private static JavaRDD<Shard> cache(JavaRDD<Shard> rows) {
+        JavaRDD<Shard> cached = rows.persist(rows.context().isLocal() ? StorageLevel.MEMORY_ONLY() : StorageLevel.MEMORY_ONLY_2());
         cached.rdd().localCheckpoint();
         cached.count();
         return cached;

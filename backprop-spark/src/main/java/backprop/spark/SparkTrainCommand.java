@@ -13,6 +13,7 @@ import backprop.app.TrainingArguments;
 import backprop.data.DataSources;
 import backprop.data.PreparedData;
 import backprop.data.Task;
+import backprop.io.Checkpoint;
 import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.nn.Module;
@@ -84,6 +85,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @Mixin
     OutputArguments output;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run saved in DIR (killed or stopped) after its last finished epoch, with its own options.")
+    Path resume;
+
     @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
 
@@ -106,28 +111,29 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        validate();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         try {
-            return train(SparkSession.active(), spec.commandLine().getOut(), spec.commandLine().getErr());
+            if (resume == null) {
+                validate();
+                return train(SparkSession.active(), null, OutputArguments.recorded(spec), stdout, err);
+            }
+            Checkpoint.Saved saved = Checkpoint.load(resume.resolve(OutputArguments.CHECKPOINT));
+            SparkTrainCommand original = new SparkTrainCommand();
+            new CommandLine(original).parseArgs(saved.arguments().toArray(String[]::new));
+            original.output.resume(resume, output.quiet());
+            original.validate();
+            return original.train(SparkSession.active(), saved, saved.arguments(), stdout, err);
         } catch (Exception e) {
             throw asInputException(e);
         }
     }
 
     /**
-     * The maker as a factory Java serialization can carry to the executors: the lambda captures
-     * only the maker's plain values, because the command's own classes are kept free of
-     * {@code Serializable} (files are read as data, never as objects).
+     * Trains from scratch ({@code saved} null) or on from a checkpoint, writing a checkpoint after
+     * every epoch on the driver, and writes the run's files.
      */
-    private static OptimizerFactory optimizers(OptimizerSpec spec) {
-        OptimizerSpec.Kind kind = spec.kind();
-        double lr = spec.learningRate();
-        double momentum = spec.momentum();
-        double weightDecay = spec.weightDecay();
-        return parameters -> new OptimizerSpec(kind, lr, momentum, weightDecay).create(parameters);
-    }
-
-    private int train(SparkSession spark, PrintWriter stdout, PrintWriter err) {
+    private int train(SparkSession spark, Checkpoint.Saved saved, List<String> arguments, PrintWriter stdout, PrintWriter err) {
         SavedModel start = initModel == null ? null : ModelFile.load(initModel);
         SparkData rows = read(spark, start);
         try {
@@ -136,7 +142,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
                     : model.architecture(rows.numFeatures(), objective.outputs(rows.numClasses()))
                             .build(DType.FLOAT32, new SplittableRandom(model.seed()), new SplittableRandom(model.seed()));
             network.train();
-            SparkTrainer trainer = new SparkTrainer(network, objective, optimizers(training.optimizerSpec()),
+            SparkTrainer trainer = new SparkTrainer(network, objective, OptimizerFactory.of(training.optimizerSpec()),
                     training.trainingOptions(model.seed(), rows.trainSize()), averageEvery);
 
             Path folder = output.folder(data.source());
@@ -149,11 +155,22 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 listeners.add(new Progress(err, objective.isClassification()));
             }
             training.earlyStopping().ifPresent(listeners::add);
-            History history = trainer.fit(rows, listeners);
+            Path checkpoint = folder.resolve(OutputArguments.CHECKPOINT);
+            listeners.add(new Checkpoint(checkpoint, network, trainer.optimizer(), arguments));
+            History previous = new History();
+            if (saved != null) {
+                saved.restore(network, trainer.optimizer(), checkpoint);
+                previous = saved.history();
+                if (!output.quiet()) {
+                    err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), training.epochs());
+                }
+            }
+            History history = trainer.fit(rows, previous, listeners);
             Evaluation test = trainer.evaluate(rows.test());
             int cores = spark.sparkContext().defaultParallelism();
             RunReport.finish(spec, folder, output.metricsCopy(), stdout, new SavedModel(network, objective, rows.task(),
-                    rows.featureNames(), rows.classNames(), rows.standardizer(), null),
+                    rows.featureNames(), rows.classNames(), rows.standardizer(), null,
+                    start == null ? null : start.columns(), start == null ? null : start.targetStandardizer()),
                     new RunReport.Source(rows.source(), "", false), model.seed(), cores, history, test);
             return 0;
         } finally {

@@ -15,35 +15,55 @@ import backprop.train.TrainingListener;
 import backprop.train.TrainingLoop;
 import backprop.train.TrainingOptions;
 import backprop.train.TrainingStep;
+import java.io.Serializable;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
 /**
- * Data-parallel minibatch training on Spark, with the core engine on every partition.
+ * Data-parallel minibatch training on Spark, with the core engine on every task.
  *
  * <p>The driver runs core's {@link TrainingLoop}, as core's {@code Trainer} does: the same global
- * batches in the same order, the same schedule, listeners and divergence checks. What this class
- * plugs in is the step, per mode:
+ * batches in the same order, the same schedule, listeners, divergence checks and checkpoints.
+ * What this class plugs in is one step per <em>epoch</em>: one Spark barrier stage
+ * ({@code RDD.barrier()}) whose tasks all start at once, one per partition of the training rows
+ * (partitions are regrouped when there are more than the cluster has task slots). Every task
+ * builds a replica of the network and optimizer from the driver's weights and state and takes
+ * the epoch's steps on its rows, meeting the others once per step in an all-reduce over direct
+ * TCP connections between the tasks ({@link RingAllReduce}, whose addresses the tasks swap
+ * through the driver's {@link Rendezvous}); the driver is out of the data path until task 0
+ * hands back the epoch's end state. Per mode:
  * <ul>
- *   <li><b>synchronous</b> ({@code averageEvery == 0}): per batch the driver broadcasts the weights,
- *       every partition computes the gradient of the summed loss of its rows of the batch,
- *       {@code treeAggregate} adds them up, and the driver divides by the batch size and takes the
- *       optimizer step. This is single-machine training over the same batches, up to the order of
- *       float additions; only dropout masks differ (each partition draws its own).</li>
- *   <li><b>model averaging</b> ({@code averageEvery = K > 0}): per round of K batches the driver
- *       broadcasts weights and optimizer state, every partition takes K local steps on its rows
- *       of those batches with its own copy of the optimizer, and the driver sets the row-weighted
- *       average of the partitions' weights and optimizer states. One exchange per K batches
- *       instead of one per batch; each local step sees only a partition's share of a batch, so
- *       the run drifts from single-machine training as K and the partition count grow.</li>
+ *   <li><b>synchronous</b> ({@code averageEvery == 0}): per batch, every task computes the gradient
+ *       of the summed loss of its rows of it, the all-reduce adds them up, and every replica
+ *       divides by the batch size and takes the same optimizer step, with the same bits. This is
+ *       single-machine training over the same batches, up to the order of float additions; only
+ *       dropout masks differ (each task draws its own).</li>
+ *   <li><b>model averaging</b> ({@code averageEvery = K > 0}): every task takes K local steps on
+ *       its rows of K batches with its own optimizer, then the all-reduce makes every replica the
+ *       row-weighted average of the weights and optimizer states. Each local step sees only a
+ *       task's share of a batch, so the run drifts from single-machine training as K and the task
+ *       count grow.</li>
  * </ul>
+ *
+ * <p>A failed task (a lost executor, a broken connection, an all-reduce that waits longer than
+ * {@link #ALL_REDUCE_TIMEOUT}) fails the stage, and Spark reruns it as a whole from the same
+ * broadcast start: the epoch begins again from the state the loop last saw, which is what its
+ * checkpoint holds, and ends with the weights an uninterrupted run has.
  */
 public final class SparkTrainer {
     private static final int TREE_DEPTH = 2;
+    /**
+     * How long a task waits for its neighbour in the all-reduce before it fails the stage: far
+     * longer than any step, since a dead peer is noticed at once by its closed connection.
+     */
+    static final Duration ALL_REDUCE_TIMEOUT = Duration.ofMinutes(5);
 
     private final Module network;
     private final Replica replica;
@@ -80,20 +100,35 @@ public final class SparkTrainer {
 
     /** Trains for all epochs on {@code data.train()}, scoring {@code data.test()} after each when there is one. */
     public History fit(SparkData data, List<TrainingListener> listeners) {
-        JavaRDD<Shard> train = data.train();
-        TrainingStep step = averageEvery == 0 ? batches -> synchronousStep(train, batches.get(0)) : new TrainingStep() {
+        return fit(data, new History(), listeners);
+    }
+
+    /**
+     * Trains on from the epochs in {@code previous} (a resumed run: the network and optimizer
+     * already hold the checkpoint's state) up to the last epoch.
+     */
+    public History fit(SparkData data, History previous, List<TrainingListener> listeners) {
+        JavaRDD<Shard> tasks = SparkData.oneShardGroupPerTask(data.train());
+        int batches = Math.toIntExact((data.trainSize() + options.batchSize() - 1) / options.batchSize());
+        TrainingStep epoch = new TrainingStep() {
             @Override
             public int batchesPerStep() {
-                return averageEvery;
+                return batches;
             }
 
             @Override
-            public StepResult step(List<Batch> batches) {
-                return averagingRound(train, batches);
+            public StepResult step(List<Batch> epochBatches) {
+                return barrierEpoch(tasks, epochBatches);
             }
         };
-        return loop.run(step, Math.toIntExact(data.trainSize()), data.test() == null ? null : () -> evaluate(data.test()),
-                new History(), listeners);
+        try {
+            return loop.run(epoch, Math.toIntExact(data.trainSize()), data.test() == null ? null : () -> evaluate(data.test()),
+                    previous, listeners);
+        } finally {
+            if (tasks != data.train()) {
+                tasks.unpersist(false);
+            }
+        }
     }
 
     /** Core's evaluation of the current network on {@code shards}, computed where they live. */
@@ -109,73 +144,70 @@ public final class SparkTrainer {
         }
     }
 
-    /** One optimizer step on the gradient of {@code batch}, summed over the partitions. */
-    private StepResult synchronousStep(JavaRDD<Shard> shards, Batch batch) {
-        Replica replica = this.replica;
-        int[] rows = batch.rows();
-        long dropoutSeed = dropoutSeed(batch);
-        List<Parameter> params = network.parameters();
-        Broadcast<float[]> weights = context(shards).broadcast(ParameterVector.values(params));
-        Partial sum;
-        try {
-            sum = shards.treeAggregate(Partial.ZERO,
-                    (acc, shard) -> Partial.add(acc, ShardWork.gradientSum(shard, replica, weights.value(), rows, dropoutSeed)),
-                    Partial::add, TREE_DEPTH);
-        } finally {
-            weights.destroy();
-        }
-        if (sum.rows != rows.length) {
-            throw new AssertionError("bug: the partitions hold %d of the batch's %d rows".formatted(sum.rows, rows.length));
-        }
-        float[] gradient = sum.vector;
-        for (int i = 0; i < gradient.length; i++) {
-            gradient[i] /= rows.length;
-        }
-        ParameterVector.setGradients(params, gradient);
-        optimizer.step();
-        return sum.result();
-    }
-
-    /** Local steps on {@code batches} on every partition, then the row-weighted average. */
-    private StepResult averagingRound(JavaRDD<Shard> shards, List<Batch> batches) {
-        Replica replica = this.replica;
-        OptimizerFactory optimizers = this.optimizers;
-        int[][] rounds = new int[batches.size()][];
-        double[] rates = new double[batches.size()];
-        for (int k = 0; k < rounds.length; k++) {
-            rounds[k] = batches.get(k).rows();
+    /** One barrier stage: the epoch's batches trained by every task at once; the driver takes task 0's end state. */
+    private StepResult barrierEpoch(JavaRDD<Shard> tasks, List<Batch> batches) {
+        int[][] rows = new int[batches.size()][];
+        double[] rates = new double[rows.length];
+        long[] dropoutSeeds = new long[rows.length];
+        long expected = 0;
+        for (int k = 0; k < rows.length; k++) {
+            rows[k] = batches.get(k).rows();
             rates[k] = batches.get(k).learningRate();
+            dropoutSeeds[k] = dropoutSeed(batches.get(k));
+            expected += rows[k].length;
         }
-        long dropoutSeed = dropoutSeed(batches.get(0));
         List<Parameter> params = network.parameters();
-        JavaSparkContext sc = context(shards);
-        Broadcast<float[]> weights = sc.broadcast(ParameterVector.values(params));
-        Broadcast<Map<String, double[]>> state = sc.broadcast(optimizer.state());
-        Partial sum;
+        JavaSparkContext sc = context(tasks);
+        Rendezvous rendezvous = Rendezvous.open(sc.getConf().get("spark.driver.host"), ALL_REDUCE_TIMEOUT);
+        Broadcast<BarrierEpoch.Plan> plan = sc.broadcast(new BarrierEpoch.Plan(ParameterVector.values(params),
+                optimizer.state(), rows, rates, dropoutSeeds, averageEvery, rendezvous.address(), ALL_REDUCE_TIMEOUT));
+        List<BarrierEpoch.Outcome> outcomes;
+        // names the job in Spark's UI and event log
+        sc.setJobDescription("backprop: epoch %d, one barrier stage of %d tasks".formatted(batches.get(0).epoch(), tasks.getNumPartitions()));
         try {
-            sum = shards.treeAggregate(Partial.ZERO,
-                    (acc, shard) -> Partial.add(acc, ShardWork.localSteps(shard, replica, weights.value(), state.value(),
-                            optimizers, rounds, rates, dropoutSeed)),
-                    Partial::add, TREE_DEPTH);
+            // The barrier stage writes its one result to a shuffle, so that it is a map stage: Spark
+            // reruns a failed barrier map stage, while a failed barrier result stage ends the job.
+            outcomes = tasks.rdd().barrier()
+                    .mapPartitions(new EpochTask(replica, optimizers, plan), false, ClassTag$.MODULE$.apply(BarrierEpoch.Outcome.class))
+                    .toJavaRDD().repartition(1).collect();
         } finally {
-            weights.destroy();
-            state.destroy();
+            sc.setJobDescription(null);
+            plan.destroy();
+            rendezvous.close();
         }
-        float[] average = sum.vector;
-        for (int i = 0; i < average.length; i++) {
-            average[i] /= sum.rows;
+        if (outcomes.size() != 1) {
+            throw new AssertionError("bug: a barrier epoch returned %d end states; task 0 returns one".formatted(outcomes.size()));
         }
-        sum.state.values().forEach(v -> {
-            for (int i = 0; i < v.length; i++) {
-                v[i] /= sum.rows;
-            }
-        });
-        ParameterVector.setValues(params, average);
-        optimizer.loadState(sum.state);
-        return sum.result();
+        BarrierEpoch.Outcome end = outcomes.get(0);
+        if (!Double.isNaN(end.lossSum()) && end.rows() != expected) {
+            throw new AssertionError("bug: the tasks hold %d of the epoch's %d rows".formatted(end.rows(), expected));
+        }
+        ParameterVector.setValues(params, end.weights());
+        optimizer.loadState(end.state());
+        return new StepResult(end.lossSum() / end.rows(), end.correct(), Math.toIntExact(end.rows()));
     }
 
-    /** The seed of the dropout masks of a step that starts with {@code batch} (each partition mixes in its own). */
+    /** A barrier task's body as the Scala function {@code RDDBarrier.mapPartitions} takes. */
+    private static final class EpochTask extends AbstractFunction1<scala.collection.Iterator<Shard>, scala.collection.Iterator<BarrierEpoch.Outcome>>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Replica replica;
+        private final OptimizerFactory optimizers;
+        private final Broadcast<BarrierEpoch.Plan> plan;
+
+        EpochTask(Replica replica, OptimizerFactory optimizers, Broadcast<BarrierEpoch.Plan> plan) {
+            this.replica = replica;
+            this.optimizers = optimizers;
+            this.plan = plan;
+        }
+
+        @Override
+        public scala.collection.Iterator<BarrierEpoch.Outcome> apply(scala.collection.Iterator<Shard> shards) {
+            return CollectionConverters.asScala(BarrierEpoch.run(CollectionConverters.asJava(shards), replica, optimizers, plan.value()));
+        }
+    }
+
+    /** The seed of the dropout masks of {@code batch}'s step (each task mixes in its rank). */
     private long dropoutSeed(Batch batch) {
         return new SplittableRandom(options.dropoutSeed(0, batch.epoch()) + batch.step() - 1).nextLong();
     }

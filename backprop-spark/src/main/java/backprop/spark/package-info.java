@@ -5,9 +5,12 @@
  * batches) or with local steps and model averaging; {@link backprop.spark.SparkTrainCommand} is
  * the {@code spark-submit} entry point with the options and files of {@code backprop train}.
  *
- * <p>Every partition computes with core's engine; the driver holds the model and the optimizer.
- * Uses core (its {@code TrainingLoop} with this module's steps plugged in) and backprop-app (the
- * options, progress, run files and exit statuses it shares with {@code backprop train}), not the
- * backprop command's module; Spark itself is {@code provided}.
+ * <p>The driver runs core's {@code TrainingLoop}; each epoch is one barrier stage whose tasks
+ * hold a replica of the model and optimizer each and sum their gradients among themselves, in a
+ * ring all-reduce over direct TCP connections ({@code RingAllReduce}, on the Netty Spark ships),
+ * after swapping addresses through a small rendezvous on the driver. Tasks compute with the
+ * kernels {@code backprop train} uses (backprop-blas's OpenBLAS where it loads). Uses core, blas
+ * and backprop-app (the options, progress, run files and exit statuses it shares with
+ * {@code backprop train}), not the backprop command's module; Spark itself is {@code provided}.
  */
 package backprop.spark;

@@ -61,6 +61,39 @@ class SparkTrainCommandTest {
         assertThat(predict.status()).as(predict.toString()).isZero();
     }
 
+    /**
+     * A run stopped after its first epoch goes on with --resume from the checkpoint the driver
+     * wrote, and ends with the weights of the run never stopped. (The stopped run is a one-epoch
+     * run whose checkpoint is then made to record three epochs, as a killed three-epoch run's
+     * would: with a constant learning rate its first epoch is the same.)
+     */
+    @Test
+    void aStoppedRunResumesToTheUninterruptedRunsWeights(@TempDir Path work) throws IOException {
+        String[] run = {"--data", csv("train.csv"), "--test-data", csv("test.csv"), "--hidden", "32", "--lr", "0.01",
+            "--batch-size", "64", "--partitions", "2", "--quiet"};
+        Path whole = work.resolve("whole");
+        Run uninterrupted = Run.sparkTrain(concat(run, "--epochs", "3", "--out", whole.toString()));
+        assertThat(uninterrupted.status()).as(uninterrupted.toString()).isZero();
+
+        Path stopped = work.resolve("stopped");
+        Run first = Run.sparkTrain(concat(run, "--epochs", "1", "--out", stopped.toString()));
+        assertThat(first.status()).as(first.toString()).isZero();
+        Path state = stopped.resolve("checkpoint").resolve("checkpoint.json");
+        Files.writeString(state, Files.readString(state).replace("\"--epochs\", \"1\"", "\"--epochs\", \"3\""));
+        assertThat(Files.readString(state)).contains("\"--epochs\", \"3\"");
+
+        Run resumed = Run.sparkTrain("--resume", stopped.toString(), "--quiet");
+        assertThat(resumed.status()).as(resumed.toString()).isZero();
+        assertThat(json(stopped.resolve("metrics.json")).path("epochs")).hasSize(3);
+        assertThat(Files.readAllBytes(stopped.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(whole.resolve("model.safetensors")));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void aLocalModelIsFineTunedOnSparkFromParquet(@TempDir Path work) throws IOException {
         Path local = work.resolve("local");

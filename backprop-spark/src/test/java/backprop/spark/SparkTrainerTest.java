@@ -8,7 +8,7 @@ import backprop.nn.Activation;
 import backprop.nn.Mlp;
 import backprop.nn.ParameterVector;
 import backprop.nn.Sequential;
-import backprop.optim.Adam;
+import backprop.optim.OptimizerSpec;
 import backprop.optim.Schedule;
 import backprop.tensor.DType;
 import backprop.train.Evaluation;
@@ -49,8 +49,9 @@ class SparkTrainerTest {
         return mlp.build(DType.FLOAT32, new SplittableRandom(7), new SplittableRandom(7));
     }
 
+    /** Adam as a factory of main code: the executors of a real cluster have main's classes, not the tests'. */
     private static OptimizerFactory adam() {
-        return ps -> new Adam(ps, 0.01, Adam.Options.DEFAULTS.withWeightDecay(1e-3));
+        return OptimizerFactory.of(new OptimizerSpec(OptimizerSpec.Kind.ADAM, 0.01, 0.9, 1e-3));
     }
 
     private static TrainingOptions options(int epochs) {
@@ -70,10 +71,16 @@ class SparkTrainerTest {
 
     /** The same training on Spark, the rows cut into {@code partitions} runs; {@code averageEvery} as SparkTrainer's. */
     static float[] onSpark(JavaSparkContext sc, int partitions, int averageEvery, int epochs) {
+        return onSpark(sc, partitions, averageEvery, epochs, MLP);
+    }
+
+    /** As {@link #onSpark(JavaSparkContext, int, int, int)} for another network, on batches of 10. */
+    static float[] onSpark(JavaSparkContext sc, int partitions, int averageEvery, int epochs, Mlp mlp) {
         SparkData data = SparkData.of(sc, digits.train(), null, partitions, null, "digits");
         try {
-            Sequential net = network(MLP);
-            new SparkTrainer(net, Objective.CROSS_ENTROPY, adam(), options(epochs), averageEvery).fit(data, List.of());
+            Sequential net = network(mlp);
+            TrainingOptions options = mlp == MLP ? options(epochs) : new TrainingOptions(epochs, 10, 3, Schedule.cosine(200, 0));
+            new SparkTrainer(net, Objective.CROSS_ENTROPY, adam(), options, averageEvery).fit(data, List.of());
             return ParameterVector.values(net.parameters());
         } finally {
             data.unpersist();

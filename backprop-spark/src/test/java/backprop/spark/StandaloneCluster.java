@@ -70,7 +70,8 @@ final class StandaloneCluster implements AutoCloseable {
     /**
      * A Spark session of an application on this cluster, with one executor of {@code executorMemory}
      * per worker; the application's classes reach the executors as jars: this module's packaged
-     * jar (system property {@code backprop.spark.jar}), core's and app's from the classpath.
+     * jar (system property {@code backprop.spark.jar}), and from the classpath core's, app's, blas's
+     * and the OpenBLAS jars.
      */
     SparkSession session(String name, String executorMemory) {
         try {
@@ -81,6 +82,9 @@ final class StandaloneCluster implements AutoCloseable {
                     // wait for every executor before the first job, so that work really is spread
                     .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
                     .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")
+                    // a barrier stage rerun after a lost executor waits for its replacement: check often
+                    .config("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s")
+                    .config("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "60")
                     .getOrCreate();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start the application on the cluster\n" + logs(), e);
@@ -91,14 +95,26 @@ final class StandaloneCluster implements AutoCloseable {
         List<String> jars = new ArrayList<>(List.of(System.getProperty("backprop.spark.jar")));
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
-            if (name.matches("backprop-(core|app)-.*\\.jar") && !name.contains("tests")) {
+            if (name.matches("(backprop-(core|app|blas)|openblas|javacpp)-.*\\.jar") && !name.contains("tests")) {
                 jars.add(entry);
             }
         }
-        if (jars.size() != 3) {
-            throw new IllegalStateException("need this module's jar and core's and app's on the classpath; found " + jars);
+        if (jars.stream().filter(j -> j.contains("backprop-")).count() != 4) {
+            throw new IllegalStateException("need this module's jar and core's, app's and blas's on the classpath; found " + jars);
         }
         return jars;
+    }
+
+    /**
+     * Kills the executor JVMs that worker {@code worker} (1-based) started, as a crash would
+     * (SIGKILL); the worker then starts a new one for the application.
+     *
+     * @return how many it killed
+     */
+    long killExecutors(int worker) {
+        List<ProcessHandle> executors = processes.get(worker).descendants().filter(ProcessHandle::isAlive).toList();
+        executors.forEach(ProcessHandle::destroyForcibly);
+        return executors.size();
     }
 
     /** The last lines of every process's log, for a failure message. */
