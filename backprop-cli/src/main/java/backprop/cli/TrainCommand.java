@@ -3,6 +3,7 @@ package backprop.cli;
 import backprop.InputException;
 import backprop.app.ColumnArguments;
 import backprop.app.DataArguments;
+import backprop.app.InitModelArguments;
 import backprop.app.MemoryBudget;
 import backprop.app.ModelArguments;
 import backprop.app.Options;
@@ -19,7 +20,6 @@ import backprop.data.PreparedData;
 import backprop.data.Standardizer;
 import backprop.data.Task;
 import backprop.io.Checkpoint;
-import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.kernels.Kernels;
 import backprop.nn.Mlp;
@@ -95,10 +95,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Continue the run saved in DIR (killed or stopped) after its last finished epoch, with its own options.")
     Path resume;
 
-    @Option(names = "--init-model", paramLabel = "DIR",
-            description = "Fine-tune the model in DIR (from train, ModelFile.save or import): start from its weights, read --data in its columns, "
-                    + "classes and standardizations; --hidden, --activation and the preprocessing options then come from the model.")
-    Path initModel;
+    @Mixin
+    InitModelArguments initModel;
 
     @Option(names = "--allow-data-change",
             description = "With --resume: go on although the data's SHA-256 differs from the one the run recorded.")
@@ -185,10 +183,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (output.folder(data.source()).toString().isBlank()) {
             throw new InputException("--out: must be a folder's path; got ''");
         }
-        SavedModel start = initModel == null ? null : ModelFile.load(initModel);
+        SavedModel start = initModel.load();
         PreparedData prepared;
         if (start != null) {
-            prepared = ModelData.load(initModel, start, data, spec.commandLine().getParseResult().hasMatchedOption("--data"))
+            prepared = ModelData.load(initModel.folder(), start, data, spec.commandLine().getParseResult().hasMatchedOption("--data"))
                     .forFineTuning(start, preparation.testFraction(), validationFraction(), model.seed());
         } else {
             DataOptions dataOptions = data.options(model.seed());

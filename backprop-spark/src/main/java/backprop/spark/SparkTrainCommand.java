@@ -2,6 +2,7 @@ package backprop.spark;
 
 import backprop.InputException;
 import backprop.app.DataArguments;
+import backprop.app.InitModelArguments;
 import backprop.app.ExitStatus;
 import backprop.app.ModelArguments;
 import backprop.app.Options;
@@ -14,7 +15,6 @@ import backprop.data.DataSources;
 import backprop.data.PreparedData;
 import backprop.data.Task;
 import backprop.io.Checkpoint;
-import backprop.io.ModelFile;
 import backprop.io.SavedModel;
 import backprop.nn.Module;
 import backprop.optim.OptimizerSpec;
@@ -71,9 +71,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @Mixin
     TrainingArguments training;
 
-    @Option(names = "--init-model", paramLabel = "DIR",
-            description = "Fine-tune the model saved in DIR: its architecture, classes, standardization and weights are the start.")
-    Path initModel;
+    @Mixin
+    InitModelArguments initModel;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Spread the rows over N partitions (default: as read, or Spark's default parallelism).")
     Integer partitions;
@@ -134,7 +133,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
      * every epoch on the driver, and writes the run's files.
      */
     private int train(SparkSession spark, Checkpoint.Saved saved, List<String> arguments, PrintWriter stdout, PrintWriter err) {
-        SavedModel start = initModel == null ? null : ModelFile.load(initModel);
+        SavedModel start = initModel.load();
         SparkData rows = read(spark, start);
         try {
             Objective objective = start != null ? start.objective() : model.objective(rows.task(), rows.numClasses());
