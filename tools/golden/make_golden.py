@@ -6,7 +6,7 @@ exactly what `backprop grad NAME.bp --json` must print (values and gradients of 
 named node; `of` is the last name the file defines).
 
 Pipeline for every program (random or hand-picked):
-  text --(strict lexer/parser for /work/shared/spec/grad-language.md)--> AST
+  text --(strict lexer/parser for docs/grad-language.md)--> AST
        --(evaluator on torch float64, autograd)--> values, adjoints of every named node
   and, before anything is written, self-checks:
   * the same statements translated token by token to Python (`^` -> `**`, `[..]` ->
