@@ -112,6 +112,11 @@ public final class Columns {
             return new Column(name, Kind.NUMERIC, List.of(), null);
         }
 
+        /** {@return whether reading it takes more than parsing a number: it is categorical, or it fills missing cells} */
+        public boolean encodes() {
+            return kind == Kind.CATEGORICAL || fill != null;
+        }
+
         /** {@return the number of features it gives} */
         public int width() {
             return kind == Kind.NUMERIC ? 1 : categories.size();
@@ -200,7 +205,7 @@ public final class Columns {
      * categorical column or a fill, which a reader of model.json format 2 would not know}
      */
     public boolean encodes() {
-        return inputs.stream().anyMatch(c -> c.kind() == Kind.CATEGORICAL || c.fill() != null);
+        return inputs.stream().anyMatch(Column::encodes);
     }
 
     /**

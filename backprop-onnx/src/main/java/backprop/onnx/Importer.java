@@ -260,6 +260,8 @@ final class Importer {
                 }
                 case "Add" -> throw refuse(n, "an Add is read only as the bias after a MatMul (a linear layer); none comes before it");
                 case "Sub", "Div" -> throw refuse(n, "a " + op + " is read only in a standardization at the start, Sub(x, means) then Div(x, stds)");
+                case "Mul" -> throw refuse(n, "a Mul is read only in the target's standardization undone at the end, Mul(z, std) then Add(z, mean), "
+                        + "which metadata 'target_standardized' announces");
                 case "Dropout" -> layers.add(dropout(n, constants));
                 case "Softmax" -> {
                     long axis = attribute(n, "axis", opset >= 13 ? -1 : 1);

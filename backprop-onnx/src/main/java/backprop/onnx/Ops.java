@@ -18,7 +18,7 @@ final class Ops {
 
     /** What the importer reads, in the order its refusal lists them. */
     static final List<String> SUPPORTED = List.of("Gemm", "MatMul", "Add", "Relu", "Sigmoid", "Tanh", "Softplus", "Softmax",
-            "Flatten", "Identity", "Dropout", "Sub", "Div");
+            "Flatten", "Identity", "Dropout", "Sub", "Div", "Mul");
 
     private static Map<Activation, String> activations() {
         Map<Activation, String> m = new EnumMap<>(Activation.class);

@@ -43,11 +43,11 @@ final class Preprocessing {
      * @throws IllegalArgumentException naming the first such column
      */
     static void refuseEncodedColumns(SavedModel model) {
-        if (model.columns() == null || !model.columns().encodes()) {
+        if (model.columns() == null) {
             return;
         }
         for (var c : model.columns().inputs()) {
-            if (c.kind() != backprop.data.Columns.Kind.NUMERIC || c.fill() != null) {
+            if (c.encodes()) {
                 throw new IllegalArgumentException(("ONNX export: column '%s' is %s; the exported graph reads numeric rows only "
                         + "(train without --categorical/--impute for a model to export)")
                         .formatted(c.name(), c.fill() != null ? "imputed" : "categorical"));
