@@ -155,8 +155,8 @@ public final class GradcheckCommand implements Callable<Integer> {
     /** {@code , dropout 0.5 in training} for a network with dropout (each probability once), else nothing. */
     private static String dropouts(Module network) {
         Set<Double> ps = new LinkedHashSet<>();
-        for (Module m : network.modules()) {
-            if (m instanceof Dropout d && d.p() > 0) {
+        for (Dropout d : network.modules(Dropout.class)) {
+            if (d.p() > 0) {
                 ps.add(d.p());
             }
         }

@@ -139,6 +139,17 @@ public abstract class Module {
         return all;
     }
 
+    /**
+     * The modules of one type in this module's tree, as PyTorch code filters {@code modules()}
+     * with {@code isinstance}: {@code model.modules(Dropout.class)}.
+     *
+     * @param type the class to keep (subclasses included)
+     * @return those of {@link #modules()} that are {@code type}, in the same order; unmodifiable
+     */
+    public final <M extends Module> List<M> modules(Class<M> type) {
+        return modules().stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
     /** Forgets the gradients of every parameter, as {@code Optimizer.zeroGrad()} does for its own. */
     public final void zeroGrad() {
         parameters().forEach(Tensor::zeroGrad);

@@ -62,8 +62,7 @@ public final class TrainingLoop {
         Batches batches = new Batches(trainRows, options.batchSize());
         int firstEpoch = previous.epochs().size() + 1;
         listeners.forEach(l -> l.onStart(firstEpoch, options.epochs(), batches.count()));
-        List<Dropout> dropouts = dropouts(model);
-        double baseRate = scheduler.baseRates().get(0);
+        List<Dropout> dropouts = model.modules(Dropout.class);
         List<Batch> group = new ArrayList<>(step.batchesPerStep());
 
         for (int epoch = firstEpoch; epoch <= options.epochs(); epoch++) {
@@ -83,7 +82,7 @@ public final class TrainingLoop {
                 group.clear();
                 for (int b = first; b < last; b++) {
                     long global = firstGlobal + b - first;
-                    group.add(new Batch(batches, b, epoch, global, options.schedule().rate(baseRate, global)));
+                    group.add(new Batch(batches, b, epoch, global, scheduler.rateAt(global)));
                 }
 
                 long t0 = System.nanoTime();
@@ -126,9 +125,5 @@ public final class TrainingLoop {
         }
         model.eval();
         return history;
-    }
-
-    private static List<Dropout> dropouts(Module module) {
-        return module.modules().stream().filter(Dropout.class::isInstance).map(Dropout.class::cast).toList();
     }
 }

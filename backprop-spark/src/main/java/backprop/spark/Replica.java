@@ -8,8 +8,6 @@ import backprop.nn.ParameterVector;
 import backprop.tensor.DType;
 import backprop.train.Objective;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -51,18 +49,8 @@ final class Replica implements Serializable {
     /** Reseeds the dropout modules of {@code net} from {@code dropoutSeed}, each from its own stream. */
     static void reseed(Module net, long dropoutSeed) {
         SplittableRandom seeds = new SplittableRandom(dropoutSeed);
-        for (Dropout d : dropouts(net)) {
+        for (Dropout d : net.modules(Dropout.class)) {
             d.reseed(seeds.nextLong());
         }
-    }
-
-    private static List<Dropout> dropouts(Module net) {
-        List<Dropout> found = new ArrayList<>();
-        for (Module m : net.modules()) {
-            if (m instanceof Dropout d) {
-                found.add(d);
-            }
-        }
-        return found;
     }
 }
