@@ -128,7 +128,7 @@ final class ModelData {
         Dataset train = split.train();
         Dataset validation = null;
         if (validationFraction > 0) {
-            backprop.data.Split v = PreparedData.split(train, validationFraction, seed + 1);
+            backprop.data.Split v = PreparedData.splitValidation(train, validationFraction, seed);
             train = v.train();
             validation = v.test();
         }

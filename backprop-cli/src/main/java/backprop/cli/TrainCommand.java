@@ -25,7 +25,6 @@ import backprop.kernels.Kernels;
 import backprop.nn.Mlp;
 import backprop.nn.Module;
 import backprop.optim.Optimizer;
-import backprop.tensor.DType;
 import backprop.train.EarlyStopping;
 import backprop.train.Evaluation;
 import backprop.train.History;
@@ -167,8 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
             return "all " + training.epochs() + " epochs trained";
         }
         return training.earlyStopping().map(stopping -> {
-            History history = saved.history();
-            history.epochs().forEach(m -> stopping.afterEpoch(m, history));
+            stopping.resume(saved.history(), saved.bestWeights());
             return stopping.stopRequested() ? "stopped early by --early-stopping" : null;
         }).orElse(null);
     }
@@ -180,7 +178,8 @@ public final class TrainCommand implements Callable<Integer> {
         Kernels.get().setThreads(threadCount);
         Path dataFile = data.source().contains("/") || data.source().contains(".") ? Path.of(data.source()) : null;
         RunGuard.requireWritable("--metrics", output.metricsCopy(), dataFile);
-        if (output.folder(data.source()).toString().isBlank()) {
+        Path folder = output.folder(data.source());   // once: without --out the name holds the time
+        if (folder.toString().isBlank()) {
             throw new InputException("--out: must be a folder's path; got ''");
         }
         SavedModel start = initModel.load();
@@ -211,7 +210,6 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingOptions options = training.trainingOptions(model.seed(), train.size());
 
         Dataset validation = prepared.validation();
-        Path folder = output.folder(data.source());
         List<TrainingListener> listeners = new ArrayList<>();
         if (!output.quiet()) {
             err.printf("backprop: %s, %,d training, %s%,d test rows, %d features; network %s, %,d parameters; %s kernels, %d threads%n",
@@ -229,16 +227,15 @@ public final class TrainCommand implements Callable<Integer> {
         try (RunGuard guard = RunGuard.lock(folder, err)) {
             listeners.add(guard);
             listeners.add(guard.guarding(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments, prepared.sha256(), stopping)));
-            return train(saved, prepared, validation, network, opt, options, objective, stopping, folder, listeners, threadCount,
-                    stdout, err);
+            return train(saved, previous, prepared, validation, network, opt, options, objective, stopping, folder, listeners,
+                    threadCount, stdout, err);
         }
     }
 
-    private int train(Checkpoint.Saved saved, PreparedData prepared, Dataset validation, Module network, Optimizer opt,
-                      TrainingOptions options, Objective objective, EarlyStopping stopping, Path folder,
+    private int train(Checkpoint.Saved saved, History previous, PreparedData prepared, Dataset validation, Module network,
+                      Optimizer opt, TrainingOptions options, Objective objective, EarlyStopping stopping, Path folder,
                       List<TrainingListener> listeners, int threadCount, PrintWriter stdout, PrintWriter err) {
         var train = prepared.train();
-        History previous = saved == null ? new History() : saved.history();
         if (saved != null) {
             checkSameData(saved, prepared);
             saved.restore(network, opt, folder.resolve(CHECKPOINT));

@@ -136,7 +136,7 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
         }
         Dataset validation = null;
         if (validationFraction > 0) {
-            Split split = Split.of(train, validationFraction, new SplittableRandom(options.seed() ^ VALIDATION_STREAM));
+            Split split = splitValidation(train, validationFraction, options.seed());
             train = split.train();
             validation = split.test();
         }
@@ -177,5 +177,18 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
 
     public static Split split(Dataset data, double testFraction, long seed) {
         return Split.of(data, testFraction, new SplittableRandom(seed ^ SPLIT_STREAM));
+    }
+
+    /**
+     * The validation rows of training rows, as {@link #prepare(String, DataOptions, double, double, Standardize)}
+     * splits them: a stream of the seed kept apart from the test split's.
+     *
+     * @param train the training rows
+     * @param validationFraction the share held out for validation, in {@code (0, 1)}
+     * @param seed the run's seed
+     * @return the remaining training rows and the validation rows
+     */
+    public static Split splitValidation(Dataset train, double validationFraction, long seed) {
+        return Split.of(train, validationFraction, new SplittableRandom(seed ^ VALIDATION_STREAM));
     }
 }

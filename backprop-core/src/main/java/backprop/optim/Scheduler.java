@@ -48,6 +48,17 @@ public final class Scheduler {
         apply();
     }
 
+    /**
+     * The first group's rate at {@code step}, without setting it: what a step that takes several
+     * batches at once needs to know of the batches after the first.
+     *
+     * @param step counted from 0, as {@link #setStep}'s
+     * @return the schedule's rate for the first group's base rate at that step
+     */
+    public double rateAt(long step) {
+        return schedule.rate(baseRates.get(0), step);
+    }
+
     /** {@return the step whose rates are set, counted from 0} */
     public long currentStep() {
         return step;
