@@ -143,6 +143,7 @@ public abstract class Module {
      * The modules of one type in this module's tree, as PyTorch code filters {@code modules()}
      * with {@code isinstance}: {@code model.modules(Dropout.class)}.
      *
+     * @param <M> the module type looked for
      * @param type the class to keep (subclasses included)
      * @return those of {@link #modules()} that are {@code type}, in the same order; unmodifiable
      */
