@@ -132,7 +132,7 @@ public final class Checkpoint implements TrainingListener {
             try {
                 optimizer.loadState(optimizerState);
             } catch (IllegalArgumentException e) {
-                throw InputException.inFile(tensorFile, "does not fit the optimizer of this run (tensors '%s...'): %s"
+                throw InputException.inFile(tensorFile, "tensors '%s*' do not fit the optimizer of this run: %s"
                         .formatted(OPTIMIZER_PREFIX, e.getMessage()));
             }
             try (var noGrad = backprop.autograd.GradMode.disabled()) {

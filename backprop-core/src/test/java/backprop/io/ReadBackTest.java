@@ -181,18 +181,18 @@ class ReadBackTest {
     @Test
     void anOptimizerStateThatDoesNotFitIsRefusedNamingTheFileAndTheEntry() {
         restoreRefused(t -> t.put("optimizer.0.m", Tensor.zeros(DType.FLOAT64, 5)), false,
-                "does not fit the optimizer of this run (tensors 'optimizer....'): state '0.m' must hold 8 values"
+                "tensors 'optimizer.*' do not fit the optimizer of this run: state '0.m' must hold 8 values"
                         + " (as many as parameter 0 has); got 5");
         restoreRefused(t -> t.remove("optimizer.1.v"), false,
-                "does not fit the optimizer of this run (tensors 'optimizer....'): state of parameter 1 has 2 of its 3 entries [m, v, step];"
+                "tensors 'optimizer.*' do not fit the optimizer of this run: state of parameter 1 has 2 of its 3 entries [m, v, step];"
                         + " expected all or none");
         restoreRefused(t -> t.put("optimizer.9.m", Tensor.zeros(DType.FLOAT64, 1)), false,
-                "does not fit the optimizer of this run (tensors 'optimizer....'): state '9.m' is not this optimizer's;"
+                "tensors 'optimizer.*' do not fit the optimizer of this run: state '9.m' is not this optimizer's;"
                         + " expected <index>.{m,v,step} for an index from 0 to 3");
         restoreRefused(t -> t.put("optimizer.0.step", Tensor.wrap(new double[] {0.5}, 1)), false,
-                "does not fit the optimizer of this run (tensors 'optimizer....'): state '0.step' must be a whole number of steps >= 1; got 0.5");
+                "tensors 'optimizer.*' do not fit the optimizer of this run: state '0.step' must be a whole number of steps >= 1; got 0.5");
         restoreRefused(t -> t.put("optimizer.0.momentum", Tensor.zeros(DType.FLOAT64, 7)), true,
-                "does not fit the optimizer of this run (tensors 'optimizer....'): state '0.momentum' must hold 8 values"
+                "tensors 'optimizer.*' do not fit the optimizer of this run: state '0.momentum' must hold 8 values"
                         + " (as many as parameter 0 has); got 7");
         restoreRefused(t -> t.put("0.weight", Tensor.zeros(DType.FLOAT32, 2, 4)), false,
                 "tensor '0.weight' is F32 of shape [2, 4]; the network of this run needs F32 of shape [4, 2]");
