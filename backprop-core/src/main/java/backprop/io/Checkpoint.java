@@ -117,7 +117,7 @@ public final class Checkpoint implements TrainingListener {
          *
          * @param network built as the saved one was; its parameters are overwritten
          * @param optimizer of the saved kind over {@code network}'s parameters; its state is replaced
-         * @param file the checkpoint's folder; not used since the tensors' file is named in messages
+         * @param file the checkpoint's folder, as the caller names it; messages name the tensors' file within it
          * @throws InputException naming the tensors' file and the tensor, if a parameter or a best
          *     epoch's weight is missing, of another shape or dtype, or not the network's, or the
          *     optimizer's state does not fit the optimizer and the parameters

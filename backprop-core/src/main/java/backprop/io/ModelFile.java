@@ -313,7 +313,7 @@ public final class ModelFile {
         }
         Fields f = new Fields(jsonFile, json);
         if (!"backprop4j-model".equals(f.text(json, "format"))) {
-            throw InputException.inFile(jsonFile, "field 'format' must be \"backprop4j-model\"; got " + json.get("format"));
+            throw InputException.inFile(jsonFile, "field 'format' must be \"backprop4j-model\"; got " + Json.shown(json.get("format")));
         }
         int version = f.integer(json, "format_version");
         String unreadable = readBackMisfit(json);
@@ -382,7 +382,7 @@ public final class ModelFile {
     /** Format version 1's architecture, a multilayer perceptron, with that version's messages. */
     private static Mlp mlp(Fields f, JsonNode arch) {
         if (!"mlp".equals(f.text(arch, "architecture.type"))) {
-            throw InputException.inFile(f.file(), "field 'architecture.type' must be \"mlp\"; got " + arch.get("type"));
+            throw InputException.inFile(f.file(), "field 'architecture.type' must be \"mlp\"; got " + Json.shown(arch.get("type")));
         }
         Activation activation = f.word(arch, "architecture.activation", Activation::of);
         try {
