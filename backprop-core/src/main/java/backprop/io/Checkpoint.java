@@ -250,10 +250,12 @@ public final class Checkpoint implements TrainingListener {
         if (nul != null) {
             throw InputException.inFile(stateFile, nul);
         }
-        String wrong = Json.wrongType(state, "checkpoint", "tensors", JsonNode::isTextual, "a string");
-        wrong = wrong != null ? wrong : Json.wrongType(state, "checkpoint", "data_sha256", JsonNode::isTextual, "a string");
+        String wrong = null;
+        for (String text : List.of("tensors", "tensors_sha256", "data_sha256")) {
+            wrong = wrong != null ? wrong : Json.wrongType(state, "", text, JsonNode::isTextual, "a string");
+        }
         if (wrong != null) {
-            throw InputException.inFile(stateFile, wrong.replace("'checkpoint.", "'"));
+            throw InputException.inFile(stateFile, wrong);
         }
         String tensorName = state.path("tensors").asText(TENSORS);
         if (!tensorName.equals(TENSORS) && !tensorName.equals(ALTERNATE_TENSORS)) {

@@ -44,13 +44,13 @@ final class Json {
     }
 
     /**
-     * The rule {@code object.name} breaks, as {@code field 'where.name' must be RULE; got VALUE},
-     * or null when it is absent or {@code fits}.
+     * The rule {@code object.name} breaks, as {@code field 'where.name' must be RULE; got VALUE}
+     * ({@code 'name'} for the root, {@code where} ""), or null when it is absent or {@code fits}.
      */
     static String wrongType(JsonNode object, String where, String name, java.util.function.Predicate<JsonNode> fits, String rule) {
         JsonNode v = object.get(name);
         return v == null || fits.test(v) ? null
-                : "field '%s.%s' must be %s; got %s".formatted(where, name, rule, shown(v));
+                : "field '%s%s' must be %s; got %s".formatted(where.isEmpty() ? "" : where + ".", name, rule, shown(v));
     }
 
     /** {@code field 'PATH' holds a NUL character ...} for the first one in {@code root}, or null when there is none. */

@@ -224,12 +224,14 @@ class ReadBackTest {
                 "\"epoch\" : 1,\n  \"tensors\"", "field 'epoch' must be the number of entries of 'epochs', 1; got 2",
                 "\"train_loss\" : 1.0", "field 'epochs[0].train_loss' must be a finite number or null; got \"x\"",
                 "\"samples\" : 5", "field 'epochs[0].samples' must be a whole number >= 0; got -5",
-                "\"arguments\" : [ \"--data\"", "field 'arguments[0]' must be a string; got 7");
+                "\"arguments\" : [ \"--data\"", "field 'arguments[0]' must be a string; got 7",
+                "\"tensors\" : \"checkpoint.safetensors\"", "field 'tensors' must be a string; got 1");
         Map<String, String> replacements = Map.of(
                 "\"epoch\" : 1,\n  \"tensors\"", "\"epoch\" : 2,\n  \"tensors\"",
                 "\"train_loss\" : 1.0", "\"train_loss\" : \"x\"",
                 "\"samples\" : 5", "\"samples\" : -5",
-                "\"arguments\" : [ \"--data\"", "\"arguments\" : [ 7");
+                "\"arguments\" : [ \"--data\"", "\"arguments\" : [ 7",
+                "\"tensors\" : \"checkpoint.safetensors\"", "\"tensors\" : 1");
         edits.forEach((find, message) -> {
             assertThat(good).contains(find);
             try {
