@@ -78,8 +78,9 @@ public final class RunReport {
         }
         if (objective.isClassification()) {
             number(m, "test_accuracy", test.accuracy());
-            number(m, "test_balanced_accuracy", test.balancedAccuracy());
-            number(m, "test_macro_f1", test.macroF1());
+            boolean compared = comparesClasses(test);
+            number(m, "test_balanced_accuracy", compared ? test.balancedAccuracy() : Double.NaN);
+            number(m, "test_macro_f1", compared ? test.macroF1() : Double.NaN);
             // rows the true class, columns the predicted, in model.json's class order: the runs page shows it
             ArrayNode confusion = m.putArray("confusion");
             for (int[] row : test.confusion()) {
@@ -186,12 +187,40 @@ public final class RunReport {
                     test.accuracy(), test.loss(), epochs(history), history.samplesPerSecond(), folder);
         } else if (scores.regression() != null) {
             RegressionMetrics r = scores.regression();
-            stdout.printf("test RMSE %.6g, MAE %.6g, R^2 %.4f (predicting the training mean: RMSE %.6g) after %s; %,.0f samples/s; model saved to %s%n",
-                    r.rmse(), r.mae(), r.r2(), r.baselineRmse(), epochs(history), history.samplesPerSecond(), folder);
+            stdout.printf("test RMSE %.6g, MAE %.6g, R^2 %s (predicting the training mean: RMSE %.6g) after %s; %,.0f samples/s; model saved to %s%n",
+                    r.rmse(), r.mae(), r2(r), r.baselineRmse(), epochs(history), history.samplesPerSecond(), folder);
         } else {
             stdout.printf("test RMSE %.6g (loss %.6g) after %s; %,.0f samples/s; model saved to %s%n",
                     test.rmse(), test.loss(), epochs(history), history.samplesPerSecond(), folder);
         }
+    }
+
+    /**
+     * Whether {@code e}'s rows hold at least two classes, which balanced accuracy and macro F1 need
+     * to mean what they say: over one class they are its recall and F1, a number that compares
+     * nothing. Where they are false, the reports omit the two (null in JSON) and say why.
+     *
+     * @param e a classification's evaluation
+     * @return true when two or more classes have rows
+     */
+    public static boolean comparesClasses(Evaluation e) {
+        int present = 0;
+        for (int[] row : e.confusion()) {
+            present += java.util.Arrays.stream(row).sum() > 0 ? 1 : 0;
+        }
+        return present >= 2;
+    }
+
+    /**
+     * R^2 as the summaries print it after its name, {@code 0.8123}, or why there is none: it compares the
+     * errors with the targets' spread, and the targets of one row, or of rows all alike, have none.
+     *
+     * @param r a regression's metrics
+     * @return the words for the summary line
+     */
+    public static String r2(RegressionMetrics r) {
+        return Double.isFinite(r.r2()) ? "%.4f".formatted(r.r2())
+                : "undefined (%s)".formatted(r.size() == 1 ? "one row" : "the " + r.size() + " rows' targets are all equal");
     }
 
     /**

@@ -1,5 +1,6 @@
 package backprop.cli;
 
+import backprop.InputException;
 import backprop.app.DataArguments;
 import backprop.app.Options;
 import backprop.app.RunReport;
@@ -62,6 +63,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         ModelData modelData = ModelData.load(modelDir, model, data, spec.commandLine().getParseResult().hasMatchedOption("--data"));
         modelData.warnings().forEach(w -> spec.commandLine().getErr().println("backprop: warning: " + w));
         ModelData.Rows rows = modelData.rows(which);
+        if (rows.parts().stream().mapToInt(Dataset::size).sum() == 0) {
+            // every score of no rows is 0/0: refused rather than printed as NaN
+            throw new InputException("--split " + (split == null ? "test" : split) + ": " + modelData.source() + " has no rows in "
+                    + rows.description() + "; expected at least one to evaluate (try --split all)");
+        }
         Evaluation ev = evaluate(model, rows.parts());
         RegressionMetrics regression = model.task() == Task.REGRESSION ? regression(model, rows.parts()) : null;
         PrintWriter out = spec.commandLine().getOut();
@@ -139,8 +145,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             return o;
         }
         RunReport.number(o, "accuracy", ev.accuracy());
-        RunReport.number(o, "balanced_accuracy", ev.balancedAccuracy());
-        RunReport.number(o, "macro_f1", ev.macroF1());
+        boolean compared = RunReport.comparesClasses(ev);
+        RunReport.number(o, "balanced_accuracy", compared ? ev.balancedAccuracy() : Double.NaN);
+        RunReport.number(o, "macro_f1", compared ? ev.macroF1() : Double.NaN);
         ArrayNode classes = o.putArray("classes");
         for (int c = 0; c < model.classes().size(); c++) {
             ObjectNode row = classes.addObject();
@@ -167,7 +174,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (!model.objective().isClassification()) {
             out.printf("RMSE      %.6g%n", regression.rmse());
             out.printf("MAE       %.6g%n", regression.mae());
-            out.printf("R^2       %.4f%n", regression.r2());
+            out.printf("R^2       %s%n", RunReport.r2(regression));
             if (!Double.isNaN(regression.baselineRmse())) {
                 out.printf("baseline  RMSE %.6g (predicting the training mean)%n", regression.baselineRmse());
             }
@@ -178,7 +185,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             correct += ev.confusion()[c][c];
         }
         out.printf("accuracy  %.4f (%,d of %,d)%n", ev.accuracy(), correct, ev.size());
-        out.printf("balanced accuracy %.4f, macro F1 %.4f%n%n", ev.balancedAccuracy(), ev.macroF1());
+        if (RunReport.comparesClasses(ev)) {
+            out.printf("balanced accuracy %.4f, macro F1 %.4f%n%n", ev.balancedAccuracy(), ev.macroF1());
+        } else {
+            out.printf("balanced accuracy and macro F1 omitted: the rows hold one class only; they compare classes%n%n");
+        }
 
         List<String> classes = model.classes();
         int w = Math.max(5, classes.stream().mapToInt(String::length).max().orElse(5));

@@ -89,6 +89,13 @@ public final class GradcheckCommand implements Callable<Integer> {
         int[] labels = batch.task() == Task.CLASSIFICATION ? batch.labels() : new int[n];
         float[] targets = batch.task() == Task.REGRESSION ? batch.targets() : new float[n];
         Objective objective = subject.objective();
+        double loss = objective.loss(network.forward(x), labels, targets, n).item();
+        if (!Double.isFinite(loss)) {
+            // every derivative of a loss that is not a number is not one either: there is nothing to compare
+            spec.commandLine().getErr().printf("gradcheck: FAILED: the loss is %s on the batch (%s); no derivative of it can be checked%n",
+                    loss, subject.what());
+            return Main.FAILED;
+        }
         List<GradCheck.ParameterCheck> checks = GradCheck.parameters(
                 () -> objective.loss(network.forward(x), labels, targets, n), network.namedParameters(), samples,
                 new SplittableRandom(model.seed()));
@@ -104,7 +111,8 @@ public final class GradcheckCommand implements Callable<Integer> {
         GradCheck.ParameterCheck worst = null;
         for (GradCheck.ParameterCheck c : checks) {
             String checked = c.checked().length == c.size() ? "all " + c.size() : c.checked().length + " of " + c.size();
-            out.printf("%-10s %-10s %-13s %-12.3e %s%n", c.name(), shape(c.shape()), checked, c.maxError(), index(c.worstIndex(), c.shape()));
+            String error = c.nonFinite() != null ? "not finite" : "%.3e".formatted(c.maxError());
+            out.printf("%-10s %-10s %-13s %-12s %s%n", c.name(), shape(c.shape()), checked, error, index(c.worstIndex(), c.shape()));
             if (c.checked().length < c.size()) {
                 StringJoiner which = new StringJoiner(" ", "    sampled: ", "");
                 for (int i : c.checked()) {
@@ -114,6 +122,16 @@ public final class GradcheckCommand implements Callable<Integer> {
             }
             if (worst == null || !(c.maxError() <= worst.maxError())) {
                 worst = c;
+            }
+        }
+        for (GradCheck.ParameterCheck c : checks) {
+            GradCheck.NonFinite bad = c.nonFinite();
+            if (bad != null) {
+                out.flush();
+                spec.commandLine().getErr().printf("gradcheck: FAILED: the %s derivative of %s%s is %s; no error can be computed from it%n",
+                        bad.analytic() ? "analytic (backpropagated)" : "numeric (finite-difference)", c.name(), index(bad.index(), c.shape()),
+                        bad.value());
+                return Main.FAILED;
             }
         }
         boolean passed = checks.stream().allMatch(c -> c.passed(tolerance));

@@ -201,12 +201,18 @@ final class ModelData {
     }
 
     private static double testFraction(Path modelDir, JsonNode config) {
+        double fraction;
         try {
-            return Double.parseDouble(config.path("test-fraction").asText("0.2"));
+            fraction = Double.parseDouble(config.path("test-fraction").asText("0.2"));
         } catch (NumberFormatException e) {
-            throw InputException.inFile(modelDir.resolve("model.json"),
-                    "provenance.configuration.test-fraction must be a number; got " + config.get("test-fraction"));
+            fraction = Double.NaN;
         }
+        // the split is made again from it, so it must be one train could have used
+        if (!(fraction > 0 && fraction < 1)) {
+            throw InputException.inFile(modelDir.resolve("model.json"), "field 'provenance.configuration.test-fraction' must be a number"
+                    + " between 0 and 1, as train takes it; got " + InputException.clip(String.valueOf(config.get("test-fraction"))));
+        }
+        return fraction;
     }
 
     /** The data as the model reads it: its features in its order, its classes, its standardization. */

@@ -224,6 +224,11 @@ public final class TrainCommand implements Callable<Integer> {
             stopping.resume(previous, saved == null ? java.util.Map.of() : saved.bestWeights());
             listeners.add(stopping);
         }
+        if (saved != null) {
+            // before the lock, which leaves its file: a checkpoint that does not fit changes nothing in the run's folder
+            checkSameData(saved, prepared);
+            saved.restore(network, opt, folder.resolve(CHECKPOINT));
+        }
         try (RunGuard guard = RunGuard.lock(folder, err)) {
             listeners.add(guard);
             listeners.add(guard.guarding(new Checkpoint(folder.resolve(CHECKPOINT), network, opt, arguments, prepared.sha256(), stopping)));
@@ -237,8 +242,6 @@ public final class TrainCommand implements Callable<Integer> {
                       List<TrainingListener> listeners, int threadCount, PrintWriter stdout, PrintWriter err) {
         var train = prepared.train();
         if (saved != null) {
-            checkSameData(saved, prepared);
-            saved.restore(network, opt, folder.resolve(CHECKPOINT));
             if (!output.quiet()) {
                 err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), training.epochs());
             }

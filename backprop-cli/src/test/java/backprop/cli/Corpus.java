@@ -22,9 +22,12 @@ import java.util.stream.Stream;
  * one message must say; {@link CorpusTest} runs them.
  */
 final class Corpus {
-    /** One bad input: {@code reader} is the manifest it comes from (calculator, csv, idx, model, flags). */
+    /**
+     * One bad input: {@code reader} is the manifest it comes from (calculator, csv, idx, model, flags);
+     * {@code status} the exit status it must end in, 2 (bad input) unless an {@code exit:} line says 1 (a failed run).
+     */
     record Case(String reader, String name, List<String> args, String starts, List<String> says,
-                List<String> uses, Map<String, byte[]> files) {
+                List<String> uses, Map<String, byte[]> files, int status) {
         @Override
         public String toString() {
             return reader + ": " + name;
@@ -47,7 +50,7 @@ final class Corpus {
         }
     }
 
-    private static final Pattern FILE = Pattern.compile("--- (\\S+)(?: \\((hex|safetensors \\+ (\\d+) bytes)\\))?");
+    private static final Pattern FILE = Pattern.compile("--- (\\S+)(?: \\((hex|safetensors \\+ (\\d+) bytes|safetensors \\+ hex)\\))?");
 
     private Corpus() {}
 
@@ -84,6 +87,7 @@ final class Corpus {
             List<String> says = new ArrayList<>();
             List<String> uses = new ArrayList<>();
             Map<String, byte[]> files = new LinkedHashMap<>();
+            int status = 2;
             i++;
             for (; i < lines.size() && !lines.get(i).startsWith("== ") && !lines.get(i).startsWith("--- "); i++) {
                 String l = lines.get(i);
@@ -93,6 +97,8 @@ final class Corpus {
                     starts = l.substring(8);
                 } else if (l.startsWith("says: ")) {
                     says.add(l.substring(6));
+                } else if (l.startsWith("exit: ")) {
+                    status = Integer.parseInt(l.substring(6).strip());
                 } else if (l.startsWith("use ")) {
                     uses.add(l.substring(4).strip());
                 } else if (!l.isBlank() && !l.startsWith("#")) {
@@ -110,13 +116,14 @@ final class Corpus {
                 }
                 files.put(m.group(1), m.group(2) == null ? body.toString().getBytes(StandardCharsets.UTF_8)
                         : m.group(2).equals("hex") ? hex(body.toString())
-                        : safetensors(body.toString().strip(), Integer.parseInt(m.group(3))));
+                        : m.group(3) == null ? safetensors(body.toString().strip().split("\n", 2))
+                        : safetensors(body.toString().strip(), new byte[Integer.parseInt(m.group(3))]));
             }
             boolean fixture = name.startsWith("@");
             if (!fixture && (args.isEmpty() || starts == null)) {
                 throw new IllegalArgumentException(reader + ".cases: case '" + name + "' needs a '$ ' command line and a 'starts: ' line");
             }
-            cases.add(new Case(reader, name, args, starts, says, uses, files));
+            cases.add(new Case(reader, name, args, starts, says, uses, files, status));
         }
         return cases;
     }
@@ -126,10 +133,15 @@ final class Corpus {
         return HexFormat.of().parseHex(text.replaceAll("#[^\n]*", "").replaceAll("\\s", ""));
     }
 
-    /** A safetensors file: the header's length (8 bytes, little-endian), the header, then {@code dataBytes} zero bytes. */
-    private static byte[] safetensors(String header, int dataBytes) {
+    /** A safetensors file: the header's length (8 bytes, little-endian), the header, then the data. */
+    private static byte[] safetensors(String header, byte[] data) {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(json.length).put(json).array();
+        return ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(json.length).put(json).put(data).array();
+    }
+
+    /** {@code (safetensors + hex)}: the header on the first line, the data in hex on the lines after it. */
+    private static byte[] safetensors(String[] headerThenHex) {
+        return safetensors(headerThenHex[0].strip(), headerThenHex.length < 2 ? new byte[0] : hex(headerThenHex[1]));
     }
 }

@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The bad-input corpus (src/test/resources/corpus), each case run through {@code bin/backprop}
  * as a user runs it, in a folder holding only its files. Every case must end in exit status 2
- * and one message that starts by naming the file and line (or the flag) and says what was
- * expected: no stack trace, nothing on standard output, and no file written or changed, not even
- * half of one.
+ * (1 for the few a case marks as a failed run) and one message of under 300 characters that
+ * starts by naming the file and line (or the flag) and says what was expected: no stack trace,
+ * nothing on standard output, and no file written or changed, not even half of one.
  *
  * <p>A process costs most of a second, so the cases run two at a time from the start, and each
  * test waits for its own.
@@ -40,6 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CorpusTest {
     /** Lines one message may take: a calculator error with its source line and caret, a not-found list; never a log. */
     private static final int MAX_MESSAGE_LINES = 5;
+    /** Characters the message's own line may take: it quotes at most 100 of the user's (InputException.QUOTED). */
+    private static final int MAX_MESSAGE = 300;
 
     static final List<Corpus.Case> ALL = Corpus.read(resource("corpus"));
     static final Map<String, Corpus.Case> FIXTURES = ALL.stream().filter(c -> c.name().startsWith("@"))
@@ -83,9 +85,10 @@ class CorpusTest {
     @MethodSource("cases")
     void isRefusedWithOneMessageAndNothingWritten(Corpus.Case c) throws Exception {
         Outcome run = RUNS.get(c).get(2, TimeUnit.MINUTES);
-        assertThat(run.status()).as(run.toString()).isEqualTo(Main.BAD_INPUT);
+        assertThat(run.status()).as(run.toString()).isEqualTo(c.status());
         assertThat(run.err()).as(run.toString()).startsWith(c.starts()).endsWith("\n")
                 .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.err().lines().findFirst().orElse("")).as("the message itself, before any source line").hasSizeLessThan(MAX_MESSAGE);
         for (String words : c.says()) {
             assertThat(run.err()).as(run.toString()).contains(words);
         }

@@ -80,4 +80,22 @@ class GradcheckCommandTest {
         assertThat(hidden.status()).isEqualTo(Main.BAD_INPUT);
         assertThat(hidden.err()).startsWith("--hidden: ");
     }
+
+    /** Issue 17: a loss that is not a number has no derivatives to compare, so no verdict but a failure naming it. */
+    @Test
+    void aLossThatIsNotFiniteFailsInsteadOfPassing() {
+        backprop.nn.Linear huge = new backprop.nn.Linear(4, 3, true, backprop.nn.Init.PYTORCH, backprop.tensor.DType.FLOAT64,
+                new java.util.SplittableRandom(1));
+        try (var noGrad = backprop.autograd.GradMode.disabled()) {
+            java.util.Arrays.fill(huge.namedParameters().get("weight").doubleData(), Double.MAX_VALUE);
+        }
+        Path model = dir.resolve("huge");
+        backprop.io.ModelFile.save(model, backprop.io.SavedModel.of(huge, backprop.train.Objective.CROSS_ENTROPY,
+                List.of("sepal_length", "sepal_width", "petal_length", "petal_width"), List.of("setosa", "versicolor", "virginica")));
+        Cli run = Cli.run("gradcheck", "--model", model.toString(), "--data", "iris");
+        assertThat(run.status()).as(run.toString()).isEqualTo(Main.FAILED);
+        assertThat(run.err()).startsWith("gradcheck: FAILED: the loss is ").contains("no derivative of it can be checked")
+                .doesNotContain("passed");
+        assertThat(run.out()).doesNotContain("passed");
+    }
 }

@@ -97,22 +97,35 @@ public final class GradCheck {
     }
 
     /**
+     * A derivative that is not a finite number, which no error can be computed from.
+     *
+     * @param analytic true for backpropagation's derivative, false for the finite difference's
+     * @param index the flat (row-major) index of the element
+     * @param value the derivative: NaN or an infinity
+     */
+    public record NonFinite(boolean analytic, int index, double value) {}
+
+    /**
      * One parameter's sampled check.
      *
      * @param name the parameter's name, as its module registered it
      * @param shape the parameter's shape
      * @param size the parameter's element count
      * @param checked the flat (row-major) indices of the elements compared, ascending
-     * @param maxError the largest error among them (NaN if any was NaN)
-     * @param worstIndex the flat index of that largest error
+     * @param maxError the largest error among them (NaN if any was NaN, or a derivative was not finite)
+     * @param worstIndex the flat index of that largest error (of the derivative that was not finite)
+     * @param nonFinite the first derivative that is not a finite number: an analytic one anywhere in
+     *     the parameter, or a numeric one among the checked elements; null when there is none
      */
-    public record ParameterCheck(String name, int[] shape, int size, int[] checked, double maxError, int worstIndex) {
+    public record ParameterCheck(String name, int[] shape, int size, int[] checked, double maxError, int worstIndex,
+                                 NonFinite nonFinite) {
         /**
          * @param tolerance the largest error allowed, {@link #TOLERANCE} for float64
-         * @return true when every checked element's error is at most {@code tolerance} (NaN fails)
+         * @return true when every derivative is finite and every checked element's error is at most
+         *     {@code tolerance} (NaN fails)
          */
         public boolean passed(double tolerance) {
-            return !Double.isNaN(maxError) && maxError <= tolerance;
+            return nonFinite == null && !Double.isNaN(maxError) && maxError <= tolerance;
         }
     }
 
@@ -157,7 +170,10 @@ public final class GradCheck {
                 double[] values = p.doubleData();
                 int[] checked = sample(p.size(), samples, rng);
                 Worst worst = new Worst(checked.length == 0 ? 0 : checked[0]);
-                for (int j : checked) {
+                // every element's analytic derivative, not only the sample's: one NaN in it would steer training as well
+                NonFinite nonFinite = nonFinite(analytic);
+                for (int k = 0; k < checked.length && nonFinite == null; k++) {
+                    int j = checked[k];
                     double a = analytic == null ? 0 : analytic.getFlat(j);
                     double x = values[j];
                     double h = step(x);
@@ -166,14 +182,34 @@ public final class GradCheck {
                     values[j] = x - h;
                     double minus = loss.get().item();
                     values[j] = x;
-                    if (worst.add(error(a, (plus - minus) / ((x + h) - (x - h))), j)) {
+                    double numeric = (plus - minus) / ((x + h) - (x - h));
+                    if (!Double.isFinite(numeric)) {
+                        nonFinite = new NonFinite(false, j, numeric);
+                    } else if (worst.add(error(a, numeric), j)) {
                         break;
                     }
                 }
-                checks.add(new ParameterCheck(e.getKey(), p.shape(), p.size(), checked, worst.value, worst.at));
+                if (nonFinite != null) {
+                    worst.value = Double.NaN;
+                    worst.at = nonFinite.index();
+                }
+                checks.add(new ParameterCheck(e.getKey(), p.shape(), p.size(), checked, worst.value, worst.at, nonFinite));
             }
         }
         return List.copyOf(checks);
+    }
+
+    /** The first element of {@code gradient} that is not finite, or null; a missing gradient is zero. */
+    private static NonFinite nonFinite(Tensor gradient) {
+        if (gradient != null) {
+            for (int i = 0; i < gradient.size(); i++) {
+                double g = gradient.getFlat(i);
+                if (!Double.isFinite(g)) {
+                    return new NonFinite(true, i, g);
+                }
+            }
+        }
+        return null;
     }
 
     /** Every index below {@code size} when there are at most {@code samples}, else {@code samples} distinct ones, sorted. */

@@ -476,9 +476,8 @@ public enum Builtin {
         if (Arrays.equals(x, y) || y.length == 0) {
             return;
         }
-        throw a.error("shape mismatch in " + a.name() + ": a loss compares its arguments element by element, so they must have "
-                + "the same shape (or the second be a scalar); got shapes " + Shapes.format(x) + " and " + Shapes.format(y)
-                + "; expected " + hint(x, y));
+        throw a.error("shape mismatch in " + a.name() + ": a loss compares element by element: both arguments of one shape, "
+                + "or a scalar second; got shapes " + Shapes.format(x) + " and " + Shapes.format(y) + "; expected " + hint(x, y));
     }
 
     /** The fix for the usual mismatches: a column against a vector, a transposed matrix, per-row scores. */
@@ -487,9 +486,9 @@ public enum Builtin {
             boolean firstIsVector = x.length == 1;
             int[] vector = firstIsVector ? x : y;
             int[] other = firstIsVector ? y : x;
-            return "flatten(...) of the " + (firstIsVector ? "second" : "first") + " argument, to give both shape "
-                    + Shapes.format(vector) + ", or reshape(..., " + dims(other).replace("x", ", ") + ") of the "
-                    + (firstIsVector ? "first" : "second") + ", to give both shape " + Shapes.format(other);
+            return "flatten(...) of the " + (firstIsVector ? "second" : "first") + " argument (both "
+                    + Shapes.format(vector) + "), or reshape(..., " + dims(other).replace("x", ", ") + ") of the "
+                    + (firstIsVector ? "first" : "second") + " (both " + Shapes.format(other) + ")";
         }
         if (x.length == 2 && y.length == 2 && x[0] == y[1] && x[1] == y[0]) {
             return "transpose(...) of one of them";

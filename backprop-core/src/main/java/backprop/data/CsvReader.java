@@ -364,7 +364,7 @@ public final class CsvReader {
                 if (layout.fitted() != null) {
                     encode(row, j, field, cell);
                 } else if (layout.categorical()[field]) {
-                    String category = Columns.isMissing(cell) ? "" : cell.strip();
+                    String category = category(row, field, cell);
                     Map<String, Integer> c = codes.get(j);
                     Integer code = c.get(category);
                     if (code == null) {
@@ -390,7 +390,7 @@ public final class CsvReader {
                 features.add(Float.isNaN(v) ? column.fill() : v);
                 return;
             }
-            String category = Columns.isMissing(cell) ? "" : cell.strip();
+            String category = category(row, field, cell);
             Integer k = vocabulary.get(j).get(category);
             for (int c = 0; c < column.categories().size(); c++) {
                 features.add(k != null && c == k ? 1f : 0f);
@@ -398,6 +398,19 @@ public final class CsvReader {
             if (k == null) {
                 unseen.computeIfAbsent(column.name(), n -> new java.util.TreeMap<>()).merge(category, 1, Integer::sum);
             }
+        }
+
+        /**
+         * The category a cell names, "" when it is missing. NaN and the infinities are refused here
+         * as in a numeric column: whether a column is read as numbers depends on which of its cells
+         * comes first, and the same cell must not be an error in one order and a category in another.
+         */
+        private String category(CsvRecord row, int field, String cell) {
+            if (Numbers.parse(cell).problem() == Numbers.Problem.NOT_FINITE) {
+                throw InputException.atLine(table.file, row.getStartingLineNumber(), header.describe(field)
+                        + ": expected a category or a finite number; got '" + InputException.clip(cell.strip()) + "'");
+            }
+            return Columns.isMissing(cell) ? "" : cell.strip();
         }
 
         /** The number in a numeric cell; NaN for a missing one when {@code missingOk}. */
@@ -779,6 +792,10 @@ public final class CsvReader {
             Numbers.Parsed p = Numbers.parse(cell);
             if (p.problem() == null && p.value() == Math.rint(p.value()) && Math.abs(p.value()) < 1e15) {
                 return Long.toString((long) p.value());
+            }
+            if (p.problem() == Numbers.Problem.NOT_FINITE) {
+                // as infer() refuses it when it comes before the first class name: the same error in any row order
+                finite(i);
             }
             return cell;
         }

@@ -27,6 +27,6 @@ public enum Task {
                 return t;
             }
         }
-        throw new IllegalArgumentException("must be classification or regression; got '" + id + "'");
+        throw new IllegalArgumentException("must be classification or regression; got '" + backprop.InputException.clip(id) + "'");
     }
 }

@@ -22,6 +22,6 @@ public final class Names {
             }
             ids.add(id.apply(e));
         }
-        throw new IllegalArgumentException(what + " must be one of " + String.join(", ", ids) + "; got '" + name + "'");
+        throw new IllegalArgumentException(what + " must be one of " + String.join(", ", ids) + "; got '" + backprop.InputException.clip(name) + "'");
     }
 }

@@ -106,31 +106,60 @@ public final class Checkpoint implements TrainingListener {
      * @param epochs the metrics of every epoch so far, in order
      * @param dataSha256 the hex SHA-256 of the training data the run recorded, or null (older checkpoints)
      * @param bestWeights early stopping's best epoch's weights by parameter name; empty when none were kept
+     * @param tensorFile the safetensors file the tensors were read from, named in messages
      */
     public record Saved(List<String> arguments, Map<String, Tensor> parameters, Map<String, double[]> optimizerState,
-                        List<EpochMetrics> epochs, String dataSha256, Map<String, Tensor> bestWeights) {
+                        List<EpochMetrics> epochs, String dataSha256, Map<String, Tensor> bestWeights, Path tensorFile) {
 
         /**
-         * Puts the saved parameters and optimizer state back into a network and optimizer of the same run.
+         * Puts the saved parameters and optimizer state back into a network and optimizer of the
+         * same run, after checking all of them: nothing is changed when one does not fit.
          *
          * @param network built as the saved one was; its parameters are overwritten
          * @param optimizer of the saved kind over {@code network}'s parameters; its state is replaced
-         * @param file the checkpoint file, named in messages
-         * @throws InputException if a parameter is missing or has another shape
+         * @param file the checkpoint's folder, as the caller names it; messages name the tensors' file within it
+         * @throws InputException naming the tensors' file and the tensor, if a parameter or a best
+         *     epoch's weight is missing, of another shape or dtype, or not the network's, or the
+         *     optimizer's state does not fit the optimizer and the parameters
          */
         public void restore(Module network, Optimizer optimizer, Path file) {
-            Map<String, Tensor> named = new LinkedHashMap<>(parameters);
-            network.namedParameters().forEach((name, p) -> {
-                Tensor t = named.get(name);
-                if (t == null || !java.util.Arrays.equals(t.shape(), p.shape())) {
-                    throw InputException.inFile(file, "parameter '%s' is missing or has another shape; the checkpoint belongs to another network"
-                            .formatted(name));
+            Map<String, backprop.tensor.Parameter> own = network.namedParameters();
+            fits(own, parameters, "");
+            if (!bestWeights.isEmpty()) {
+                fits(own, bestWeights, BEST_PREFIX);
+            }
+            // loadState checks every entry before it keeps one, so a refusal leaves the optimizer as it was
+            try {
+                optimizer.loadState(optimizerState);
+            } catch (IllegalArgumentException e) {
+                throw InputException.inFile(tensorFile, "tensors '%s*' do not fit the optimizer of this run: %s"
+                        .formatted(OPTIMIZER_PREFIX, e.getMessage()));
+            }
+            try (var noGrad = backprop.autograd.GradMode.disabled()) {
+                own.forEach((name, p) -> p.copyFrom(parameters.get(name)));
+            }
+        }
+
+        /** Refuses {@code saved} (tensors named {@code prefix + name}) unless it is exactly the network's parameters, by name, shape and dtype. */
+        private void fits(Map<String, backprop.tensor.Parameter> own, Map<String, Tensor> saved, String prefix) {
+            own.forEach((name, p) -> {
+                Tensor t = saved.get(name);
+                if (t == null) {
+                    throw InputException.inFile(tensorFile, "tensor '%s%s' is missing; the network of this run has it, with shape %s"
+                            .formatted(prefix, name, java.util.Arrays.toString(p.shape())));
                 }
-                try (var noGrad = backprop.autograd.GradMode.disabled()) {
-                    p.copyFrom(t);
+                if (!java.util.Arrays.equals(t.shape(), p.shape()) || t.dtype() != p.dtype()) {
+                    throw InputException.inFile(tensorFile, "tensor '%s%s' is %s of shape %s; the network of this run needs %s of shape %s"
+                            .formatted(prefix, name, SafeTensorsHeader.code(t.dtype()), java.util.Arrays.toString(t.shape()),
+                                    SafeTensorsHeader.code(p.dtype()), java.util.Arrays.toString(p.shape())));
                 }
             });
-            optimizer.loadState(optimizerState);
+            for (String name : saved.keySet()) {
+                if (!own.containsKey(name)) {
+                    throw InputException.inFile(tensorFile, "tensor '%s%s' is not a parameter of the network of this run (expected %s)"
+                            .formatted(prefix, InputException.clip(name), InputException.clip(own.keySet().toString())));
+                }
+            }
         }
 
         /** {@return a history of the saved epochs, for the resumed training to continue} */
@@ -217,6 +246,17 @@ public final class Checkpoint implements TrainingListener {
         if (!"backprop4j-checkpoint".equals(state.path("format").asText()) || state.path("format_version").asInt() != 1) {
             throw InputException.inFile(stateFile, "is not a backprop4j checkpoint of format version 1");
         }
+        String nul = Json.nulMisfit(state);
+        if (nul != null) {
+            throw InputException.inFile(stateFile, nul);
+        }
+        String wrong = null;
+        for (String text : List.of("tensors", "tensors_sha256", "data_sha256")) {
+            wrong = wrong != null ? wrong : Json.wrongType(state, "", text, JsonNode::isTextual, "a string");
+        }
+        if (wrong != null) {
+            throw InputException.inFile(stateFile, wrong);
+        }
         String tensorName = state.path("tensors").asText(TENSORS);
         if (!tensorName.equals(TENSORS) && !tensorName.equals(ALTERNATE_TENSORS)) {
             throw InputException.inFile(stateFile, "field 'tensors' must be %s or %s; got '%s'"
@@ -227,18 +267,31 @@ public final class Checkpoint implements TrainingListener {
             throw InputException.inFile(tensorFile, "is missing or does not match checkpoint.json (SHA-256); the checkpoint is damaged");
         }
         List<String> arguments = new ArrayList<>();
-        state.path("arguments").forEach(a -> arguments.add(a.asText()));
-        List<EpochMetrics> epochs = new ArrayList<>();
-        for (JsonNode e : state.path("epochs")) {
-            epochs.add(new EpochMetrics(e.path("epoch").asInt(), number(e, "train_loss"), number(e, "train_accuracy"),
-                    number(e, "test_loss"), number(e, "test_accuracy"), number(e, "test_rmse"), number(e, "seconds"),
-                    number(e, "step_seconds"), e.path("samples").asLong()));
+        JsonNode args = state.path("arguments");
+        if (!args.isArray()) {
+            throw InputException.inFile(stateFile, "field 'arguments' must be an array of strings (the run's command line); got "
+                    + Json.shown(args.isMissingNode() ? null : args));
         }
+        for (int i = 0; i < args.size(); i++) {
+            if (!args.get(i).isTextual()) {
+                throw InputException.inFile(stateFile, "field 'arguments[%d]' must be a string; got %s".formatted(i, Json.shown(args.get(i))));
+            }
+            arguments.add(args.get(i).asText());
+        }
+        List<EpochMetrics> epochs = epochs(stateFile, state);
         Map<String, Tensor> parameters = new LinkedHashMap<>();
         Map<String, double[]> optimizerState = new LinkedHashMap<>();
         Map<String, Tensor> bestWeights = new LinkedHashMap<>();
         SafeTensors.read(tensorFile).forEach((name, t) -> {
+            String bad = ModelFile.nonFinite(name, t);
+            if (bad != null) {
+                throw InputException.inFile(tensorFile, bad);   // a resumed run would only diverge from it
+            }
             if (name.startsWith(OPTIMIZER_PREFIX)) {
+                if (t.shape().length != 1) {
+                    throw InputException.inFile(tensorFile, "tensor '%s' has shape %s; optimizer state is one-dimensional"
+                            .formatted(InputException.clip(name), java.util.Arrays.toString(t.shape())));
+                }
                 optimizerState.put(name.substring(OPTIMIZER_PREFIX.length()), t.toDoubleArray());
             } else if (name.startsWith(BEST_PREFIX)) {
                 bestWeights.put(name.substring(BEST_PREFIX.length()), t);
@@ -247,8 +300,53 @@ public final class Checkpoint implements TrainingListener {
             }
         });
         JsonNode data = state.path("data_sha256");
-        return new Saved(arguments, parameters, optimizerState, epochs, data.isTextual() ? data.asText() : null, bestWeights);
+        return new Saved(arguments, parameters, optimizerState, epochs, data.isTextual() ? data.asText() : null, bestWeights, tensorFile);
     }
+
+    /**
+     * The field {@code epochs}: one object per epoch trained, numbered from 1 in order, the last
+     * the field {@code epoch}; a metric is a number, or null where it was not measured.
+     */
+    private static List<EpochMetrics> epochs(Path stateFile, JsonNode state) {
+        JsonNode all = state.path("epochs");
+        if (!all.isArray()) {
+            throw InputException.inFile(stateFile, "field 'epochs' must be an array of objects; got " + Json.shown(all.isMissingNode() ? null : all));
+        }
+        JsonNode last = state.path("epoch");
+        if (!last.isIntegralNumber() || !last.canConvertToInt() || last.asInt() != all.size()) {
+            throw InputException.inFile(stateFile, "field 'epoch' must be the number of entries of 'epochs', %d; got %s"
+                    .formatted(all.size(), Json.shown(last.isMissingNode() ? null : last)));
+        }
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            JsonNode e = all.get(i);
+            String where = "epochs[" + i + "]";
+            JsonNode epoch = e.path("epoch");
+            if (!e.isObject() || !epoch.isIntegralNumber() || epoch.asLong() != i + 1) {
+                throw InputException.inFile(stateFile, "field '%s' must be an object with \"epoch\": %d; got %s"
+                        .formatted(where, i + 1, Json.shown(e)));
+            }
+            for (String name : METRICS) {
+                JsonNode v = e.path(name);
+                if (!v.isMissingNode() && !v.isNull() && !(v.isNumber() && Double.isFinite(v.asDouble()))) {
+                    throw InputException.inFile(stateFile, "field '%s.%s' must be a finite number or null; got %s"
+                            .formatted(where, name, Json.shown(v)));
+                }
+            }
+            JsonNode samples = e.path("samples");
+            if (!samples.isMissingNode() && !(samples.isIntegralNumber() && samples.canConvertToLong() && samples.asLong() >= 0)) {
+                throw InputException.inFile(stateFile, "field '%s.samples' must be a whole number >= 0; got %s".formatted(where, Json.shown(samples)));
+            }
+            epochs.add(new EpochMetrics(i + 1, number(e, "train_loss"), number(e, "train_accuracy"),
+                    number(e, "test_loss"), number(e, "test_accuracy"), number(e, "test_rmse"), number(e, "seconds"),
+                    number(e, "step_seconds"), samples.asLong()));
+        }
+        return epochs;
+    }
+
+    /** The numbers of an entry of {@code epochs}, each written as null when it was NaN (not measured). */
+    private static final List<String> METRICS =
+            List.of("train_loss", "train_accuracy", "test_loss", "test_accuracy", "test_rmse", "seconds", "step_seconds");
 
     private static void number(ObjectNode o, String name, double value) {
         if (Double.isNaN(value)) {

@@ -1,5 +1,6 @@
 package backprop.io;
 
+import backprop.InputException;
 import backprop.internal.Checks;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -35,6 +36,56 @@ final class Json {
         String what = backprop.InputException.clip(String.valueOf(e.getOriginalMessage()));
         var at = e.getLocation();
         return at == null ? what : what + " (line %d, column %d)".formatted(at.getLineNr(), at.getColumnNr());
+    }
+
+    /** A value as a message quotes it: its JSON, clipped to {@link InputException#QUOTED} characters; {@code null} when absent. */
+    static String shown(JsonNode value) {
+        return value == null ? "null" : InputException.clip(value.toString());
+    }
+
+    /**
+     * The rule {@code object.name} breaks, as {@code field 'where.name' must be RULE; got VALUE}
+     * ({@code 'name'} for the root, {@code where} ""), or null when it is absent or {@code fits}.
+     */
+    static String wrongType(JsonNode object, String where, String name, java.util.function.Predicate<JsonNode> fits, String rule) {
+        JsonNode v = object.get(name);
+        return v == null || fits.test(v) ? null
+                : "field '%s%s' must be %s; got %s".formatted(where.isEmpty() ? "" : where + ".", name, rule, shown(v));
+    }
+
+    /** {@code field 'PATH' holds a NUL character ...} for the first one in {@code root}, or null when there is none. */
+    static String nulMisfit(JsonNode root) {
+        String at = firstNul(root, "");
+        return at == null ? null : "field '%s' holds a NUL character (\\u0000); expected text without one".formatted(at);
+    }
+
+    /**
+     * The path of the first key or string below {@code node} (itself at {@code where}, "" for the
+     * root) that holds a NUL character, as {@code provenance.data.source} or {@code classes[2]};
+     * null when none does. Nesting is bounded by {@link #MAX_NESTING}, so the recursion is too.
+     */
+    private static String firstNul(JsonNode node, String where) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0 ? where : null;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = firstNul(node.get(i), where + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        if (node.isObject()) {
+            for (var e : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+                String at = (where.isEmpty() ? "" : where + ".") + InputException.clip(e.getKey().replace("\0", "\\u0000"));
+                String found = e.getKey().indexOf('\0') >= 0 ? at : firstNul(e.getValue(), at);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -103,15 +103,28 @@ public final class ModelFile {
         Checks.require(model.standardizer() == null || model.standardizer().numFeatures() == model.features().size(),
                 "ModelFile.save: the standardizer is for %d features; the model has %d",
                 model.standardizer() == null ? 0 : model.standardizer().numFeatures(), model.features().size());
-        JsonNode provenance = Json.toJson(model.provenance(), "provenance");   // before writing: it may refuse a value
+        Path weights = folder.resolve(WEIGHTS);
+        Map<String, Tensor> state = model.network().stateDict();
+        state.forEach((name, t) -> {
+            String bad = nonFinite(name, t);
+            Checks.require(bad == null, "ModelFile.save: %s: %s; load would refuse these weights, so nothing is written", weights, bad);
+        });
+        ObjectNode json = describe(model, spec, dtype);   // before writing: it may refuse a value
+        String unreadable = readBackMisfit(json);
+        Checks.require(unreadable == null, "ModelFile.save: load would refuse model.json: %s", unreadable);
         try {
             Files.createDirectories(folder);
         } catch (IOException e) {
             throw InputException.inFile(folder, "cannot create the model folder: " + e.getMessage());
         }
-        Path weights = folder.resolve(WEIGHTS);
-        SafeTensors.write(weights, model.network().stateDict(), Map.of("format", "pt"));
+        SafeTensors.write(weights, state, Map.of("format", "pt"));
+        ((ObjectNode) json.get("weights")).put("sha256", sha256(weights));
+        AtomicFiles.writeJson(folder.resolve(JSON), json);
+    }
 
+    /** model.json's tree for {@code model}, all but the weights' SHA-256, which needs the weights written. */
+    private static ObjectNode describe(SavedModel model, LayerSpec spec, DType dtype) {
+        JsonNode provenance = Json.toJson(model.provenance(), "provenance");
         ObjectNode json = Json.MAPPER.createObjectNode();
         json.put("format", "backprop4j-model");
         boolean needsThree = model.targetStandardizer() != null || (model.columns() != null && model.columns().encodes());
@@ -134,9 +147,97 @@ public final class ModelFile {
         ObjectNode w = json.putObject("weights");
         w.put("file", WEIGHTS);
         w.put("dtype", SafeTensorsHeader.code(dtype));
-        w.put("sha256", sha256(weights));
         json.set("provenance", provenance);
-        AtomicFiles.writeJson(folder.resolve(JSON), json);
+        return json;
+    }
+
+    /**
+     * What load refuses in model.json's tree before it reads a field, as the message after the
+     * file's name: a NUL character anywhere (text we print and pass on must not end early in C
+     * strings or terminals), or a provenance that is not what its readers take it for; null when
+     * there is nothing.
+     */
+    private static String readBackMisfit(JsonNode json) {
+        String nul = Json.nulMisfit(json);
+        if (nul != null) {
+            return nul;
+        }
+        JsonNode provenance = json.path("provenance");
+        return provenance.isMissingNode() ? null : provenanceMisfit(provenance);
+    }
+
+    /**
+     * What keeps a provenance from meaning what the commands that read it back take it for (the
+     * seed, the data's source and SHA-256, whether the test rows were split off, the options as
+     * text), as the message after the file's name; null when it fits. Other members are free.
+     */
+    private static String provenanceMisfit(JsonNode p) {
+        if (!p.isObject()) {
+            return "field 'provenance' must be an object; got " + Json.shown(p);
+        }
+        String wrong = Json.wrongType(p, "provenance", "seed", JsonNode::isIntegralNumber, "an integer");
+        for (String text : List.of("program", "created", "java")) {
+            wrong = wrong != null ? wrong : Json.wrongType(p, "provenance", text, JsonNode::isTextual, "a string");
+        }
+        wrong = wrong != null ? wrong : Json.wrongType(p, "provenance", "threads", JsonNode::isIntegralNumber, "an integer");
+        wrong = wrong != null ? wrong : Json.wrongType(p, "provenance", "metrics", JsonNode::isObject, "an object");
+        wrong = wrong != null ? wrong : Json.wrongType(p, "provenance", "data", JsonNode::isObject, "an object");
+        wrong = wrong != null ? wrong : Json.wrongType(p, "provenance", "configuration", JsonNode::isObject, "an object");
+        if (wrong != null) {
+            return wrong;
+        }
+        JsonNode data = p.path("data");
+        for (String text : List.of("source", "sha256")) {
+            wrong = wrong != null ? wrong : Json.wrongType(data, "provenance.data", text, JsonNode::isTextual, "a string");
+        }
+        wrong = wrong != null ? wrong : Json.wrongType(data, "provenance.data", "held_out_split", JsonNode::isBoolean, "true or false");
+        if (wrong != null) {
+            return wrong;
+        }
+        // the options as the command line took them: text, or null for an option not given
+        for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> p.path("configuration").fields()) {
+            if (!e.getValue().isTextual() && !e.getValue().isNull()) {
+                return "field 'provenance.configuration.%s' must be a string or null; got %s"
+                        .formatted(InputException.clip(e.getKey()), Json.shown(e.getValue()));
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where {@code t} (the tensor {@code name}) holds NaN or an infinity, as {@code tensor '0.weight'
+     * holds NaN at [3, 1]}; null when every value is finite.
+     */
+    static String nonFinite(String name, Tensor t) {
+        int at = -1;
+        double value = 0;
+        if (t.dtype() == DType.FLOAT32) {
+            float[] v = t.floatData();
+            for (int i = 0; i < v.length && at < 0; i++) {
+                if (!Float.isFinite(v[i])) {
+                    at = i;
+                    value = v[i];
+                }
+            }
+        } else if (t.dtype() == DType.FLOAT64) {
+            double[] v = t.doubleData();
+            for (int i = 0; i < v.length && at < 0; i++) {
+                if (!Double.isFinite(v[i])) {
+                    at = i;
+                    value = v[i];
+                }
+            }
+        }
+        if (at < 0) {
+            return null;
+        }
+        int[] shape = t.shape();
+        int[] index = new int[shape.length];
+        for (int k = shape.length - 1, flat = at; k >= 0; k--) {
+            index[k] = flat % shape[k];
+            flat /= shape[k];
+        }
+        return "tensor '%s' holds %s at %s; expected finite numbers".formatted(InputException.clip(name), value, Arrays.toString(index));
     }
 
     /**
@@ -146,6 +247,14 @@ public final class ModelFile {
     private static String misfit(LayerSpec spec, Objective objective, Task task, List<String> features, List<String> classes) {
         if (features.isEmpty()) {
             return "field 'features' must name at least one input column; got []";   // a network of no inputs predicts nothing
+        }
+        String twice = twice(features);
+        if (twice != null) {
+            return "field 'features' names %s twice; expected distinct column names".formatted(twice);
+        }
+        twice = twice(classes);
+        if (twice != null) {
+            return "field 'classes' names %s twice; expected distinct class names (which output would it be?)".formatted(twice);
         }
         int inputs = spec.inputWidth().orElse(features.size());
         if (features.size() != inputs) {
@@ -160,6 +269,17 @@ public final class ModelFile {
             objective.checkFits(task, classes.size());
         } catch (IllegalArgumentException e) {
             return "the objective does not fit the task and classes: " + e.getMessage();
+        }
+        return null;
+    }
+
+    /** The first name of {@code names} that appears again, quoted, or null when they are distinct. */
+    private static String twice(List<String> names) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String name : names) {
+            if (!seen.add(name)) {
+                return "'" + InputException.clip(name) + "'";
+            }
         }
         return null;
     }
@@ -193,9 +313,13 @@ public final class ModelFile {
         }
         Fields f = new Fields(jsonFile, json);
         if (!"backprop4j-model".equals(f.text(json, "format"))) {
-            throw InputException.inFile(jsonFile, "field 'format' must be \"backprop4j-model\"; got " + json.get("format"));
+            throw InputException.inFile(jsonFile, "field 'format' must be \"backprop4j-model\"; got " + Json.shown(json.get("format")));
         }
         int version = f.integer(json, "format_version");
+        String unreadable = readBackMisfit(json);
+        if (unreadable != null) {
+            throw InputException.inFile(jsonFile, unreadable);
+        }
         if (version > FORMAT_VERSION) {
             throw InputException.inFile(jsonFile, "format_version %d is newer than this program reads (up to %d); upgrade backprop4j to load it"
                     .formatted(version, FORMAT_VERSION));
@@ -213,7 +337,7 @@ public final class ModelFile {
         if (misfit != null) {
             throw InputException.inFile(jsonFile, misfit);
         }
-        JsonNode pre = json.path("preprocessing");
+        JsonNode pre = json.has("preprocessing") ? f.object(json, "preprocessing") : json.path("preprocessing");
         Standardizer standardizer = standardizer(f, pre.path("standardize"), features.size(), "preprocessing.standardize");
         Columns columns = columns(f, pre.path("columns"), features);
         Standardizer targetStandardizer = standardizer(f, pre.path("target_standardize"), 1, "preprocessing.target_standardize");
@@ -222,15 +346,16 @@ public final class ModelFile {
         }
         JsonNode weightsInfo = f.object(json, "weights");
         Path weightsFile = folder.resolve(WEIGHTS);
-        DType dtype = switch (weightsInfo.path("dtype").asText("F32")) {
+        DType dtype = switch (weightsInfo.has("dtype") ? f.text(weightsInfo, "weights.dtype") : "F32") {
             case "F32" -> DType.FLOAT32;
             case "F64" -> DType.FLOAT64;
-            default -> throw InputException.inFile(jsonFile, "field 'weights.dtype' must be \"F32\" or \"F64\"; got " + weightsInfo.get("dtype"));
+            default -> throw InputException.inFile(jsonFile, "field 'weights.dtype' must be \"F32\" or \"F64\"; got "
+                    + Json.shown(weightsInfo.get("dtype")));
         };
         if (!Files.isRegularFile(weightsFile)) {
             throw InputException.inFile(weightsFile, "missing; model.json refers to it for the weights");
         }
-        String expected = weightsInfo.path("sha256").asText("");
+        String expected = weightsInfo.has("sha256") ? f.text(weightsInfo, "weights.sha256") : "";
         if (!expected.isEmpty() && !expected.equals(sha256(weightsFile))) {
             throw InputException.inFile(weightsFile, "does not match the SHA-256 recorded in model.json; the weights were changed or belong to another model");
         }
@@ -238,6 +363,12 @@ public final class ModelFile {
         // model.json asks, so the weights are checked against the architecture before it is built.
         Map<String, Tensor> tensors = SafeTensors.read(weightsFile);
         checkWeights(weightsFile, tensors, spec.parameterShapes(), dtype);
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String bad = nonFinite(e.getKey(), e.getValue());
+            if (bad != null) {
+                throw InputException.inFile(weightsFile, bad);   // it would be served: every prediction NaN
+            }
+        }
         // The initial values are overwritten at once: any generator will do.
         Module network = spec.build(dtype, Init.PYTORCH, new SplittableRandom(0), new SplittableRandom(0));
         network.loadStateDict(tensors);
@@ -250,13 +381,15 @@ public final class ModelFile {
 
     /** Format version 1's architecture, a multilayer perceptron, with that version's messages. */
     private static Mlp mlp(Fields f, JsonNode arch) {
-        if (!"mlp".equals(f.text(arch, "type"))) {
-            throw InputException.inFile(f.file(), "field 'architecture.type' must be \"mlp\"; got " + arch.get("type"));
+        if (!"mlp".equals(f.text(arch, "architecture.type"))) {
+            throw InputException.inFile(f.file(), "field 'architecture.type' must be \"mlp\"; got " + Json.shown(arch.get("type")));
         }
-        Activation activation = f.word(arch, "activation", Activation::of);
+        Activation activation = f.word(arch, "architecture.activation", Activation::of);
         try {
-            return new Mlp(f.integer(arch, "inputs"), f.integers(arch, "hidden"), f.integer(arch, "outputs"),
-                    activation, arch.path("dropout").asDouble(0), Init.of(arch.path("init").asText("pytorch")));
+            return new Mlp(f.integer(arch, "architecture.inputs"), f.integers(arch, "architecture.hidden"),
+                    f.integer(arch, "architecture.outputs"), activation,
+                    arch.has("dropout") ? f.number(arch, "architecture.dropout") : 0,
+                    Init.of(arch.has("init") ? f.text(arch, "architecture.init") : "pytorch"));
         } catch (IllegalArgumentException e) {
             throw InputException.inFile(f.file(), "invalid architecture: " + e.getMessage());
         }
@@ -278,8 +411,11 @@ public final class ModelFile {
         if (std.isMissingNode()) {
             return null;
         }
-        float[] means = f.floats(std, "means");
-        float[] stds = f.floats(std, "stds");
+        if (!std.isObject()) {
+            throw InputException.inFile(f.file(), "field '%s' must be an object; got %s".formatted(where, Json.shown(std)));
+        }
+        float[] means = f.floats(std, where + ".means");
+        float[] stds = f.floats(std, where + ".stds");
         if (means.length != features || stds.length != features) {
             throw InputException.inFile(f.file(), "%s needs %d means and stds; got %d and %d"
                     .formatted(where, features, means.length, stds.length));
@@ -330,36 +466,36 @@ public final class ModelFile {
         }
         String where = "preprocessing.columns";
         List<Columns.Column> inputs = new ArrayList<>();
-        f.object(f.root().path("preprocessing"), "columns");
-        JsonNode array = f.array(json, "inputs");
+        f.object(f.root().path("preprocessing"), where);
+        JsonNode array = f.array(json, where + ".inputs");
         for (int i = 0; i < array.size(); i++) {
             JsonNode c = array.get(i);
             String at = where + ".inputs[" + i + "]";
             if (!c.isObject()) {
-                throw InputException.inFile(f.file(), "field '%s' must be an object; got %s".formatted(at, c));
+                throw InputException.inFile(f.file(), "field '%s' must be an object; got %s".formatted(at, Json.shown(c)));
             }
             Columns.Kind kind = switch (c.path("type").asText("")) {
                 case "numeric" -> Columns.Kind.NUMERIC;
                 case "categorical" -> Columns.Kind.CATEGORICAL;
                 default -> throw InputException.inFile(f.file(), "field '%s.type' must be \"numeric\" or \"categorical\"; got %s"
-                        .formatted(at, c.get("type")));
+                        .formatted(at, Json.shown(c.get("type"))));
             };
-            List<String> categories = kind == Columns.Kind.CATEGORICAL ? f.strings(c, "categories") : List.of();
+            List<String> categories = kind == Columns.Kind.CATEGORICAL ? f.strings(c, at + ".categories") : List.of();
             JsonNode fill = c.path("fill");
             if (!fill.isMissingNode() && !fill.isNumber()) {
-                throw InputException.inFile(f.file(), "field '%s.fill' must be a number; got %s".formatted(at, fill));
+                throw InputException.inFile(f.file(), "field '%s.fill' must be a number; got %s".formatted(at, Json.shown(fill)));
             }
             try {
-                inputs.add(new Columns.Column(f.text(c, "name"), kind, categories, fill.isMissingNode() ? null : fill.floatValue()));
+                inputs.add(new Columns.Column(f.text(c, at + ".name"), kind, categories, fill.isMissingNode() ? null : fill.floatValue()));
             } catch (IllegalArgumentException e) {
                 throw InputException.inFile(f.file(), "field '%s': %s".formatted(at, e.getMessage()));
             }
         }
-        JsonNode target = json.path("target");
-        JsonNode id = json.path("id");
+        String target = json.path("target").isNull() || json.path("target").isMissingNode() ? null : f.text(json, where + ".target");
+        String id = json.path("id").isNull() || json.path("id").isMissingNode() ? null : f.text(json, where + ".id");
         Columns columns;
         try {
-            columns = Columns.of(target.isTextual() ? target.asText() : null, id.isTextual() ? id.asText() : null, inputs);
+            columns = Columns.of(target, id, inputs);
         } catch (IllegalArgumentException e) {
             throw InputException.inFile(f.file(), "field '%s': %s".formatted(where, e.getMessage()));
         }
@@ -443,45 +579,64 @@ public final class ModelFile {
         }
     }
 
-    /** Field access that reports a missing or mistyped field with the file and the field's name. */
+    /**
+     * Field access that reports a missing or mistyped field with the file and the field's path
+     * ({@code preprocessing.standardize.means}), whose last part is the member read from the node given.
+     */
     private record Fields(Path file, JsonNode root) {
-        JsonNode object(JsonNode node, String name) {
-            JsonNode v = node.get(name);
+        private static JsonNode member(JsonNode node, String path) {
+            return node.get(path.substring(path.lastIndexOf('.') + 1));
+        }
+
+        private InputException wrong(String path, String rule, JsonNode got) {
+            return InputException.inFile(file, "field '%s' must be %s; got %s".formatted(path, rule, Json.shown(got)));
+        }
+
+        JsonNode object(JsonNode node, String path) {
+            JsonNode v = member(node, path);
             if (v == null || !v.isObject()) {
-                throw InputException.inFile(file, "field '%s' must be an object; got %s".formatted(name, v));
+                throw wrong(path, "an object", v);
             }
             return v;
         }
 
-        JsonNode array(JsonNode node, String name) {
-            JsonNode v = node.get(name);
+        JsonNode array(JsonNode node, String path) {
+            JsonNode v = member(node, path);
             if (v == null || !v.isArray()) {
-                throw InputException.inFile(file, "field '%s' must be an array; got %s".formatted(name, v));
+                throw wrong(path, "an array", v);
             }
             return v;
         }
 
-        String text(JsonNode node, String name) {
-            JsonNode v = node.get(name);
+        String text(JsonNode node, String path) {
+            JsonNode v = member(node, path);
             if (v == null || !v.isTextual()) {
-                throw InputException.inFile(file, "field '%s' must be a string; got %s".formatted(name, v));
+                throw wrong(path, "a string", v);
             }
             return v.asText();
         }
 
-        int integer(JsonNode node, String name) {
-            JsonNode v = node.get(name);
+        int integer(JsonNode node, String path) {
+            JsonNode v = member(node, path);
             if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
-                throw InputException.inFile(file, "field '%s' must be an integer; got %s".formatted(name, v));
+                throw wrong(path, "an integer", v);
             }
             return v.asInt();
         }
 
-        List<Integer> integers(JsonNode node, String name) {
+        double number(JsonNode node, String path) {
+            JsonNode v = member(node, path);
+            if (v == null || !v.isNumber() || !Double.isFinite(v.asDouble())) {
+                throw wrong(path, "a finite number", v);
+            }
+            return v.asDouble();
+        }
+
+        List<Integer> integers(JsonNode node, String path) {
             List<Integer> out = new ArrayList<>();
-            for (JsonNode v : array(node, name)) {
+            for (JsonNode v : array(node, path)) {
                 if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-                    throw InputException.inFile(file, "field '%s' must hold integers; got %s".formatted(name, v));
+                    throw wrong(path, "an array of integers", v);
                 }
                 out.add(v.asInt());
             }
@@ -489,31 +644,31 @@ public final class ModelFile {
         }
 
         /** A string field that {@code parse} turns into a value, or refuses with an {@link IllegalArgumentException}. */
-        <T> T word(JsonNode node, String name, Function<String, T> parse) {
+        <T> T word(JsonNode node, String path, Function<String, T> parse) {
             try {
-                return parse.apply(text(node, name));
+                return parse.apply(text(node, path));
             } catch (IllegalArgumentException e) {
-                throw InputException.inFile(file, "field '%s': %s".formatted(name, e.getMessage()));
+                throw InputException.inFile(file, "field '%s': %s".formatted(path, e.getMessage()));
             }
         }
 
-        List<String> strings(JsonNode node, String name) {
+        List<String> strings(JsonNode node, String path) {
             List<String> out = new ArrayList<>();
-            for (JsonNode v : array(node, name)) {
+            for (JsonNode v : array(node, path)) {
                 if (!v.isTextual()) {
-                    throw InputException.inFile(file, "field '%s' must hold strings; got %s".formatted(name, v));
+                    throw wrong(path, "an array of strings", v);
                 }
                 out.add(v.asText());
             }
             return out;
         }
 
-        float[] floats(JsonNode node, String name) {
-            JsonNode a = array(node, name);
+        float[] floats(JsonNode node, String path) {
+            JsonNode a = array(node, path);
             float[] out = new float[a.size()];
             for (int i = 0; i < out.length; i++) {
                 if (!a.get(i).isNumber()) {
-                    throw InputException.inFile(file, "field '%s' must hold numbers; got %s".formatted(name, a.get(i)));
+                    throw wrong(path, "an array of numbers", a.get(i));
                 }
                 out[i] = a.get(i).floatValue();
             }

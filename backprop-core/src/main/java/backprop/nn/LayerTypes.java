@@ -170,8 +170,10 @@ final class LayerTypes {
 
         SequentialSpec layers() {
             if (depth >= LayerSpec.MAX_DEPTH) {
+                // the path repeats one level per nesting: its two ends say where, and keep the message one line
+                String where = path.length() <= 100 ? path : path.substring(0, 48) + "..." + path.substring(path.length() - 48);
                 throw new IllegalArgumentException("field '%s' nests sequentials %d deep; a model file may nest at most %d"
-                        .formatted(path, depth + 1, LayerSpec.MAX_DEPTH));
+                        .formatted(where, depth + 1, LayerSpec.MAX_DEPTH));
             }
             Object v = map.get("layers");
             if (!(v instanceof List<?> list)) {

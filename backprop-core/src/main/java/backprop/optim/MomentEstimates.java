@@ -1,5 +1,6 @@
 package backprop.optim;
 
+import backprop.internal.Checks;
 import backprop.tensor.DType;
 import backprop.tensor.Parameter;
 import backprop.tensor.Tensor;
@@ -99,6 +100,9 @@ abstract class MomentEstimates extends Optimizer {
 
     @Override
     public void loadState(Map<String, double[]> state) {
+        checkState(state, List.of("m", "v", "step"), (p, name) -> name.equals("step") ? 1 : p.size());
+        state.forEach((key, values) -> Checks.require(!key.endsWith(".step") || (values[0] >= 1 && values[0] == Math.rint(values[0])
+                && values[0] <= 1L << 53), "state '%s' must be a whole number of steps >= 1; got %s", key, values[0]));
         List<Parameter> params = parameters();
         for (int i = 0; i < moments.length; i++) {
             double[] m = state.get(i + ".m");

@@ -1,5 +1,6 @@
 package backprop.optim;
 
+import backprop.InputException;
 import backprop.autograd.GradMode;
 import backprop.internal.Checks;
 import backprop.tensor.Parameter;
@@ -7,6 +8,7 @@ import backprop.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntBiFunction;
 
 /**
  * Moves parameters against their gradients, as PyTorch's {@code torch.optim.Optimizer}. The
@@ -104,11 +106,45 @@ public abstract class Optimizer {
 
     /**
      * Restores what {@link #state()} returned for an optimizer of the same kind over the same
-     * parameters; a parameter without entries starts afresh.
+     * parameters; a parameter without entries starts afresh. Every entry is checked before any is
+     * kept, so a refused state leaves this optimizer as it was.
      *
      * @param state as {@link #state()} returned it; copied
+     * @throws IllegalArgumentException naming the entry, if a key is not this optimizer's
+     *     ({@code <index>.<name>} for an index of {@link #parameters()}), an entry's length is not
+     *     its parameter's size, a value is not finite, or a parameter has some of its entries but not all
      */
     public abstract void loadState(Map<String, double[]> state);
+
+    /**
+     * The checks {@link #loadState} promises, for a state whose entries per parameter are {@code names},
+     * each of {@code length(parameter, name)} values.
+     */
+    final void checkState(Map<String, double[]> state, List<String> names, ToIntBiFunction<Parameter, String> length) {
+        int[] entries = new int[parameters.size()];
+        for (Map.Entry<String, double[]> e : state.entrySet()) {
+            String key = e.getKey();
+            int dot = key.indexOf('.');
+            int index = dot > 0 && dot <= 9 && key.substring(0, dot).chars().allMatch(Character::isDigit)
+                    ? Integer.parseInt(key.substring(0, dot)) : -1;
+            String name = key.substring(dot + 1);
+            Checks.require(index >= 0 && index < parameters.size() && names.contains(name),
+                    "state '%s' is not this optimizer's; expected <index>.%s for an index from 0 to %d",
+                    InputException.clip(key), names.size() == 1 ? names.get(0) : "{" + String.join(",", names) + "}", parameters.size() - 1);
+            int expected = length.applyAsInt(parameters.get(index), name);
+            double[] values = e.getValue();
+            Checks.require(values.length == expected, "state '%s' must hold %d value%s%s; got %d", key, expected, expected == 1 ? "" : "s",
+                    expected == parameters.get(index).size() ? " (as many as parameter " + index + " has)" : "", values.length);
+            for (int i = 0; i < values.length; i++) {
+                Checks.require(Double.isFinite(values[i]), "state '%s' holds %s at [%d]; expected finite numbers", key, values[i], i);
+            }
+            entries[index]++;
+        }
+        for (int i = 0; i < entries.length; i++) {
+            Checks.require(entries[i] == 0 || entries[i] == names.size(), "state of parameter %d has %d of its %d entries %s; expected all or none",
+                    i, entries[i], names.size(), names);
+        }
+    }
 
     /** One group of {@code parameters} at rate {@code lr}: the constructors' common case. */
     static List<ParamGroup> oneGroup(List<Parameter> parameters, double lr) {

@@ -164,6 +164,7 @@ public final class Sgd extends Optimizer {
 
     @Override
     public void loadState(Map<String, double[]> state) {
+        checkState(state, List.of("momentum"), (p, name) -> p.size());
         List<Parameter> params = parameters();
         for (int i = 0; i < buffers.length; i++) {
             double[] b = state.get(i + ".momentum");

@@ -44,7 +44,7 @@ public enum Objective {
                 return o;
             }
         }
-        throw new IllegalArgumentException("loss must be one of auto, cross-entropy, bce, logistic, mse; got '" + id + "'");
+        throw new IllegalArgumentException("loss must be one of auto, cross-entropy, bce, logistic, mse; got '" + backprop.InputException.clip(id) + "'");
     }
 
     /**

@@ -34,4 +34,31 @@ class GradCheckParametersTest {
         var checks = GradCheck.parameters(() -> net.forward(x).detach().sum(), net.namedParameters(), 20, new SplittableRandom(1));
         assertThat(checks).anySatisfy(c -> assertThat(c.passed(GradCheck.TOLERANCE)).isFalse());
     }
+
+    /** Issue 17: no verdict is computed from a derivative that is not a number. */
+    @Test
+    void anAnalyticDerivativeThatIsNotFiniteFailsNamingTheElementEvenOutsideTheSample() {
+        backprop.tensor.Parameter p = backprop.tensor.Parameter.of(Tensor.wrap(new double[] {1, 4, 0, 9, 16, 25}, 6));
+        // d sqrt(p) / dp = 1 / (2 sqrt(p)): infinite at p = 0, element 2, which a sample of one (element 0 or 5, say) may miss
+        for (long seed = 0; seed < 5; seed++) {
+            var check = GradCheck.parameters(() -> p.sqrt().sum(), java.util.Map.of("p", p), 1, new SplittableRandom(seed)).get(0);
+            assertThat(check.passed(1)).isFalse();
+            assertThat(check.nonFinite()).isEqualTo(new GradCheck.NonFinite(true, 2, Double.POSITIVE_INFINITY));
+            assertThat(check.worstIndex()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aNumericDerivativeThatIsNotFiniteFailsNamingTheElement() {
+        backprop.tensor.Parameter p = backprop.tensor.Parameter.of(Tensor.wrap(new double[] {2, 1e-7}, 2));
+        // log(p) has the finite derivative 1e7 at 1e-7, but the step of 1e-6 takes p below 0, where log is NaN
+        var check = GradCheck.parameters(() -> p.log().sum(), java.util.Map.of("p", p), 2, new SplittableRandom(1)).get(0);
+        assertThat(check.passed(1e300)).isFalse();
+        assertThat(check.nonFinite()).satisfies(n -> {
+            assertThat(n.analytic()).isFalse();
+            assertThat(n.index()).isEqualTo(1);
+            assertThat(n.value()).isNaN();
+        });
+        assertThat(p.toDoubleArray()).containsExactly(2, 1e-7);
+    }
 }
