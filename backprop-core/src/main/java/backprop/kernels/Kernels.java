@@ -3,10 +3,11 @@ package backprop.kernels;
 import java.util.ServiceLoader;
 
 /**
- * The numeric loops the tensor operations stand on. Core ships {@link JavaKernels}; a faster
- * implementation (OpenBLAS, in backprop-blas) is picked up through {@link ServiceLoader} when it
- * is on the classpath. Set the system property {@code backprop.kernels=java} to force the pure-Java
- * kernels. Nothing outside this package knows which implementation it got.
+ * The numeric loops the tensor operations stand on. Core ships {@link JavaKernels}; OpenBLAS (in
+ * backprop-blas) is picked up through {@link ServiceLoader} when it is on the classpath, and used
+ * when the JVM lacks the Vector API (without it the Java micro-kernel runs at half the speed).
+ * The system property {@code backprop.kernels} ({@code java} or {@code openblas}) overrides that
+ * choice. Nothing outside this package knows which implementation it got.
  *
  * <p>Matrices are row-major arrays; {@code op(X)} is X or its transpose.
  */
@@ -58,10 +59,15 @@ public interface Kernels {
         private Holder() {}
 
         private static Kernels choose() {
-            Kernels best = new JavaKernels();
-            if ("java".equals(System.getProperty("backprop.kernels"))) {
-                return best;
+            String forced = System.getProperty("backprop.kernels", "");
+            Kernels java = new JavaKernels();
+            // Where the Vector API runs, our micro-kernel is as fast as OpenBLAS's on one core
+            // (bench/RESULTS.md), and only ours splits over threads we own, with the same bits for
+            // any split; OpenBLAS's own thread server spins against everything else on the machine.
+            if (forced.equals("java") || JavaKernels.VECTOR && !forced.equals("openblas")) {
+                return java;
             }
+            Kernels best = java;
             for (Kernels k : ServiceLoader.load(Kernels.class)) {
                 if (k.priority() > best.priority()) {
                     best = k;
