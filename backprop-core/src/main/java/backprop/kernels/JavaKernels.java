@@ -26,7 +26,7 @@ import java.util.Optional;
  * {@code -Dbackprop.vector=false} keeps the plain loop.
  */
 public final class JavaKernels implements Kernels {
-    /** The instance for small products ({@link Kernels#forWork}); single-threaded work needs no other. */
+    /** The instance for small products ({@link Kernels#forShape}); single-threaded work needs no other. */
     static final JavaKernels SHARED = new JavaKernels();
 
     /** Below this many multiply-adds a GEMM stays on the calling thread without a trial: a split cannot pay. */

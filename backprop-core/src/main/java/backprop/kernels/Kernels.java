@@ -21,13 +21,27 @@ public interface Kernels {
     /** Products smaller than this many multiply-adds stay in Java: a native call would cost more than it saves. */
     long SMALL_WORK = 1 << 15;
 
+    /** Below this many columns or this depth, a product goes to the natives when the Java kernels lead (see {@link #forShape}). */
+    int NARROW = 16;
+
     /**
-     * The implementation for a product of {@code multiplyAdds}: the chosen one for real work,
-     * the pure-Java one for tiny products, which then never load native code (the calculator's
-     * programs start in a fraction of a second).
+     * The implementation for one product of op(A) m x k and op(B) k x n: the chosen one for real
+     * work; the pure-Java one for tiny products, which then never load native code (the
+     * calculator's programs start in a fraction of a second); and OpenBLAS, on one thread, for
+     * narrow or shallow products (a layer of ten classes) even where the Java kernels lead
+     * otherwise: ours pack every element of the operands for a few multiply-adds each there, and
+     * OpenBLAS is twice as fast (bench/RESULTS.md). The choice depends on the shape alone, so a run
+     * gets the same bits every time.
      */
-    static Kernels forWork(long multiplyAdds) {
-        return multiplyAdds < SMALL_WORK ? JavaKernels.SHARED : Holder.INSTANCE;
+    static Kernels forShape(int m, int n, int k) {
+        long work = (long) m * n * k;
+        if (work < SMALL_WORK) {
+            return JavaKernels.SHARED;
+        }
+        if ((n < NARROW || k < NARROW) && Holder.INSTANCE instanceof JavaKernels && Narrow.NATIVE != null) {
+            return Narrow.NATIVE;
+        }
+        return Holder.INSTANCE;
     }
 
     /** A short name for reports: {@code "java"}, {@code "openblas"}. */
@@ -51,6 +65,29 @@ public interface Kernels {
 
     /** As {@link #sgemm}, in float64. */
     void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double beta, double[] c);
+
+    /** The natives for narrow products, loaded on the first one: one thread, as such products are too small to split. */
+    final class Narrow {
+        static final Kernels NATIVE = load();
+
+        private Narrow() {}
+
+        private static Kernels load() {
+            if (System.getProperty("backprop.kernels", "").equals("java")) {
+                return null;
+            }
+            Kernels best = null;
+            for (Kernels k : ServiceLoader.load(Kernels.class)) {
+                if (k.priority() > 0 && (best == null || k.priority() > best.priority())) {
+                    best = k;
+                }
+            }
+            if (best != null) {
+                best.setThreads(1);
+            }
+            return best;
+        }
+    }
 
     /** Lazily chooses the implementation: the JDK guarantees this runs once, on first use. */
     final class Holder {

@@ -264,7 +264,28 @@ final class VectorMicroKernel {
                 Arrays.fill(bp, base, base + kb * width, 0f);
             }
             if (trans) {
-                for (int x = 0; x < cols; x++) {
+                // in 8 x 8 tiles: eight rows of B read and eight of the panel written at a time, all
+                // within a few cache lines, where a column at a time wrote one line per element
+                int x0 = 0;
+                for (; x0 + 8 <= cols; x0 += 8) {
+                    int q0 = 0;
+                    for (; q0 + 8 <= kb; q0 += 8) {
+                        for (int x = x0; x < x0 + 8; x++) {
+                            int src = (j + jr + x) * k + p + q0;
+                            int dst = base + q0 * width + x;
+                            for (int q = 0; q < 8; q++) {
+                                bp[dst + q * width] = b[src + q];
+                            }
+                        }
+                    }
+                    for (int x = x0; x < x0 + 8; x++) {
+                        int src = (j + jr + x) * k + p;
+                        for (int q = q0; q < kb; q++) {
+                            bp[base + q * width + x] = b[src + q];
+                        }
+                    }
+                }
+                for (int x = x0; x < cols; x++) {
                     int src = (j + jr + x) * k + p;
                     for (int q = 0; q < kb; q++) {
                         bp[base + q * width + x] = b[src + q];

@@ -148,7 +148,7 @@ final class LinearAlgebra {
         int n = transB ? b.dim(0) : b.dim(1);
         DType dtype = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.zeros(dtype, m, n);
-        Kernels kernels = Kernels.forWork((long) m * n * k);
+        Kernels kernels = Kernels.forShape(m, n, k);
         if (dtype == DType.FLOAT32) {
             kernels.sgemm(transA, transB, m, n, k, a.to(dtype).f, b.to(dtype).f, 0f, out.f);   // labels meet weights as floats
         } else {

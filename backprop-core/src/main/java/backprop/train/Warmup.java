@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * Vector API micro-kernel, for one, is a hundred times slower before C2 has compiled it), and
  * short runs are what users run. Reading the data uses one core; this uses another one that was
  * idle anyway. The throwaway network has the run's activation, optimizer and dtype but at most
- * {@link #WIDTH} units per layer, and its own random numbers: the real run's weights, random
+ * 64 units per layer, and its own random numbers: the real run's weights, random
  * streams and results do not change, only how soon its code is compiled.
  *
  * <pre>{@code
@@ -29,9 +29,14 @@ import java.util.SplittableRandom;
  * }</pre>
  */
 public final class Warmup implements AutoCloseable {
-    /** Units per layer of the throwaway network: enough for every kernel path, small enough for microseconds a step. */
-    static final int WIDTH = 64;
-    private static final int BATCH = 32;
+    /**
+     * The throwaway network's inputs, its widest hidden layer and its batch: products big enough to
+     * take the paths the run's will (the micro-kernel's full panels, the natives for a narrow
+     * output layer), small enough for a step of well under a millisecond once compiled.
+     */
+    private static final int INPUTS = 256;
+    private static final int WIDTH = 64;
+    private static final int BATCH = 64;
     /** An upper bound in case the data takes long to read: by then everything is compiled. */
     private static final int MAX_STEPS = 20_000;
 
@@ -58,7 +63,7 @@ public final class Warmup implements AutoCloseable {
         for (int width : architecture.hidden()) {
             hidden.add(Math.min(width, WIDTH));
         }
-        Mlp small = new Mlp(WIDTH, hidden, 10, architecture.activation(), architecture.dropout(), architecture.init());
+        Mlp small = new Mlp(INPUTS, hidden, 10, architecture.activation(), architecture.dropout(), architecture.init());
         Warmup warmup = new Warmup(small, optimizer, dtype);
         warmup.thread.start();
         return warmup;
@@ -77,7 +82,7 @@ public final class Warmup implements AutoCloseable {
         Module network = architecture.build(dtype, random.split(), random.split());
         Optimizer optimizer = spec.create(network.parameters());
         Objective objective = Objective.auto(Task.CLASSIFICATION, 10);
-        float[] x = new float[BATCH * WIDTH];
+        float[] x = new float[BATCH * INPUTS];
         int[] labels = new int[BATCH];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
@@ -85,7 +90,7 @@ public final class Warmup implements AutoCloseable {
         for (int i = 0; i < BATCH; i++) {
             labels[i] = random.nextInt(10);
         }
-        Tensor input = Tensor.wrap(x, BATCH, WIDTH);
+        Tensor input = Tensor.wrap(x, BATCH, INPUTS);
         float[] targets = new float[BATCH];
         while (!stopped && steps < MAX_STEPS) {
             optimizer.zeroGrad();
