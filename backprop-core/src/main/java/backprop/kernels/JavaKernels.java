@@ -59,6 +59,12 @@ public final class JavaKernels implements Kernels {
         return vector.isPresent();
     }
 
+    /**
+     * {@code -Dbackprop.split}: {@code measure} (the default) lets {@link SplitChoice} decide per
+     * shape; {@code always} and {@code never} fix it, for benchmarks that measure one or the other.
+     */
+    private static final String SPLIT = System.getProperty("backprop.split", "measure");
+
     /** Each calling thread's record of which shapes pay for a split (Spark runs several callers per JVM). */
     private static final ThreadLocal<SplitChoice> SPLITS = ThreadLocal.withInitial(SplitChoice::new);
 
@@ -112,7 +118,11 @@ public final class JavaKernels implements Kernels {
             return;
         }
         SplitChoice.Plan plan = SPLITS.get().plan(g == DoubleGemm.INSTANCE, transA, transB, m, n, k);
-        boolean split = plan.splitNext();
+        boolean split = switch (SPLIT) {
+            case "always" -> true;
+            case "never" -> false;
+            default -> plan.splitNext();
+        };
         long start = plan.timing() ? System.nanoTime() : 0;
         int count = split ? parts : 1;
         compute.run(count, p -> {
@@ -124,7 +134,7 @@ public final class JavaKernels implements Kernels {
                 g.multiply(transA, transB, m, n, k, a, b, beta, c, from, to, 0, n);
             }
         });
-        if (plan.timing()) {
+        if (plan.timing() && SPLIT.equals("measure")) {
             plan.timed(System.nanoTime() - start);
         }
     }
