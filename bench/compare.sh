@@ -2,7 +2,7 @@
 # End-to-end training benchmark, backprop4j's `backprop train` against PyTorch, side by side.
 #
 #   bench/compare.sh [--runs N] [--workloads W1,W2,W3] [--threads default,1,2] [--busy N]
-#                    [--no-build] [--no-write]
+#                    [--seeds] [--no-build] [--no-write]
 #
 # Builds the CLI once, then runs each workload in backprop4j and in PyTorch ALTERNATELY, N
 # times each (the order flips every run so that drift in the machine's load hits both
@@ -10,8 +10,9 @@
 # command as a user types it, without --threads (the number the ratio is taken from); the
 # others are explicit --threads values beside it. --busy N keeps N cores busy with
 # `stress-ng --cpu N` for the whole measurement (the test of behaviour on a loaded machine),
-# and the section says so. Prints medians of: training samples/s (the training steps alone:
-# forward, loss, backward, update), test accuracy, the whole process's wall time and its
+# and the section says so. --seeds gives run r the seed r on both sides (else both keep their
+# default seed), so that the accuracy's spread is the seed-to-seed spread. Prints medians of:
+# training samples/s (the training steps alone: forward, loss, backward, update), test accuracy, the whole process's wall time and its
 # peak RSS (/usr/bin/time). Writes the table into bench/RESULTS.md between the markers
 #   <!-- end-to-end:begin --> and <!-- end-to-end:end -->
 # (the rest of that file belongs to other sections) and every single run into
@@ -41,6 +42,7 @@ PT_OMP_THREADS="${PT_OMP_THREADS:-1}"
 PT_OPENBLAS_THREADS="${PT_OPENBLAS_THREADS:-2}"
 bp_threads="default,1,2"
 busy=0
+seeds=0
 
 usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -53,6 +55,7 @@ while [ $# -gt 0 ]; do
     --threads=*) bp_threads="${1#*=}"; shift ;;
     --busy) busy="$2"; shift 2 ;;
     --busy=*) busy="${1#*=}"; shift ;;
+    --seeds) seeds=1; shift ;;
     --no-build) build=0; shift ;;
     --no-write) write=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -131,13 +134,15 @@ dirty="$(git -C "$root" status --porcelain -- backprop-core backprop-blas backpr
 [ -n "$dirty" ] && commit="$commit (+ uncommitted changes)"
 epochs=5
 
+seed_arg() { [ "$seeds" = 0 ] || echo "--seed $1"; }
+
 run_backprop() {  # workload run threads-setting
   local w="$1" r="$2" t="$3" out="$work/bp-$1-$2-$3" load fw=backprop4j threads=()
   [ "$t" = default ] || { fw="backprop4j-t$t"; threads=(--threads "$t"); }
   load="$(cut -d' ' -f1 /proc/loadavg)"
   # shellcheck disable=SC2046
   /usr/bin/time -f '%e %M' -o "$out.time" "$root/bin/backprop" train --data fashion-mnist $(bp_args "$w") \
-      --epochs $epochs "${threads[@]}" --standardize no --quiet --out "$out" --metrics "$out.json" > "$out.log" 2>&1 \
+      --epochs $epochs "${threads[@]}" $(seed_arg "$r") --standardize no --quiet --out "$out" --metrics "$out.json" > "$out.log" 2>&1 \
     || { echo "compare.sh: backprop4j $w run $r failed:" >&2; cat "$out.log" >&2; exit 1; }
   "$PY" - "$w" "$fw" "$r" "$out.json" "$out.time" "$load" >> "$tsv" <<'EOF'
 import json, sys
@@ -155,7 +160,7 @@ run_pytorch() {  # workload run
   # shellcheck disable=SC2046
   OMP_NUM_THREADS="$PT_OMP_THREADS" OPENBLAS_NUM_THREADS="$PT_OPENBLAS_THREADS" \
     /usr/bin/time -f '%e %M' -o "$out.time" "$PY" "$bench/pytorch_mlp.py" --data "$DATA" $(pt_args "$w") \
-      --epochs $epochs --threads "$PT_THREADS" > "$out.json" 2> "$out.log" \
+      --epochs $epochs --threads "$PT_THREADS" $(seed_arg "$r") > "$out.json" 2> "$out.log" \
     || { echo "compare.sh: PyTorch $w run $r failed:" >&2; cat "$out.log" >&2; exit 1; }
   "$PY" - "$w" pytorch "$r" "$out.json" "$out.time" "$load" >> "$tsv" <<'EOF'
 import json, sys
@@ -198,6 +203,7 @@ else
 fi
 command_line="bench/compare.sh --runs $runs --workloads $workloads --threads $bp_threads"
 [ "$busy" -eq 0 ] || command_line="$command_line --busy $busy"
+[ "$seeds" = 0 ] || command_line="$command_line --seeds"
 
 section="$work/section.md"
 export TSV="$tsv" WORKLOADS="$workloads" RUNS="$runs" COMMAND_LINE="$command_line" COMMIT="$commit" \
@@ -243,6 +249,8 @@ for w in e["WORKLOADS"].split(","):
     if int(e["RUNS"]) > 1:
         mine = " | ".join(spread(w, fw, "samples_per_second") for fw in fws)
         out.append(f"| | samples/s min - max | {mine} | {spread(w, 'pytorch', 'samples_per_second')} | |")
+        acc = lambda fw: (lambda v: f"{min(v):.4f} - {max(v):.4f}")(values(w, fw, "test_accuracy"))
+        out.append(f"| | test accuracy min - max | {' | '.join(acc(fw) for fw in fws)} | {acc('pytorch')} | |")
     mine = " | ".join(loads(w, fw) for fw in fws)
     out.append(f"| | 1-min load before the runs | {mine} | {loads(w, 'pytorch')} | |")
 out += ["",
