@@ -12,8 +12,8 @@
 # `stress-ng --cpu N` for the whole measurement (the test of behaviour on a loaded machine),
 # and the section says so. --seeds gives run r the seed r on both sides (else both keep their
 # default seed), so that the accuracy's spread is the seed-to-seed spread. Prints medians of:
-# training samples/s (the training steps alone: forward, loss, backward, update), test accuracy, the whole process's wall time and its
-# peak RSS (/usr/bin/time). Writes the table into bench/RESULTS.md between the markers
+# training samples/s (the training steps alone: forward, loss, backward, update), test
+# accuracy, the whole process's wall time and its peak RSS (/usr/bin/time). Writes the table into bench/RESULTS.md between the markers
 #   <!-- end-to-end:begin --> and <!-- end-to-end:end -->
 # (the rest of that file belongs to other sections) and every single run into
 # bench/results/end-to-end-<timestamp>.tsv.
