@@ -10,8 +10,8 @@ import java.util.Map;
  * depends on the shape, the CPU, and whether another process is using the other cores right now,
  * so no threshold written down beforehand is right everywhere.
  *
- * <p>A shape's first calls run split. At its 4th, 64th and 1,024th call, and every 4,096 calls
- * after that, {@link #ROUNDS} calls of each kind alternate under the clock, and the faster
+ * <p>A shape's first calls run split. At its 4th, 32nd, 128th and 512th call, and every 2,048
+ * calls after that, {@link #ROUNDS} calls of each kind alternate under the clock, and the faster
  * median wins until the next trial: a run follows the JIT's warm-up first, then changes in the
  * machine's load, at a cost of a few slower calls in thousands. The results do not depend on the
  * choice (the kernels give every element of C the same bits however C is split), so timing noise
@@ -19,8 +19,8 @@ import java.util.Map;
  */
 final class SplitChoice {
     static final int ROUNDS = 5;
-    private static final long[] FIRST_TRIALS = {4, 64, 1024};
-    private static final long TRIAL_EVERY = 4096;
+    private static final long[] FIRST_TRIALS = {4, 32, 128, 512};
+    private static final long TRIAL_EVERY = 2048;
 
     private final Map<Shape, Plan> plans = new HashMap<>();
 

@@ -28,14 +28,14 @@ class SplitChoiceTest {
         long[] splits = {0};
         long timed = play(plan, 20_000, 900, 1000, splits);
         assertThat(plan.split()).isTrue();
-        // trials at the 4th, 64th, 1024th call and every 4096 after: 7 trials of 10 calls
-        assertThat(timed).isEqualTo(7L * 2 * SplitChoice.ROUNDS);
+        // trials at the 4th, 32nd, 128th, 512th call and every 2048 after the last one ends: 13 of 10 calls
+        assertThat(timed).isEqualTo(13L * 2 * SplitChoice.ROUNDS);
 
         long[] busy = {0};
         play(plan, 8192, 2000, 1000, busy);
         assertThat(plan.split()).as("a busier machine makes the split slower").isFalse();
         long[] after = {0};
-        play(plan, 4096, 2000, 1000, after);
+        play(plan, 2048, 2000, 1000, after);
         assertThat(after[0]).as("splits now happen only inside the one trial").isEqualTo(SplitChoice.ROUNDS);
     }
 
