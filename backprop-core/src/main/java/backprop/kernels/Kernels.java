@@ -66,6 +66,27 @@ public interface Kernels {
     /** As {@link #sgemm}, in float64. */
     void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double beta, double[] c);
 
+    /**
+     * Runs {@code body} over [0, length) in contiguous ranges, on the compute threads when the
+     * implementation has them and the length pays for it: for element-wise work, where every
+     * index is computed alone (an optimizer's update), so any split gives the same results.
+     */
+    default void forRanges(int length, Range body) {
+        body.run(0, length);
+    }
+
+    /** A body of {@link #forRanges}: the work for indices [from, to). */
+    @FunctionalInterface
+    interface Range {
+        /**
+         * Does the work of a range.
+         *
+         * @param from the first index
+         * @param to one past the last index
+         */
+        void run(int from, int to);
+    }
+
     /** The natives for narrow products, loaded on the first one: one thread, as such products are too small to split. */
     final class Narrow {
         static final Kernels NATIVE = load();

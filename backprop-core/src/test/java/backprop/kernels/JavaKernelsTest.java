@@ -71,4 +71,21 @@ class JavaKernelsTest extends KernelsContract {
         }
         return x;
     }
+
+    /** Element-wise work is cut into ranges that cover every index once, split or not. */
+    @ParameterizedTest(name = "length={0} threads={1}")
+    @CsvSource({"0, 2", "1, 2", "65535, 2", "65536, 2", "200704, 2", "200704, 1", "1000003, 3"})
+    void forRangesCoversEveryIndexOnce(int length, int threads) {
+        JavaKernels kernels = new JavaKernels();
+        kernels.setThreads(threads);
+        java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(length);
+        kernels.forRanges(length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                seen.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < length; i++) {
+            assertThat(seen.get(i)).as("index %d", i).isEqualTo(1);
+        }
+    }
 }
