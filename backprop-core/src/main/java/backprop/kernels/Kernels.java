@@ -5,7 +5,8 @@ import java.util.ServiceLoader;
 /**
  * The numeric loops the tensor operations stand on. Core ships {@link JavaKernels}; OpenBLAS (in
  * backprop-blas) is picked up through {@link ServiceLoader} when it is on the classpath, and used
- * when the JVM lacks the Vector API (without it the Java micro-kernel runs at half the speed).
+ * unless the JVM has the Vector API with 512-bit vectors (without them the Java micro-kernel
+ * trails OpenBLAS on one core).
  * The system property {@code backprop.kernels} ({@code java} or {@code openblas}) overrides that
  * choice. Nothing outside this package knows which implementation it got.
  *
@@ -119,10 +120,11 @@ public interface Kernels {
         private static Kernels choose() {
             String forced = System.getProperty("backprop.kernels", "");
             Kernels java = new JavaKernels();
-            // Where the Vector API runs, our micro-kernel is as fast as OpenBLAS's on one core
-            // (bench/RESULTS.md), and only ours splits over threads we own, with the same bits for
-            // any split; OpenBLAS's own thread server spins against everything else on the machine.
-            if (forced.equals("java") || JavaKernels.VECTOR && !forced.equals("openblas")) {
+            // Where the Vector API runs 512-bit vectors, our micro-kernel keeps pace with OpenBLAS on
+            // one core (backprop-bench/RESULTS.md), and only ours splits over threads we own, with the
+            // same bits for any split; OpenBLAS's own thread server spins against everything else on
+            // the machine. With narrower vectors OpenBLAS is ahead on one core, and keeps the work.
+            if (forced.equals("java") || JavaKernels.VECTOR && VectorMicroKernel.wide() && !forced.equals("openblas")) {
                 return java;
             }
             Kernels best = java;

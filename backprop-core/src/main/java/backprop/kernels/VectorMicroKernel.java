@@ -30,6 +30,14 @@ final class VectorMicroKernel {
      * would spill (then slower than the plain loop: 39 against 53 GFLOP/s), so 4 x 2 there (73).
      */
     private static final int NV = S.vectorBitSize() >= 512 ? 4 : 2;
+
+    /**
+     * Whether the kernel runs its full 4 x 4-vector block here: with 512-bit vectors it keeps pace
+     * with OpenBLAS on one core; with AVX2's 4 x 2 it trails it by 10-20% (backprop-bench/RESULTS.md).
+     */
+    static boolean wide() {
+        return NV == 4;
+    }
     /** Columns of a full panel of op(B). */
     private static final int NR = NV * L;
     /** A KC x NR panel of op(B) stays in L1 (32 KB); MC x KC of op(A) and KC x NC of op(B) in L2. */
