@@ -46,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code backprop train}: trains a network by backpropagation and saves it (spec/train-cli.md). */
+/** {@code backprop train}: trains a network by backpropagation and saves it (docs/training.md). */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a network by backpropagation, evaluates it on held-out data and saves it.",
             "Writes model.json, model.safetensors, metrics.json, curves.png and curves.svg under --out.",
