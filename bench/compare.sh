@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # End-to-end training benchmark, backprop4j's `backprop train` against PyTorch, side by side.
 #
-#   bench/compare.sh [--runs N] [--workloads W1,W2,W3] [--no-build] [--no-write]
+#   bench/compare.sh [--runs N] [--workloads W1,W2,W3] [--threads default,1,2] [--busy N]
+#                    [--seeds] [--no-build] [--no-write]
 #
 # Builds the CLI once, then runs each workload in backprop4j and in PyTorch ALTERNATELY, N
 # times each (the order flips every run so that drift in the machine's load hits both
-# sides alike), and prints medians of: training samples/s (the training steps alone:
-# forward, loss, backward, update), test accuracy, the whole process's wall time and its
-# peak RSS (/usr/bin/time). Writes the table into bench/RESULTS.md between the markers
+# sides alike). backprop4j runs once per --threads setting in every round: "default" is the
+# command as a user types it, without --threads (the number the ratio is taken from); the
+# others are explicit --threads values beside it. --busy N keeps N cores busy with
+# `stress-ng --cpu N` for the whole measurement (the test of behaviour on a loaded machine),
+# and the section says so. --seeds gives run r the seed r on both sides (else both keep their
+# default seed), so that the accuracy's spread is the seed-to-seed spread. Prints medians of:
+# training samples/s (the training steps alone: forward, loss, backward, update), test
+# accuracy, the whole process's wall time and its peak RSS (/usr/bin/time). Writes the table into bench/RESULTS.md between the markers
 #   <!-- end-to-end:begin --> and <!-- end-to-end:end -->
 # (the rest of that file belongs to other sections) and every single run into
 # bench/results/end-to-end-<timestamp>.tsv.
@@ -16,7 +22,7 @@
 #   W1  MLP 784-256-128-10 ReLU, softmax cross-entropy, Adam lr 1e-3, batch 128
 #   W2  W1 with batch 32 (per-step overhead dominates)
 #   W3  logistic regression 784-10, softmax cross-entropy, SGD lr 0.1, batch 128
-# backprop4j gets --threads 2. PyTorch gets its fastest configuration on 2 cores:
+# PyTorch gets its fastest configuration on 2 cores:
 # torch.set_num_threads(1), OMP_NUM_THREADS=1, OPENBLAS_NUM_THREADS=$PT_OPENBLAS_THREADS
 # (default 2; override with the environment variables PT_THREADS / PT_OMP_THREADS /
 # PT_OPENBLAS_THREADS to try others). OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are left as
@@ -34,7 +40,9 @@ write=1
 PT_THREADS="${PT_THREADS:-1}"
 PT_OMP_THREADS="${PT_OMP_THREADS:-1}"
 PT_OPENBLAS_THREADS="${PT_OPENBLAS_THREADS:-2}"
-BP_THREADS="${BP_THREADS:-2}"
+bp_threads="default,1,2"
+busy=0
+seeds=0
 
 usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -43,6 +51,11 @@ while [ $# -gt 0 ]; do
     --runs=*) runs="${1#*=}"; shift ;;
     --workloads) workloads="$2"; shift 2 ;;
     --workloads=*) workloads="${1#*=}"; shift ;;
+    --threads) bp_threads="$2"; shift 2 ;;
+    --threads=*) bp_threads="${1#*=}"; shift ;;
+    --busy) busy="$2"; shift 2 ;;
+    --busy=*) busy="${1#*=}"; shift ;;
+    --seeds) seeds=1; shift ;;
     --no-build) build=0; shift ;;
     --no-write) write=0; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -50,6 +63,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --runs must be a whole number >= 1" >&2; exit 2; }
+[[ "$busy" =~ ^[0-9]+$ ]] || { echo "compare.sh: --busy must be a number of cores" >&2; exit 2; }
+[[ "$bp_threads" =~ ^(default|[1-9][0-9]*)(,(default|[1-9][0-9]*))*$ ]] \
+  || { echo "compare.sh: --threads must list 'default' or thread counts, e.g. default,1,2" >&2; exit 2; }
+[[ ",$bp_threads," == *,default,* ]] || bp_threads="default,$bp_threads"   # the ratio is taken at the defaults
+IFS=, read -r -a bp_settings <<< "$bp_threads"
+if [ "$busy" -gt 0 ] && ! command -v stress-ng >/dev/null; then
+  [ "$(id -u)" -eq 0 ] || { echo "compare.sh: --busy needs stress-ng (apt-get install stress-ng)" >&2; exit 2; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends stress-ng >/dev/null
+fi
 [ -x /usr/bin/time ] || { echo "compare.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 # PyTorch, and the OpenBLAS Debian's torch does its GEMMs through: without it the alternatives
 # system points libblas.so.3 at the reference BLAS, which trains W1 ten times slower than PyTorch can.
@@ -112,14 +134,17 @@ dirty="$(git -C "$root" status --porcelain -- backprop-core backprop-blas backpr
 [ -n "$dirty" ] && commit="$commit (+ uncommitted changes)"
 epochs=5
 
-run_backprop() {  # workload run
-  local w="$1" r="$2" out="$work/bp-$1-$2" load
+seed_arg() { [ "$seeds" = 0 ] || echo "--seed $1"; }
+
+run_backprop() {  # workload run threads-setting
+  local w="$1" r="$2" t="$3" out="$work/bp-$1-$2-$3" load fw=backprop4j threads=()
+  [ "$t" = default ] || { fw="backprop4j-t$t"; threads=(--threads "$t"); }
   load="$(cut -d' ' -f1 /proc/loadavg)"
   # shellcheck disable=SC2046
   /usr/bin/time -f '%e %M' -o "$out.time" "$root/bin/backprop" train --data fashion-mnist $(bp_args "$w") \
-      --epochs $epochs --threads "$BP_THREADS" --standardize no --quiet --out "$out" --metrics "$out.json" > "$out.log" 2>&1 \
+      --epochs $epochs "${threads[@]}" $(seed_arg "$r") --standardize no --quiet --out "$out" --metrics "$out.json" > "$out.log" 2>&1 \
     || { echo "compare.sh: backprop4j $w run $r failed:" >&2; cat "$out.log" >&2; exit 1; }
-  "$PY" - "$w" backprop4j "$r" "$out.json" "$out.time" "$load" >> "$tsv" <<'EOF'
+  "$PY" - "$w" "$fw" "$r" "$out.json" "$out.time" "$load" >> "$tsv" <<'EOF'
 import json, sys
 w, fw, r, metrics, timing, load = sys.argv[1:]
 m = json.load(open(metrics))
@@ -135,7 +160,7 @@ run_pytorch() {  # workload run
   # shellcheck disable=SC2046
   OMP_NUM_THREADS="$PT_OMP_THREADS" OPENBLAS_NUM_THREADS="$PT_OPENBLAS_THREADS" \
     /usr/bin/time -f '%e %M' -o "$out.time" "$PY" "$bench/pytorch_mlp.py" --data "$DATA" $(pt_args "$w") \
-      --epochs $epochs --threads "$PT_THREADS" > "$out.json" 2> "$out.log" \
+      --epochs $epochs --threads "$PT_THREADS" $(seed_arg "$r") > "$out.json" 2> "$out.log" \
     || { echo "compare.sh: PyTorch $w run $r failed:" >&2; cat "$out.log" >&2; exit 1; }
   "$PY" - "$w" pytorch "$r" "$out.json" "$out.time" "$load" >> "$tsv" <<'EOF'
 import json, sys
@@ -147,12 +172,23 @@ EOF
   tail -n1 "$tsv" >&2
 }
 
+run_backprops() {  # workload run: every --threads setting, in an order that turns each run
+  local i n=${#bp_settings[@]}
+  for ((i = 0; i < n; i++)); do run_backprop "$1" "$2" "${bp_settings[(i + $2) % n]}"; done
+}
+if [ "$busy" -gt 0 ]; then
+  stress-ng --cpu "$busy" --timeout 3h --quiet &
+  stress=$!
+  trap 'kill $stress 2>/dev/null; rm -rf "$work"' EXIT
+  sleep 5   # let the load average see it
+fi
 for w in "${wl[@]}"; do
   for ((r = 1; r <= runs; r++)); do
-    if (( r % 2 == 1 )); then run_backprop "$w" "$r"; run_pytorch "$w" "$r"
-    else run_pytorch "$w" "$r"; run_backprop "$w" "$r"; fi
+    if (( r % 2 == 1 )); then run_backprops "$w" "$r"; run_pytorch "$w" "$r"
+    else run_pytorch "$w" "$r"; run_backprops "$w" "$r"; fi
   done
 done
+[ "$busy" -eq 0 ] || kill "$stress" 2>/dev/null
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The machine and the exact command, for the record.
@@ -165,12 +201,14 @@ if ls "$root/backprop-cli/target/lib" 2>/dev/null | grep -q '^backprop-blas'; th
 else
   kernels="pure-Java kernels (no backprop-blas jar on the CLI's classpath)"
 fi
-command_line="bench/compare.sh --runs $runs --workloads $workloads"
+command_line="bench/compare.sh --runs $runs --workloads $workloads --threads $bp_threads"
+[ "$busy" -eq 0 ] || command_line="$command_line --busy $busy"
+[ "$seeds" = 0 ] || command_line="$command_line --seeds"
 
 section="$work/section.md"
 export TSV="$tsv" WORKLOADS="$workloads" RUNS="$runs" COMMAND_LINE="$command_line" COMMIT="$commit" \
   CPU="$cpu" JDK="$jdk" TORCH_VERSION="$torch_version" TORCH_BLAS="${torch_blas:-unknown}" KERNELS="$kernels" LOAD_START="$load_start" \
-  LOAD_END="$load_end" BP_THREADS PT_THREADS PT_OMP_THREADS PT_OPENBLAS_THREADS \
+  LOAD_END="$load_end" BP_SETTINGS="$bp_threads" BUSY="$busy" PT_THREADS PT_OMP_THREADS PT_OPENBLAS_THREADS \
   NPROC="$(nproc)" MEM="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" \
   DATE="$(date -u '+%Y-%m-%d %H:%M UTC')" TSV_NAME="bench/results/$(basename "$tsv")" \
   DESC_W1="$(describe W1)" DESC_W2="$(describe W2)" DESC_W3="$(describe W3)" \
@@ -187,22 +225,34 @@ def med(w, fw, key):
 def spread(w, fw, key):
     v = values(w, fw, key)
     return f"{min(v):,.0f} - {max(v):,.0f}" if len(v) > 1 else "-"
-out = ["<!-- end-to-end:begin -->", "## End to end", "",
+settings = e["BP_SETTINGS"].split(",")
+fws = ["backprop4j" if t == "default" else "backprop4j-t" + t for t in settings]
+heads = ["backprop4j defaults" if t == "default" else f"backprop4j --threads {t}" for t in settings]
+busy = int(e["BUSY"])
+out = ["<!-- end-to-end:begin -->", "## End to end" + (f", with {busy} core(s) kept busy by stress-ng" if busy else ""), "",
        "Written by `bench/compare.sh`; re-run it after a change and commit the new section.", "",
-       "| workload | measure | backprop4j | PyTorch | ratio backprop4j / PyTorch |",
-       "| --- | --- | ---: | ---: | ---: |"]
+       "| workload | measure | " + " | ".join(heads) + " | PyTorch | ratio defaults / PyTorch |",
+       "| --- | --- | " + " | ".join("---:" for _ in heads) + " | ---: | ---: |"]
 cells = [("samples/s (median)", "samples_per_second", "{:,.0f}"),
          ("test accuracy", "test_accuracy", "{:.4f}"),
          ("wall s", "wall_seconds", "{:.1f}"),
          ("peak RSS MB", "peak_rss_mb", "{:,.0f}")]
+def loads(w, fw):
+    v = values(w, fw, "load_before")
+    return f"{min(v):.2f} - {max(v):.2f}" if v else "-"
 for w in e["WORKLOADS"].split(","):
     for i, (label, key, fmt) in enumerate(cells):
         b, p = med(w, "backprop4j", key), med(w, "pytorch", key)
         name = f"**{w}** {e['DESC_' + w]}" if i == 0 else ""
-        out.append(f"| {name} | {label} | {fmt.format(b)} | {fmt.format(p)} | {b / p:.2f} |")
+        mine = " | ".join(fmt.format(med(w, fw, key)) for fw in fws)
+        out.append(f"| {name} | {label} | {mine} | {fmt.format(p)} | {b / p:.2f} |")
     if int(e["RUNS"]) > 1:
-        out.append(f"| | samples/s min - max | {spread(w, 'backprop4j', 'samples_per_second')} | "
-                   f"{spread(w, 'pytorch', 'samples_per_second')} | |")
+        mine = " | ".join(spread(w, fw, "samples_per_second") for fw in fws)
+        out.append(f"| | samples/s min - max | {mine} | {spread(w, 'pytorch', 'samples_per_second')} | |")
+        acc = lambda fw: (lambda v: f"{min(v):.4f} - {max(v):.4f}")(values(w, fw, "test_accuracy"))
+        out.append(f"| | test accuracy min - max | {' | '.join(acc(fw) for fw in fws)} | {acc('pytorch')} | |")
+    mine = " | ".join(loads(w, fw) for fw in fws)
+    out.append(f"| | 1-min load before the runs | {mine} | {loads(w, 'pytorch')} | |")
 out += ["",
         f"Medians of {e['RUNS']} run(s) per side, the two sides alternating (order flipped each run). "
         "samples/s counts the training steps alone (zero-grad, forward, loss, backward, update; batch "
@@ -217,7 +267,8 @@ out += ["",
         + ("; **the machine was busy (1-minute load above its core count before some run) during the run: treat these numbers as noisy, "
            "compare the per-run load in the .tsv**"
            if max([float(r["load_before"]) for r in rows] + [float(e["LOAD_END"].split()[0])]) > int(e["NPROC"]) else ""),
-        f"- backprop4j: `backprop train ... --threads {e['BP_THREADS']} --standardize no --quiet`, "
+        f"- backprop4j: `backprop train ... --standardize no --quiet`, without --threads (defaults) and with "
+        f"each --threads value above, "
         f"{e['JDK']}, {e['KERNELS']}",
         f"- PyTorch {e['TORCH_VERSION']} (Debian python3-torch, /usr/bin/python3, bench/pytorch_mlp.py): "
         f"torch.set_num_threads({e['PT_THREADS']}), OMP_NUM_THREADS={e['PT_OMP_THREADS']}, "

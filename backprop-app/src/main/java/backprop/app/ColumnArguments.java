@@ -7,7 +7,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * Which columns of a CSV file training reads and how (spec/train-cli.md, "Columns"): a column
+ * Which columns of a CSV file training reads and how (docs/training.md, "Columns"): a column
  * is named by its header name or 1-based position, {@code 2-5} is a range of positions.
  */
 public final class ColumnArguments {

@@ -40,7 +40,7 @@ public final class RunReport {
     private RunReport() {}
 
     /**
-     * The metrics object of spec/train-cli.md, with the test set's confusion matrix for a
+     * The metrics object of docs/training.md, with the test set's confusion matrix for a
      * classification. Non-finite numbers become null: JSON has no NaN.
      */
     static ObjectNode metrics(String data, History history, Scores scores, Objective objective, long parameters) {

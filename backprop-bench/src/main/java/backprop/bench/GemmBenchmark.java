@@ -41,7 +41,8 @@ public class GemmBenchmark {
     /**
      * {@code pattern:batch}. NT is the forward pass x W1^T (m = batch, n = 256, k = 784), NN the
      * input gradient G W1 (m = batch, n = 784, k = 256), TN the weight gradient G^T x (m = 256,
-     * n = 784, k = batch).
+     * n = 784, k = batch). Or {@code pattern:MxNxK} for any other product, such as the other
+     * layers' ({@code -p shape=NT:128x128x256,TN:128x256x128,NN:128x256x128}).
      */
     @Param({"NT:128", "NN:128", "TN:128", "NT:32", "NN:32", "TN:32"})
     public String shape;
@@ -75,19 +76,23 @@ public class GemmBenchmark {
         }
         impl.setThreads(threads);
         String pattern = shape.substring(0, 2);
-        int batch = Integer.parseInt(shape.substring(3));
         transA = pattern.charAt(0) == 'T';
         transB = pattern.charAt(1) == 'T';
-        m = switch (pattern) {
-            case "TN" -> 256;
-            default -> batch;
-        };
-        n = pattern.equals("NT") ? 256 : 784;
-        k = switch (pattern) {
-            case "NT" -> 784;
-            case "NN" -> 256;
-            default -> batch;
-        };
+        if (shape.contains("x")) {   // PATTERN:MxNxK
+            String[] mnk = shape.substring(3).split("x");
+            m = Integer.parseInt(mnk[0]);
+            n = Integer.parseInt(mnk[1]);
+            k = Integer.parseInt(mnk[2]);
+        } else {
+            int batch = Integer.parseInt(shape.substring(3));
+            m = pattern.equals("TN") ? 256 : batch;
+            n = pattern.equals("NT") ? 256 : 784;
+            k = switch (pattern) {
+                case "NT" -> 784;
+                case "NN" -> 256;
+                default -> batch;
+            };
+        }
         SplittableRandom random = new SplittableRandom(42);
         a = randomFloats(random, m * k);
         b = randomFloats(random, k * n);

@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})   // as bin/backprop trains
 @State(Scope.Benchmark)
 public class TrainingStepBenchmark {
     @Param({"128", "32"})
@@ -94,7 +94,7 @@ public class TrainingStepBenchmark {
         for (int i = 0; i < gemmShapes.length; i++) {
             int[] s = gemmShapes[i];
             float[][] o = gemmOperands[i];
-            Kernels.forWork((long) s[2] * s[3] * s[4]).sgemm(s[0] == 1, s[1] == 1, s[2], s[3], s[4], o[0], o[1], 0f, o[2]);
+            Kernels.forShape(s[2], s[3], s[4]).sgemm(s[0] == 1, s[1] == 1, s[2], s[3], s[4], o[0], o[1], 0f, o[2]);
             sum += o[2][0];
         }
         return sum;

@@ -31,6 +31,7 @@ import backprop.train.History;
 import backprop.train.Objective;
 import backprop.train.RegressionMetrics;
 import backprop.train.Trainer;
+import backprop.train.Warmup;
 import backprop.train.TrainingListener;
 import backprop.train.TrainingOptions;
 import java.io.PrintWriter;
@@ -45,7 +46,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code backprop train}: trains a network by backpropagation and saves it (spec/train-cli.md). */
+/** {@code backprop train}: trains a network by backpropagation and saves it (docs/training.md). */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a network by backpropagation, evaluates it on held-out data and saves it.",
             "Writes model.json, model.safetensors, metrics.json, curves.png and curves.svg under --out.",
@@ -154,6 +155,29 @@ public final class TrainCommand implements Callable<Integer> {
         return original.train(saved, arguments, spec.commandLine().getOut(), err);
     }
 
+    /** Reads and prepares the data: the user's file, or the fine-tuned model's own columns. */
+    private PreparedData prepare(SavedModel start) {
+        if (start != null) {
+            return ModelData.load(initModel.folder(), start, data, spec.commandLine().getParseResult().hasMatchedOption("--data"))
+                    .forFineTuning(start, preparation.testFraction(), validationFraction(), model.seed());
+        }
+        DataOptions dataOptions = data.options(model.seed());
+        return PreparedData.prepare(data.source(), dataOptions.withCsv(dataOptions.csv().withChoice(columns.choice())),
+                preparation.testFraction(), validationFraction(), preparation.standardize());
+    }
+
+    /**
+     * Compiles the training step's code on another core while the data is read (see {@link Warmup}),
+     * or null when the options are bad: those errors are reported where they always are.
+     */
+    private Warmup warmUp() {
+        try {
+            return Warmup.start(model.architecture(1, 10), training.optimizerSpec(), model.dtype());
+        } catch (RuntimeException badOptions) {
+            return null;
+        }
+    }
+
     private static TrainCommand parse(List<String> arguments) {
         TrainCommand command = new TrainCommand();
         new picocli.CommandLine(command).parseArgs(arguments.toArray(String[]::new));
@@ -184,13 +208,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         SavedModel start = initModel.load();
         PreparedData prepared;
-        if (start != null) {
-            prepared = ModelData.load(initModel.folder(), start, data, spec.commandLine().getParseResult().hasMatchedOption("--data"))
-                    .forFineTuning(start, preparation.testFraction(), validationFraction(), model.seed());
-        } else {
-            DataOptions dataOptions = data.options(model.seed());
-            prepared = PreparedData.prepare(data.source(), dataOptions.withCsv(dataOptions.csv().withChoice(columns.choice())),
-                    preparation.testFraction(), validationFraction(), preparation.standardize());
+        try (Warmup warmup = warmUp()) {
+            prepared = prepare(start);
         }
         prepared.warnings().forEach(w -> err.println("backprop: warning: " + w));
         var train = prepared.train();

@@ -9,10 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Pure-Java kernels: loops the JIT vectorizes, split over a small pool of compute threads.
@@ -30,10 +26,10 @@ import java.util.concurrent.Future;
  * {@code -Dbackprop.vector=false} keeps the plain loop.
  */
 public final class JavaKernels implements Kernels {
-    /** The instance for small products ({@link Kernels#forWork}); single-threaded work needs no other. */
+    /** The instance for small products ({@link Kernels#forShape}); single-threaded work needs no other. */
     static final JavaKernels SHARED = new JavaKernels();
 
-    /** Below this many multiply-adds a GEMM stays on the calling thread: forking costs more. */
+    /** Below this many multiply-adds a GEMM stays on the calling thread without a trial: a split cannot pay. */
     private static final long PARALLEL_WORK = 1L << 18;
     /** Rows of C per micro-kernel call, and the unrolling along k (both fixed by the kernel code). */
     private static final int MR = 4;
@@ -63,8 +59,17 @@ public final class JavaKernels implements Kernels {
         return vector.isPresent();
     }
 
+    /**
+     * {@code -Dbackprop.split}: {@code measure} (the default) lets {@link SplitChoice} decide per
+     * shape; {@code always} and {@code never} fix it, for benchmarks that measure one or the other.
+     */
+    private static final String SPLIT = System.getProperty("backprop.split", "measure");
+
+    /** Each calling thread's record of which shapes pay for a split (Spark runs several callers per JVM). */
+    private static final ThreadLocal<SplitChoice> SPLITS = ThreadLocal.withInitial(SplitChoice::new);
+
     private int threads = Runtime.getRuntime().availableProcessors();
-    private ExecutorService pool;
+    private ComputePool pool;
 
     @Override
     public String name() {
@@ -96,20 +101,61 @@ public final class JavaKernels implements Kernels {
         gemm(DoubleGemm.INSTANCE, transA, transB, m, n, k, a, b, beta, c);
     }
 
-    /** Splits C into column strips (or row strips when C is tall and narrow), one per thread. */
+    /**
+     * Element-wise work this long or longer is split over the pool: about 20 us of an Adam update,
+     * where handing half to a spinning worker costs one or two.
+     */
+    private static final int PARALLEL_ELEMENTS = 1 << 16;
+
+    @Override
+    public void forRanges(int length, Range body) {
+        ComputePool compute = pool();
+        int parts = Math.min(compute.threads(), length / (PARALLEL_ELEMENTS / 2));
+        if (parts <= 1) {
+            body.run(0, length);
+            return;
+        }
+        int units = (length + COLUMN_GRAIN - 1) / COLUMN_GRAIN;
+        compute.run(parts, p -> body.run(Math.min(length, units * p / parts * COLUMN_GRAIN),
+                Math.min(length, units * (p + 1) / parts * COLUMN_GRAIN)));
+    }
+
+    /**
+     * Splits C into column strips (or row strips when C is tall and narrow), one per thread, when
+     * the product is big enough to be worth trying and {@link SplitChoice} finds that it pays.
+     */
     private <T> void gemm(Gemm<T> g, boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c) {
-        int parts = (int) Math.min(threads, Math.max(1, (long) m * n * k / PARALLEL_WORK));
+        ComputePool compute = pool();
+        int parts = (int) Math.min(compute.threads(), Math.max(1, (long) m * n * k / PARALLEL_WORK));
         boolean byColumns = n >= m || n >= COLUMN_GRAIN * 4 * parts;
         int length = byColumns ? n : m;
         int grain = byColumns ? COLUMN_GRAIN : MR;
-        parts = Math.max(1, Math.min(parts, (length + grain - 1) / grain));
-        forParts(parts, length, grain, (from, to) -> {
+        int units = (length + grain - 1) / grain;
+        parts = Math.min(parts, units);
+        if (parts <= 1) {
+            g.multiply(transA, transB, m, n, k, a, b, beta, c, 0, m, 0, n);
+            return;
+        }
+        SplitChoice.Plan plan = SPLITS.get().plan(g == DoubleGemm.INSTANCE, transA, transB, m, n, k);
+        boolean split = switch (SPLIT) {
+            case "always" -> true;
+            case "never" -> false;
+            default -> plan.splitNext();
+        };
+        long start = plan.timing() ? System.nanoTime() : 0;
+        int count = split ? parts : 1;
+        compute.run(count, p -> {
+            int from = Math.min(length, units * p / count * grain);
+            int to = Math.min(length, units * (p + 1) / count * grain);
             if (byColumns) {
                 g.multiply(transA, transB, m, n, k, a, b, beta, c, 0, m, from, to);
             } else {
                 g.multiply(transA, transB, m, n, k, a, b, beta, c, from, to, 0, n);
             }
         });
+        if (plan.timing() && SPLIT.equals("measure")) {
+            plan.timed(System.nanoTime() - start);
+        }
     }
 
     /**
@@ -385,45 +431,9 @@ public final class JavaKernels implements Kernels {
         }
     }
 
-    @FunctionalInterface
-    private interface Range {
-        void run(int from, int to);
-    }
-
-    /** Runs {@code body} over [0, length) in {@code parts} contiguous ranges cut at multiples of {@code grain}. */
-    private void forParts(int parts, int length, int grain, Range body) {
-        if (parts <= 1) {
-            body.run(0, length);
-            return;
-        }
-        int units = (length + grain - 1) / grain;
-        ExecutorService executor = pool();
-        Future<?>[] futures = new Future<?>[parts - 1];
-        for (int t = 1; t < parts; t++) {
-            int from = Math.min(length, units * t / parts * grain);
-            int to = Math.min(length, units * (t + 1) / parts * grain);
-            futures[t - 1] = executor.submit(() -> body.run(from, to));
-        }
-        body.run(0, Math.min(length, units / parts * grain));
-        try {
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("kernels: interrupted while waiting for compute threads", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("kernels: a compute thread failed", e.getCause());
-        }
-    }
-
-    private synchronized ExecutorService pool() {
+    private synchronized ComputePool pool() {
         if (pool == null) {
-            pool = Executors.newFixedThreadPool(Math.max(1, threads - 1), r -> {
-                Thread t = new Thread(r, "backprop-compute");
-                t.setDaemon(true);
-                return t;
-            });
+            pool = new ComputePool(threads);
         }
         return pool;
     }

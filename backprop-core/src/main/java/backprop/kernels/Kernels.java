@@ -3,10 +3,12 @@ package backprop.kernels;
 import java.util.ServiceLoader;
 
 /**
- * The numeric loops the tensor operations stand on. Core ships {@link JavaKernels}; a faster
- * implementation (OpenBLAS, in backprop-blas) is picked up through {@link ServiceLoader} when it
- * is on the classpath. Set the system property {@code backprop.kernels=java} to force the pure-Java
- * kernels. Nothing outside this package knows which implementation it got.
+ * The numeric loops the tensor operations stand on. Core ships {@link JavaKernels}; OpenBLAS (in
+ * backprop-blas) is picked up through {@link ServiceLoader} when it is on the classpath, and used
+ * unless the JVM has the Vector API with 512-bit vectors (without them the Java micro-kernel
+ * trails OpenBLAS on one core).
+ * The system property {@code backprop.kernels} ({@code java} or {@code openblas}) overrides that
+ * choice. Nothing outside this package knows which implementation it got.
  *
  * <p>Matrices are row-major arrays; {@code op(X)} is X or its transpose.
  */
@@ -20,13 +22,27 @@ public interface Kernels {
     /** Products smaller than this many multiply-adds stay in Java: a native call would cost more than it saves. */
     long SMALL_WORK = 1 << 15;
 
+    /** Below this many columns or this depth, a product goes to the natives when the Java kernels lead (see {@link #forShape}). */
+    int NARROW = 16;
+
     /**
-     * The implementation for a product of {@code multiplyAdds}: the chosen one for real work,
-     * the pure-Java one for tiny products, which then never load native code (the calculator's
-     * programs start in a fraction of a second).
+     * The implementation for one product of op(A) m x k and op(B) k x n: the chosen one for real
+     * work; the pure-Java one for tiny products, which then never load native code (the
+     * calculator's programs start in a fraction of a second); and OpenBLAS, on one thread, for
+     * narrow or shallow products (a layer of ten classes) even where the Java kernels lead
+     * otherwise: ours pack every element of the operands for a few multiply-adds each there, and
+     * OpenBLAS is twice as fast (bench/RESULTS.md). The choice depends on the shape alone, so a run
+     * gets the same bits every time.
      */
-    static Kernels forWork(long multiplyAdds) {
-        return multiplyAdds < SMALL_WORK ? JavaKernels.SHARED : Holder.INSTANCE;
+    static Kernels forShape(int m, int n, int k) {
+        long work = (long) m * n * k;
+        if (work < SMALL_WORK) {
+            return JavaKernels.SHARED;
+        }
+        if ((n < NARROW || k < NARROW) && Holder.INSTANCE instanceof JavaKernels && Narrow.NATIVE != null) {
+            return Narrow.NATIVE;
+        }
+        return Holder.INSTANCE;
     }
 
     /** A short name for reports: {@code "java"}, {@code "openblas"}. */
@@ -51,6 +67,50 @@ public interface Kernels {
     /** As {@link #sgemm}, in float64. */
     void dgemm(boolean transA, boolean transB, int m, int n, int k, double[] a, double[] b, double beta, double[] c);
 
+    /**
+     * Runs {@code body} over [0, length) in contiguous ranges, on the compute threads when the
+     * implementation has them and the length pays for it: for element-wise work, where every
+     * index is computed alone (an optimizer's update), so any split gives the same results.
+     */
+    default void forRanges(int length, Range body) {
+        body.run(0, length);
+    }
+
+    /** A body of {@link #forRanges}: the work for indices [from, to). */
+    @FunctionalInterface
+    interface Range {
+        /**
+         * Does the work of a range.
+         *
+         * @param from the first index
+         * @param to one past the last index
+         */
+        void run(int from, int to);
+    }
+
+    /** The natives for narrow products, loaded on the first one: one thread, as such products are too small to split. */
+    final class Narrow {
+        static final Kernels NATIVE = load();
+
+        private Narrow() {}
+
+        private static Kernels load() {
+            if (System.getProperty("backprop.kernels", "").equals("java")) {
+                return null;
+            }
+            Kernels best = null;
+            for (Kernels k : ServiceLoader.load(Kernels.class)) {
+                if (k.priority() > 0 && (best == null || k.priority() > best.priority())) {
+                    best = k;
+                }
+            }
+            if (best != null) {
+                best.setThreads(1);
+            }
+            return best;
+        }
+    }
+
     /** Lazily chooses the implementation: the JDK guarantees this runs once, on first use. */
     final class Holder {
         static final Kernels INSTANCE = choose();
@@ -58,10 +118,16 @@ public interface Kernels {
         private Holder() {}
 
         private static Kernels choose() {
-            Kernels best = new JavaKernels();
-            if ("java".equals(System.getProperty("backprop.kernels"))) {
-                return best;
+            String forced = System.getProperty("backprop.kernels", "");
+            Kernels java = new JavaKernels();
+            // Where the Vector API runs 512-bit vectors, our micro-kernel keeps pace with OpenBLAS on
+            // one core (backprop-bench/RESULTS.md), and only ours splits over threads we own, with the
+            // same bits for any split; OpenBLAS's own thread server spins against everything else on
+            // the machine. With narrower vectors OpenBLAS is ahead on one core, and keeps the work.
+            if (forced.equals("java") || JavaKernels.VECTOR && VectorMicroKernel.wide() && !forced.equals("openblas")) {
+                return java;
             }
+            Kernels best = java;
             for (Kernels k : ServiceLoader.load(Kernels.class)) {
                 if (k.priority() > best.priority()) {
                     best = k;

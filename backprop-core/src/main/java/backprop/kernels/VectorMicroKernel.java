@@ -30,6 +30,14 @@ final class VectorMicroKernel {
      * would spill (then slower than the plain loop: 39 against 53 GFLOP/s), so 4 x 2 there (73).
      */
     private static final int NV = S.vectorBitSize() >= 512 ? 4 : 2;
+
+    /**
+     * Whether the kernel runs its full 4 x 4-vector block here: with 512-bit vectors it keeps pace
+     * with OpenBLAS on one core; with AVX2's 4 x 2 it trails it by 10-20% (backprop-bench/RESULTS.md).
+     */
+    static boolean wide() {
+        return NV == 4;
+    }
     /** Columns of a full panel of op(B). */
     private static final int NR = NV * L;
     /** A KC x NR panel of op(B) stays in L1 (32 KB); MC x KC of op(A) and KC x NC of op(B) in L2. */
@@ -264,7 +272,28 @@ final class VectorMicroKernel {
                 Arrays.fill(bp, base, base + kb * width, 0f);
             }
             if (trans) {
-                for (int x = 0; x < cols; x++) {
+                // in 8 x 8 tiles: eight rows of B read and eight of the panel written at a time, all
+                // within a few cache lines, where a column at a time wrote one line per element
+                int x0 = 0;
+                for (; x0 + 8 <= cols; x0 += 8) {
+                    int q0 = 0;
+                    for (; q0 + 8 <= kb; q0 += 8) {
+                        for (int x = x0; x < x0 + 8; x++) {
+                            int src = (j + jr + x) * k + p + q0;
+                            int dst = base + q0 * width + x;
+                            for (int q = 0; q < 8; q++) {
+                                bp[dst + q * width] = b[src + q];
+                            }
+                        }
+                    }
+                    for (int x = x0; x < x0 + 8; x++) {
+                        int src = (j + jr + x) * k + p;
+                        for (int q = q0; q < kb; q++) {
+                            bp[base + q * width + x] = b[src + q];
+                        }
+                    }
+                }
+                for (int x = x0; x < cols; x++) {
                     int src = (j + jr + x) * k + p;
                     for (int q = 0; q < kb; q++) {
                         bp[base + q * width + x] = b[src + q];

@@ -103,8 +103,14 @@ public final class Sequential extends Module implements Iterable<Module> {
     @Override
     public Tensor forward(Tensor x) {
         Tensor out = x;
-        for (Module layer : layers) {
-            out = layer.forward(out);
+        for (int i = 0; i < layers.size(); i++) {
+            Module layer = layers.get(i);
+            if (layer instanceof Linear linear && i + 1 < layers.size() && layers.get(i + 1) instanceof ReLU) {
+                out = out.linearRelu(linear.weight(), linear.bias());   // one pass for the bias and the ReLU
+                i++;
+            } else {
+                out = layer.forward(out);
+            }
         }
         return out;
     }

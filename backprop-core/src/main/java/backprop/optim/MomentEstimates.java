@@ -1,6 +1,7 @@
 package backprop.optim;
 
 import backprop.internal.Checks;
+import backprop.kernels.Kernels;
 import backprop.tensor.DType;
 import backprop.tensor.Parameter;
 import backprop.tensor.Tensor;
@@ -64,12 +65,15 @@ abstract class MomentEstimates extends Optimizer {
             float[] v = mo.vf();
             float fb1 = (float) b1, fb2 = (float) b2, fl2 = (float) l2, fshrink = (float) shrink;
             float fStep = (float) stepSize, fCorr = (float) sqrtCorrection2, fEps = (float) eps;
-            for (int i = 0; i < w.length; i++) {
-                float gi = g[i] + fl2 * w[i];
-                m[i] = fb1 * m[i] + (1 - fb1) * gi;
-                v[i] = fb2 * v[i] + (1 - fb2) * gi * gi;
-                w[i] = fshrink * w[i] - fStep * m[i] / ((float) Math.sqrt(v[i]) / fCorr + fEps);
-            }
+            // the one update of a step that reads and writes every weight four times over: on the compute threads
+            Kernels.get().forRanges(w.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float gi = g[i] + fl2 * w[i];
+                    m[i] = fb1 * m[i] + (1 - fb1) * gi;
+                    v[i] = fb2 * v[i] + (1 - fb2) * gi * gi;
+                    w[i] = fshrink * w[i] - fStep * m[i] / ((float) Math.sqrt(v[i]) / fCorr + fEps);
+                }
+            });
         } else {
             double[] w = p.doubleData();
             double[] g = grad.doubleData();

@@ -1,6 +1,7 @@
 package backprop.tensor;
 
 import backprop.autograd.Node;
+import backprop.kernels.Loops;
 import java.util.List;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -99,34 +100,27 @@ final class Elementwise {
     }
 
     static Tensor relu(Tensor a) {
-        Tensor out = a.f != null ? reluFloat(a) : map(a, x -> x > 0 ? x : 0);
+        Tensor out = reluValues(a);
         return Node.record("relu", out, List.of(a), (i, g) -> reluGradient(g, a));     // g pos(a): 0 for a <= 0
     }
 
-    /**
-     * The float32 forward of every MLP's hidden layers as a plain loop, which the JIT vectorizes:
-     * through {@link #map} each element would cost a call, {@code map}'s many functions keep it from inlining.
-     */
-    private static Tensor reluFloat(Tensor a) {
-        float[] x = a.f;
-        float[] out = new float[x.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = x[i] > 0 ? x[i] : 0f;
+    /** max(a, 0) outside the graph, 0 for NaN: float32 through {@link Loops}, whose blends the JIT does not find itself. */
+    static Tensor reluValues(Tensor a) {
+        if (a.f == null) {
+            return map(a, x -> x > 0 ? x : 0);
         }
+        float[] out = new float[a.f.length];
+        Loops.relu(a.f, out, out.length);
         return new Tensor(out, a.shape());
     }
 
     /** {@code g * (a > 0)} in one pass: the hidden layers of every MLP run it once per step. */
-    private static Tensor reluGradient(Tensor g, Tensor a) {
+    static Tensor reluGradient(Tensor g, Tensor a) {
         if (g.f == null || a.f == null || g.size() != a.size()) {
             return g.mul(map(a, x -> x > 0 ? 1 : 0));
         }
         float[] out = new float[g.size()];
-        float[] gf = g.f;
-        float[] af = a.f;
-        for (int k = 0; k < out.length; k++) {
-            out[k] = af[k] > 0 ? gf[k] : 0f;
-        }
+        Loops.reluBackward(g.f, a.f, out, out.length);
         return new Tensor(out, a.shape());
     }
 

@@ -3,8 +3,7 @@ package backprop.tensor;
 import backprop.autograd.Node;
 import backprop.internal.Checks;
 import backprop.kernels.Kernels;
-import java.util.ArrayList;
-import java.util.Arrays;
+import backprop.kernels.Loops;
 import java.util.List;
 
 /** Matrix products and the transpose, on the GEMM of {@link Kernels}. */
@@ -68,6 +67,40 @@ final class LinearAlgebra {
 
     /** {@code y = x W^T + b}: x [n, in], W [out, in] (PyTorch's layout), b [out] or null. */
     static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        checkLinear(x, w, b);
+        Tensor out = gemm(false, true, x, w);
+        if (b != null) {
+            addRowVector(out, b);
+        }
+        return Node.record("linear", out, linearInputs(x, w, b), (i, g) -> linearGradient(i, g, x, w));
+    }
+
+    /** {@code relu(x W^T + b)}; the backward masks the gradient once by the output's sign, for all three inputs. */
+    static Tensor linearRelu(Tensor x, Tensor w, Tensor b) {
+        checkLinear(x, w, b);
+        Tensor out = gemm(false, true, x, w);
+        if (out.f != null && b == null) {
+            Loops.relu(out.f, out.f, out.f.length);
+        } else if (out.f != null && b.f != null) {
+            Loops.biasRelu(out.f, b.f, out.dim(0));
+        } else {
+            if (b != null) {
+                addRowVector(out, b);
+            }
+            out = Elementwise.reluValues(out);
+        }
+        Tensor y = out;
+        Tensor[] masked = new Tensor[2];   // {the gradient it was made from, the masked gradient}
+        return Node.record("linear_relu", y, linearInputs(x, w, b), (i, g) -> {
+            if (masked[0] != g) {
+                masked[0] = g;
+                masked[1] = Elementwise.reluGradient(g, y);   // y > 0 exactly where x W^T + b > 0
+            }
+            return linearGradient(i, masked[1], x, w);
+        });
+    }
+
+    private static void checkLinear(Tensor x, Tensor w, Tensor b) {
         if (x.rank() != 2 || w.rank() != 2 || x.dim(1) != w.dim(1)) {
             throw new ShapeMismatchException("linear: needs x [n, in] and weight [out, in]; got x %s and weight %s"
                     .formatted(Shapes.format(x.shape()), Shapes.format(w.shape())));
@@ -76,19 +109,18 @@ final class LinearAlgebra {
             throw new ShapeMismatchException("linear: bias must have shape [%d]; got %s"
                     .formatted(w.dim(0), Shapes.format(b.shape())));
         }
-        Tensor out = gemm(false, true, x, w);
-        if (b != null) {
-            addRowVector(out, b);
-        }
-        List<Tensor> inputs = new ArrayList<>(Arrays.asList(x, w));
-        if (b != null) {
-            inputs.add(b);
-        }
-        return Node.record("linear", out, inputs, (i, g) -> switch (i) {
+    }
+
+    private static List<Tensor> linearInputs(Tensor x, Tensor w, Tensor b) {
+        return b == null ? List.of(x, w) : List.of(x, w, b);
+    }
+
+    private static Tensor linearGradient(int input, Tensor g, Tensor x, Tensor w) {
+        return switch (input) {
             case 0 -> gemm(false, false, g, w);                            // dy/dx: G W
             case 1 -> gemm(true, false, g, x);                             // dy/dW: G^T x
             default -> Reductions.sum(g, 0, false);                        // dy/db: column sums of G
-        });
+        };
     }
 
     /** Adds {@code b} to every row of {@code out}, in place (out is fresh, not yet in any graph). */
@@ -116,7 +148,7 @@ final class LinearAlgebra {
         int n = transB ? b.dim(0) : b.dim(1);
         DType dtype = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.zeros(dtype, m, n);
-        Kernels kernels = Kernels.forWork((long) m * n * k);
+        Kernels kernels = Kernels.forShape(m, n, k);
         if (dtype == DType.FLOAT32) {
             kernels.sgemm(transA, transB, m, n, k, a.to(dtype).f, b.to(dtype).f, 0f, out.f);   // labels meet weights as floats
         } else {

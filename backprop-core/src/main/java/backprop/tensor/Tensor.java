@@ -1085,6 +1085,21 @@ public sealed class Tensor permits Parameter {
         return LinearAlgebra.linear(this, weight, bias);
     }
 
+    /**
+     * {@code relu(x W^T + b)}, the hidden layer of an MLP, as one op: the bias and the ReLU in
+     * one pass after the product, and one masked gradient in the backward pass. Equal to
+     * {@code linear(weight, bias).relu()}, element for element and in every gradient;
+     * {@link backprop.nn.Sequential} calls it for a Linear layer followed by a ReLU.
+     *
+     * @param weight the matrix W [out, in], PyTorch's layout
+     * @param bias the vector b [out], or {@code null} for none
+     * @return a new matrix [n, out] in the promoted dtype
+     * @throws ShapeMismatchException if this tensor is not [n, in] or the others do not fit it
+     */
+    public final Tensor linearRelu(Tensor weight, Tensor bias) {
+        return LinearAlgebra.linearRelu(this, weight, bias);
+    }
+
     // ---- Helpers ----------------------------------------------------------------------------
 
     final int normalizeAxis(int axis) {

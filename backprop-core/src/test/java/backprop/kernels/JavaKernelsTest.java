@@ -36,6 +36,8 @@ class JavaKernelsTest extends KernelsContract {
         "9, 65, 2, true, true, 0, 2", "5, 127, 300, false, true, -0.75, 1", "13, 600, 257, false, false, 1, 2",
         "128, 256, 784, false, true, 0, 1", "128, 256, 784, false, true, 0, 2", "256, 784, 128, true, false, 1, 2",
         "128, 10, 128, false, true, 0, 1", "100, 130, 3, false, false, 0, 2",
+        "128, 10, 784, false, true, 0, 2", "128, 10, 784, false, true, 0.5, 1", "37, 3, 50, true, false, 1, 1",
+        "20, 15, 9, true, true, -1, 2", "16, 15, 33, false, false, 0, 1",
     })
     void sgemmIsTheFusedMultiplyAddChainBitForBit(int m, int n, int k, boolean transA, boolean transB, float beta,
             int threads) {
@@ -68,5 +70,22 @@ class JavaKernelsTest extends KernelsContract {
             x[i] = (float) random.nextDouble(-1, 1);
         }
         return x;
+    }
+
+    /** Element-wise work is cut into ranges that cover every index once, split or not. */
+    @ParameterizedTest(name = "length={0} threads={1}")
+    @CsvSource({"0, 2", "1, 2", "65535, 2", "65536, 2", "200704, 2", "200704, 1", "1000003, 3"})
+    void forRangesCoversEveryIndexOnce(int length, int threads) {
+        JavaKernels kernels = new JavaKernels();
+        kernels.setThreads(threads);
+        java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(length);
+        kernels.forRanges(length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                seen.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < length; i++) {
+            assertThat(seen.get(i)).as("index %d", i).isEqualTo(1);
+        }
     }
 }

@@ -221,6 +221,40 @@ class OperationProperties {
     }
 
     @Property(tries = 30)
+    void linearRelu(@ForAll("dims") int batch, @ForAll("dims") int in, @ForAll("dims") int out, @ForAll long seed) {
+        Random rng = new Random(seed);
+        Tensor x = random(rng, new int[] {batch, in}, -2, 2);
+        Tensor w = random(rng, new int[] {out, in}, -2, 2);
+        Tensor b = random(rng, new int[] {out}, -2, 2);
+        GradCheck.Result r = GradCheck.run(
+                t -> t.get(0).linearRelu(t.get(1), t.get(2)).mul(weights(new int[] {batch, out})).sum(), List.of(x, w, b));
+        assertThat(r.worst()).isLessThan(1e-7);
+    }
+
+    /** The fused op is the two ops it replaces, bit for bit, forward and backward, with and without a bias. */
+    @Property(tries = 30)
+    void linearReluIsLinearThenRelu(@ForAll("dims") int batch, @ForAll("dims") int in, @ForAll int outSeed,
+            @ForAll boolean withBias, @ForAll long seed) {
+        int out = 1 + Math.floorMod(outSeed, 40);   // past one vector's width, so the blends' tails are covered
+        Random rng = new Random(seed);
+        Tensor x = random(rng, new int[] {batch, in}, -2, 2).to(DType.FLOAT32);
+        float[][] grads = new float[2][];
+        float[][] values = new float[2][];
+        Tensor w0 = random(rng, new int[] {out, in}, -2, 2).to(DType.FLOAT32);
+        Tensor b0 = random(rng, new int[] {out}, -2, 2).to(DType.FLOAT32);
+        for (int fused = 0; fused < 2; fused++) {
+            Tensor w = w0.detach().requiresGrad(true);
+            Tensor b = withBias ? b0.detach().requiresGrad(true) : null;
+            Tensor y = fused == 1 ? x.linearRelu(w, b) : x.linear(w, b).relu();
+            y.mul(weights(new int[] {batch, out}).to(DType.FLOAT32)).sum().backward();
+            values[fused] = y.floatData();
+            grads[fused] = w.grad().floatData();
+        }
+        assertThat(values[1]).containsExactly(values[0]);
+        assertThat(grads[1]).containsExactly(grads[0]);
+    }
+
+    @Property(tries = 30)
     void stack(@ForAll("shapes") int[] s, @ForAll long seed) {
         if (s.length > 1) {
             return;

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * The training runs under one folder, read-only: what {@code backprop train --out DIR} wrote
- * there (spec/train-cli.md). A finished run has {@code metrics.json} and {@code model.json}; a
+ * there (docs/training.md). A finished run has {@code metrics.json} and {@code model.json}; a
  * run in progress has only {@code checkpoint/checkpoint.json}, rewritten after every epoch, which
  * the page polls.
  *

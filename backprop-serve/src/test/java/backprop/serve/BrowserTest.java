@@ -118,7 +118,7 @@ class BrowserTest {
                 assertThat(node(order.get(i + 1)).findElement(By.cssSelector("text.adjoint")).getText()).endsWith("?");
             }
         }
-        // the rules, as a worked solution writes them (spec/grad-language.md's exam)
+        // the rules, as a worked solution writes them (docs/grad-language.md's exam)
         assertThat(ruleAt(order, "y")).contains("dy/dy = 1");
         assertThat(ruleAt(order, "s1")).contains("dy/ds1 = 1   (y = s1 + s2)");
         assertThat(ruleAt(order, "r1")).contains("dy/dr1 = dy/ds1 * ds1/dr1 = 1 * 0.104993585404 = 0.104993585404")
