@@ -64,6 +64,8 @@ class BrowserTest {
         browser = new ChromeDriver(service, options);
         browser.manage().window().setSize(new Dimension(1400, 900));
         wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        // the page redraws the graph when an answer comes back: an element found just before is gone
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     @AfterAll
