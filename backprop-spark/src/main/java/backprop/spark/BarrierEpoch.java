@@ -51,7 +51,8 @@ final class BarrierEpoch {
      * rows it trained on the loss sum, the correct predictions and the row count. The loss sum is
      * NaN when a step's loss was not finite; the weights are then those from before that step.
      */
-    record Outcome(float[] weights, Map<String, double[]> state, double lossSum, long correct, long rows) implements Serializable {}
+    record Outcome(float[] weights, Map<String, double[]> state, double lossSum, long correct, long rows, Profile profile,
+                   long setupNanos, long endNanos) implements Serializable {}
 
     /** The body of a barrier task: this task's shards in, task 0's {@link Outcome} out. */
     static Iterator<Outcome> run(Iterator<Shard> partition, Replica replica, OptimizerFactory optimizers, Plan plan) {
@@ -64,6 +65,7 @@ final class BarrierEpoch {
         String executor = context.getTaskInfos()[rank].address();
         String host = executor.substring(0, executor.lastIndexOf(':'));
         Outcome outcome;
+        long t0 = System.nanoTime();
         try (RingAllReduce.Listener listener = RingAllReduce.listen(host, plan.timeout())) {
             List<String> addresses = Rendezvous.exchange(plan.rendezvous(), context.stageAttemptNumber(), rank,
                     context.getTaskInfos().length, listener.address(), plan.timeout());
@@ -72,6 +74,7 @@ final class BarrierEpoch {
                 Optimizer optimizer = optimizers.create(network.parameters());
                 optimizer.loadState(plan.state());
                 Task epoch = new Task(replica, network, optimizer, shards, rank);
+                epoch.setup = System.nanoTime() - t0;
                 outcome = plan.averageEvery() == 0 ? synchronous(epoch, ring, plan, context) : averaging(epoch, ring, plan, context);
             }
         }
@@ -86,7 +89,11 @@ final class BarrierEpoch {
         float[] sum = new float[size + 1];
         for (int k = 0; k < plan.batches().length && !diverged; k++) {
             context.killTaskIfInterrupted();
+            Profile p = epoch.profile;
+            long t = System.nanoTime();
             ShardWork.Rows rows = ShardWork.Rows.of(epoch.shards(), plan.batches()[k]);
+            long t1 = System.nanoTime();
+            p.gather += t1 - t;
             boolean backward = rows.n > 0;
             if (!backward) {
                 Arrays.fill(sum, 0);
@@ -94,7 +101,14 @@ final class BarrierEpoch {
                 sum[size] = (float) epoch.forwardBackward(rows, plan.dropoutSeeds()[k], true);
                 gradients(params, sum, false);
             }
+            long t2 = System.nanoTime();
+            p.compute += t2 - t1;
+            long blocked = ring.blockedNanos;
             ring.sum(sum);
+            long t3 = System.nanoTime();
+            p.allReduce += t3 - t2;
+            p.waiting += ring.blockedNanos - blocked;
+            p.steps++;
             diverged = !Float.isFinite(sum[size]);
             if (!diverged) {
                 float scale = plan.batches()[k].length;
@@ -109,6 +123,7 @@ final class BarrierEpoch {
                 epoch.optimizer().setLearningRate(plan.rates()[k]);
                 epoch.optimizer().step();
             }
+            p.update += System.nanoTime() - t3;
         }
         return epoch.outcome(ring, diverged);
     }
@@ -204,6 +219,8 @@ final class BarrierEpoch {
         private double lossSum;
         private long correct;
         private long rows;
+        final Profile profile = new Profile();
+        long setup;
 
         Task(Replica replica, Module network, Optimizer optimizer, List<Shard> shards, int rank) {
             this.replica = replica;
@@ -247,10 +264,20 @@ final class BarrierEpoch {
 
         /** The epoch's end state, with the sums over every task (a collective call: every task makes it). */
         Outcome outcome(RingAllReduce ring, boolean diverged) {
-            double[] sums = {lossSum, correct, rows};
+            long t0 = System.nanoTime();
+            double[] sums = {lossSum, correct, rows, profile.gather, profile.compute, profile.allReduce, profile.waiting,
+                profile.update, profile.steps, setup};
             ring.sum(sums);
-            return new Outcome(ParameterVector.values(network.parameters()), optimizer.state(),
-                    diverged ? Double.NaN : sums[0], (long) sums[1], (long) sums[2]);
+            Profile all = new Profile();
+            all.gather = (long) sums[3];
+            all.compute = (long) sums[4];
+            all.allReduce = (long) sums[5];
+            all.waiting = (long) sums[6];
+            all.update = (long) sums[7];
+            all.steps = (long) sums[8];
+            Outcome o = new Outcome(ParameterVector.values(network.parameters()), optimizer.state(),
+                    diverged ? Double.NaN : sums[0], (long) sums[1], (long) sums[2], all, (long) sums[9], 0);
+            return new Outcome(o.weights(), o.state(), o.lossSum(), o.correct(), o.rows(), all, (long) sums[9], System.nanoTime() - t0);
         }
     }
 }

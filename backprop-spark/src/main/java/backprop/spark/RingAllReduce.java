@@ -63,6 +63,8 @@ final class RingAllReduce implements AutoCloseable {
     private ChannelFuture lastWrite;
     private boolean closed;
     private byte[] scratch = new byte[0];
+    /** Nanoseconds spent blocked for the previous rank's data, for {@link Profile}. */
+    long blockedNanos;
 
     private RingAllReduce(int rank, int size, Duration timeout, EventLoopGroup group, Channel server,
                           BlockingQueue<ByteBuf> inbox, Channel next) {
@@ -252,9 +254,13 @@ final class RingAllReduce implements AutoCloseable {
     private void await(int bytes) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (received.readableBytes() < bytes) {
-            ByteBuf next;
+            ByteBuf next = inbox.poll();
             try {
-                next = inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    long t0 = System.nanoTime();
+                    next = inbox.poll(deadline - t0, TimeUnit.NANOSECONDS);
+                    blockedNanos += System.nanoTime() - t0;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("all-reduce: rank %d interrupted while waiting for rank %d".formatted(rank, previous()), e);

@@ -157,11 +157,13 @@ public final class SparkTrainer {
             expected += rows[k].length;
         }
         List<Parameter> params = network.parameters();
+        long t0 = System.nanoTime();
         JavaSparkContext sc = context(tasks);
         Rendezvous rendezvous = Rendezvous.open(sc.getConf().get("spark.driver.host"), ALL_REDUCE_TIMEOUT);
         Broadcast<BarrierEpoch.Plan> plan = sc.broadcast(new BarrierEpoch.Plan(ParameterVector.values(params),
                 optimizer.state(), rows, rates, dropoutSeeds, averageEvery, rendezvous.address(), ALL_REDUCE_TIMEOUT));
         List<BarrierEpoch.Outcome> outcomes;
+        long t1 = System.nanoTime();
         // names the job in Spark's UI and event log
         sc.setJobDescription("backprop: epoch %d, one barrier stage of %d tasks".formatted(batches.get(0).epoch(), tasks.getNumPartitions()));
         try {
@@ -170,6 +172,16 @@ public final class SparkTrainer {
             outcomes = tasks.rdd().barrier()
                     .mapPartitions(new EpochTask(replica, optimizers, plan), false, ClassTag$.MODULE$.apply(BarrierEpoch.Outcome.class))
                     .toJavaRDD().repartition(1).collect();
+            if (Profile.enabled()) {
+                BarrierEpoch.Outcome o = outcomes.get(0);
+                int n = tasks.getNumPartitions();
+                long t2 = System.nanoTime();
+                Profile p = o.profile();
+                long inSteps = (p.gather + p.compute + p.allReduce + p.update) / n;
+                System.err.printf("profile: epoch %d: driver %.1f ms (plan+broadcast %.1f ms, stage %.1f ms); task setup %.1f ms, steps %.1f ms, end state %.1f ms; stage outside the tasks' steps %.1f ms; %s%n",
+                        batches.get(0).epoch(), (t2 - t0) / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6, o.setupNanos() / 1e6 / n, inSteps / 1e6,
+                        o.endNanos() / 1e6, (t2 - t1 - inSteps - o.setupNanos() / n) / 1e6, p.perStep(n));
+            }
         } finally {
             sc.setJobDescription(null);
             plan.destroy();
