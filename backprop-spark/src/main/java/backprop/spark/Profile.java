@@ -22,14 +22,16 @@ final class Profile implements Serializable {
     /** The steps taken. */
     long steps;
 
-    /** Adds {@code other}'s times to these. */
-    void add(Profile other) {
-        gather += other.gather;
-        compute += other.compute;
-        allReduce += other.allReduce;
-        waiting += other.waiting;
-        update += other.update;
-        steps += other.steps;
+    /** The profile in {@code numbers} from {@code at} on, in the order of the fields. */
+    static Profile of(double[] numbers, int at) {
+        Profile p = new Profile();
+        p.gather = (long) numbers[at];
+        p.compute = (long) numbers[at + 1];
+        p.allReduce = (long) numbers[at + 2];
+        p.waiting = (long) numbers[at + 3];
+        p.update = (long) numbers[at + 4];
+        p.steps = (long) numbers[at + 5];
+        return p;
     }
 
     /** Per step and task, in milliseconds: {@code tasks} tasks' sums, each task taking every step. */

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * wait longer than the timeout end the call with an {@link IllegalStateException}, which fails the
  * task and so the stage. Netty is Spark's own; one I/O thread per rank.
  */
-final class RingAllReduce implements AutoCloseable {
+final class RingAllReduce implements AllReduce {
     /** What the inbox gets when the connection from the previous rank is gone. */
     private static final ByteBuf CLOSED = Unpooled.EMPTY_BUFFER;
     /**
@@ -63,8 +63,7 @@ final class RingAllReduce implements AutoCloseable {
     private ChannelFuture lastWrite;
     private boolean closed;
     private byte[] scratch = new byte[0];
-    /** Nanoseconds spent blocked for the previous rank's data, for {@link Profile}. */
-    long blockedNanos;
+    private long blockedNanos;
 
     private RingAllReduce(int rank, int size, Duration timeout, EventLoopGroup group, Channel server,
                           BlockingQueue<ByteBuf> inbox, Channel next) {
@@ -184,14 +183,19 @@ final class RingAllReduce implements AutoCloseable {
         return size;
     }
 
-    /** Replaces {@code v} by the element-wise sum of every rank's {@code v}. */
-    void sum(float[] v) {
+    @Override
+    public void sum(float[] v) {
         ring(new Floats(v));
     }
 
-    /** Replaces {@code v} by the element-wise sum of every rank's {@code v}. */
-    void sum(double[] v) {
+    @Override
+    public void sum(double[] v) {
         ring(new Doubles(v));
+    }
+
+    @Override
+    public long blockedNanos() {
+        return blockedNanos;
     }
 
     private void ring(Vector v) {
