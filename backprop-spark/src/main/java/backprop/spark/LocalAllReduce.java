@@ -8,11 +8,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The all-reduce of ranks that are threads of one JVM: every rank hands in its vector, rank
- * {@code r} adds up chunk {@code r} over the ranks (in rank order) and writes the sum into every
- * rank's vector, and a second barrier lets them all go on. Each chunk is added once, so all
- * ranks end with the same bits. Over memory it costs a fraction of the loopback ring (no copies
- * into socket buffers, no I/O threads competing for the cores the ranks compute on).
+ * The all-reduce of ranks that are threads of one JVM: every rank copies its vector into a slot
+ * of the group, one barrier waits for them all, and every rank adds up all the slots in rank
+ * order into its own vector, so all ranks end with the same bits. One wait per sum, not two (a
+ * barrier before and after summing in place): on a busy machine each wait is a thread waking up,
+ * which costs more than reading the other ranks' vectors. The slots alternate between two sets
+ * from sum to sum, so that a rank already copying in the next sum's vector never overwrites one
+ * that a slower rank is still reading: it cannot be two sums ahead without passing the barrier
+ * that the slower one has not reached. Over memory it costs a fraction of the loopback ring (no
+ * copies into socket buffers, no I/O threads competing for the cores the ranks compute on).
  *
  * <p>A rank that leaves (its task failed or was killed) ends the group: the others' sums, now or
  * later, fail at once instead of waiting out the timeout.
@@ -23,7 +27,8 @@ final class LocalAllReduce implements AllReduce {
 
     private static final class Group {
         final Phaser barrier;
-        final Object[] vectors;
+        /** Per parity of the sum's number, each rank's copy of its vector. */
+        final Object[][] slots;
         int open;
         /**
          * The last phase every rank reached: a rank that leaves after the group's last sum ends the
@@ -39,7 +44,7 @@ final class LocalAllReduce implements AllReduce {
                     return false;
                 }
             };
-            this.vectors = new Object[size];
+            this.slots = new Object[2][size];
             this.open = size;
         }
     }
@@ -51,6 +56,10 @@ final class LocalAllReduce implements AllReduce {
     private final Duration timeout;
     private long blocked;
     private boolean closed;
+    /** The sums this rank took part in; every rank makes the same calls, so their parities agree. */
+    private long calls;
+    /** This rank's own slots, per parity, kept from sum to sum. */
+    private final Object[] mine = new Object[2];
 
     private LocalAllReduce(String key, Group group, int rank, int size, Duration timeout) {
         this.key = key;
@@ -74,52 +83,56 @@ final class LocalAllReduce implements AllReduce {
 
     @Override
     public void sum(float[] v) {
-        group.vectors[rank] = v;
+        int parity = (int) (calls++ & 1);
+        if (!(mine[parity] instanceof float[] slot) || slot.length != v.length) {
+            mine[parity] = v.clone();
+        } else {
+            System.arraycopy(v, 0, slot, 0, v.length);
+        }
+        Object[] slots = group.slots[parity];
+        slots[rank] = mine[parity];
         await();
-        int from = (int) ((long) v.length * rank / size);
-        int to = (int) ((long) v.length * (rank + 1) / size);
         float[][] all = new float[size][];
         for (int q = 0; q < size; q++) {
-            all[q] = (float[]) group.vectors[q];
+            all[q] = (float[]) slots[q];
             if (all[q].length != v.length) {
                 throw new IllegalStateException("all-reduce: rank %d has %d values, rank %d has %d".formatted(q, all[q].length, rank, v.length));
             }
         }
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < v.length; i++) {
             float s = all[0][i];
             for (int q = 1; q < size; q++) {
                 s += all[q][i];
             }
-            for (int q = 0; q < size; q++) {
-                all[q][i] = s;
-            }
+            v[i] = s;
         }
-        await();
     }
 
     @Override
     public void sum(double[] v) {
-        group.vectors[rank] = v;
+        int parity = (int) (calls++ & 1);
+        if (!(mine[parity] instanceof double[] slot) || slot.length != v.length) {
+            mine[parity] = v.clone();
+        } else {
+            System.arraycopy(v, 0, slot, 0, v.length);
+        }
+        Object[] slots = group.slots[parity];
+        slots[rank] = mine[parity];
         await();
-        int from = (int) ((long) v.length * rank / size);
-        int to = (int) ((long) v.length * (rank + 1) / size);
         double[][] all = new double[size][];
         for (int q = 0; q < size; q++) {
-            all[q] = (double[]) group.vectors[q];
+            all[q] = (double[]) slots[q];
             if (all[q].length != v.length) {
                 throw new IllegalStateException("all-reduce: rank %d has %d values, rank %d has %d".formatted(q, all[q].length, rank, v.length));
             }
         }
-        for (int i = from; i < to; i++) {
+        for (int i = 0; i < v.length; i++) {
             double s = all[0][i];
             for (int q = 1; q < size; q++) {
                 s += all[q][i];
             }
-            for (int q = 0; q < size; q++) {
-                all[q][i] = s;
-            }
+            v[i] = s;
         }
-        await();
     }
 
     private void await() {
