@@ -310,23 +310,12 @@ public final class SparkTrainer {
         }
 
         private RuntimeException stageEnded() {
-            try {
-                job.get();
-                return new IllegalStateException("bug: the barrier stage ended before the driver stopped it");
-            } catch (ExecutionException e) {
-                return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("the barrier stage failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new IllegalStateException("interrupted while the barrier stage ended", e);
-            }
+            awaitJob();
+            return new IllegalStateException("bug: the barrier stage ended before the driver stopped it");
         }
 
-        /** Tells the tasks to end and waits for the stage. */
-        void finish() {
-            finished = true;
-            if (attempt >= 0) {
-                link.send(attempt, StageLink.Command.STOP_NOW);
-            }
+        /** Waits for the stage's job, and throws its failure. */
+        private void awaitJob() {
             try {
                 job.get();
             } catch (ExecutionException e) {
@@ -335,6 +324,28 @@ public final class SparkTrainer {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while the barrier stage ended", e);
             }
+        }
+
+        /**
+         * Tells the tasks to end and waits for the stage; an attempt that starts meanwhile (the
+         * last one failed as it ended) is told to end too, instead of waiting for a start state.
+         */
+        void finish() {
+            finished = true;
+            if (attempt >= 0) {
+                link.send(attempt, StageLink.Command.STOP_NOW);
+            }
+            try {
+                while (!job.isDone()) {
+                    if (link.next(1000) instanceof StageLink.Driver.Met met) {
+                        link.send(met.attempt(), StageLink.Command.STOP_NOW);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the barrier stage ended", e);
+            }
+            awaitJob();
         }
 
         /** After a failure on the driver (a diverged run, a listener's error): the stage is cancelled. */
