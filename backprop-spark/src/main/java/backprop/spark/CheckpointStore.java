@@ -86,7 +86,10 @@ final class CheckpointStore {
                     fs.copyToLocalFile(false, file, new org.apache.hadoop.fs.Path(local.resolve(name).toUri()), true);
                 }
             }
-            return Checkpoint.load(local);
+            Checkpoint.Saved saved = Checkpoint.load(local);
+            // messages name the file where the user keeps it, not the local copy, deleted below
+            return new Checkpoint.Saved(saved.arguments(), saved.parameters(), saved.optimizerState(), saved.epochs(),
+                    saved.dataSha256(), saved.bestWeights(), named(location).resolve(saved.tensorFile().getFileName()));
         } catch (IOException e) {
             throw new InputException("checkpoint: cannot read %s: %s".formatted(location, e.getMessage()));
         } finally {
