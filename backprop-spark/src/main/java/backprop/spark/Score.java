@@ -45,6 +45,27 @@ final class Score implements Serializable {
         return new Score(a.lossSum + b.lossSum, a.squaredError + b.squaredError, counts, a.rows + b.rows);
     }
 
+    /** As numbers for the driver's line: loss sum, squared error, rows, then the confusion counts. */
+    double[] toNumbers() {
+        double[] v = new double[3 + confusion.length];
+        v[0] = lossSum;
+        v[1] = squaredError;
+        v[2] = rows;
+        for (int i = 0; i < confusion.length; i++) {
+            v[3 + i] = confusion[i];
+        }
+        return v;
+    }
+
+    /** The score {@link #toNumbers()} wrote. */
+    static Score fromNumbers(double[] v) {
+        long[] counts = new long[v.length - 3];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = (long) v[3 + i];
+        }
+        return new Score(v[0], v[1], counts, (long) v[2]);
+    }
+
     /** The evaluation of all partitions together, as core computes it for one data set. */
     Evaluation evaluation(boolean classification) {
         int k = (int) Math.round(Math.sqrt(confusion.length));

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
@@ -84,9 +85,13 @@ public final class SparkTrainCommand implements Callable<Integer> {
     @Mixin
     OutputArguments output;
 
-    @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue the run saved in DIR (killed or stopped) after its last finished epoch, with its own options.")
-    Path resume;
+    @Option(names = "--checkpoint", paramLabel = "LOCATION",
+            description = "Where the checkpoint goes after every epoch: a local folder or a Hadoop file system URI (file://, hdfs://, ...) (default: <out>/checkpoint).")
+    String checkpoint;
+
+    @Option(names = "--resume", paramLabel = "DIR|LOCATION",
+            description = "Continue a run (killed or stopped) after its last finished epoch, with its own options: its folder, or its --checkpoint location.")
+    String resume;
 
     @Option(names = "--debug", description = "Show stack traces of errors.")
     boolean debug;
@@ -117,10 +122,14 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 validate();
                 return train(SparkSession.active(), null, OutputArguments.recorded(spec), stdout, err);
             }
-            Checkpoint.Saved saved = Checkpoint.load(resume.resolve(OutputArguments.CHECKPOINT));
+            Configuration hadoop = SparkSession.active().sparkContext().hadoopConfiguration();
+            // a run folder holds its checkpoint unless the run was given --checkpoint, whose location is then what resumes
+            boolean folder = !CheckpointStore.isUri(resume)
+                    && CheckpointStore.exists(Path.of(resume).resolve(OutputArguments.CHECKPOINT).toString(), hadoop);
+            Checkpoint.Saved saved = CheckpointStore.load(folder ? Path.of(resume).resolve(OutputArguments.CHECKPOINT).toString() : resume, hadoop);
             SparkTrainCommand original = new SparkTrainCommand();
             new CommandLine(original).parseArgs(saved.arguments().toArray(String[]::new));
-            original.output.resume(resume, output.quiet());
+            original.output.resume(folder ? Path.of(resume) : original.output.folder(original.data.source()), output.quiet());
             original.validate();
             return original.train(SparkSession.active(), saved, saved.arguments(), stdout, err);
         } catch (Exception e) {
@@ -154,11 +163,11 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 listeners.add(new Progress(err, objective.isClassification()));
             }
             training.earlyStopping().ifPresent(listeners::add);
-            Path checkpoint = folder.resolve(OutputArguments.CHECKPOINT);
-            listeners.add(new Checkpoint(checkpoint, network, trainer.optimizer(), arguments));
+            String location = checkpoint != null ? checkpoint : folder.resolve(OutputArguments.CHECKPOINT).toString();
+            listeners.add(CheckpointStore.writer(location, network, trainer.optimizer(), arguments, spark.sparkContext().hadoopConfiguration()));
             History previous = new History();
             if (saved != null) {
-                saved.restore(network, trainer.optimizer(), checkpoint);
+                saved.restore(network, trainer.optimizer(), CheckpointStore.named(location));
                 previous = saved.history();
                 if (!output.quiet()) {
                     err.printf("backprop: resuming %s after epoch %d of %d%n", folder, previous.epochs().size(), training.epochs());

@@ -5,10 +5,12 @@
  * batches) or with local steps and model averaging; {@link backprop.spark.SparkTrainCommand} is
  * the {@code spark-submit} entry point with the options and files of {@code backprop train}.
  *
- * <p>The driver runs core's {@code TrainingLoop}; each epoch is one barrier stage whose tasks
+ * <p>The driver runs core's {@code TrainingLoop}; the whole run is one barrier stage whose tasks
  * hold a replica of the model and optimizer each and sum their gradients among themselves, in a
- * ring all-reduce over direct TCP connections ({@code RingAllReduce}, on the Netty Spark ships),
- * after swapping addresses through a small rendezvous on the driver. Tasks compute with the
+ * ring all-reduce over direct TCP connections ({@code RingAllReduce}, on the Netty Spark ships) or
+ * through memory when they share a JVM ({@code LocalAllReduce}), after swapping addresses through
+ * a small rendezvous on the driver, whose connections then carry the driver's commands (an epoch's
+ * batches, an evaluation) and the tasks' answers ({@code StageLink}). Tasks compute with the
  * kernels {@code backprop train} uses (backprop-blas's OpenBLAS where it loads). Uses core, blas
  * and backprop-app (the options, progress, run files and exit statuses it shares with
  * {@code backprop train}), not the backprop command's module; Spark itself is {@code provided}.

@@ -63,9 +63,11 @@ class SparkTrainCommandTest {
 
     /**
      * A run stopped after its first epoch goes on with --resume from the checkpoint the driver
-     * wrote, and ends with the weights of the run never stopped. (The stopped run is a one-epoch
-     * run whose checkpoint is then made to record three epochs, as a killed three-epoch run's
-     * would: with a constant learning rate its first epoch is the same.)
+     * wrote, and ends with the weights of the run never stopped: with the checkpoint in the run
+     * folder, in a local folder given as --checkpoint, and on a Hadoop file system (file://),
+     * resumed from the run folder or the checkpoint's location. (The stopped run is a one-epoch run
+     * whose checkpoint is then made to record three epochs, as a killed three-epoch run's would:
+     * with a constant learning rate its first epoch is the same.)
      */
     @Test
     void aStoppedRunResumesToTheUninterruptedRunsWeights(@TempDir Path work) throws IOException {
@@ -75,17 +77,33 @@ class SparkTrainCommandTest {
         Run uninterrupted = Run.sparkTrain(concat(run, "--epochs", "3", "--out", whole.toString()));
         assertThat(uninterrupted.status()).as(uninterrupted.toString()).isZero();
 
-        Path stopped = work.resolve("stopped");
-        Run first = Run.sparkTrain(concat(run, "--epochs", "1", "--out", stopped.toString()));
-        assertThat(first.status()).as(first.toString()).isZero();
-        Path state = stopped.resolve("checkpoint").resolve("checkpoint.json");
-        Files.writeString(state, Files.readString(state).replace("\"--epochs\", \"1\"", "\"--epochs\", \"3\""));
-        assertThat(Files.readString(state)).contains("\"--epochs\", \"3\"");
+        Path local = work.resolve("local-checkpoint");
+        Path hadoop = work.resolve("hadoop-checkpoint");
+        String[][] cases = {
+            {"run folder", null, null},
+            {"local folder", local.toString(), local.toString()},
+            {"file:// URI", hadoop.toUri().toString(), hadoop.toUri().toString()},
+        };
+        for (String[] c : cases) {
+            Path stopped = work.resolve("stopped-" + c[0].replace(' ', '-').replace(":", "").replace("/", ""));
+            String[] args = concat(run, "--epochs", "1", "--out", stopped.toString());
+            Run first = Run.sparkTrain(c[1] == null ? args : concat(args, "--checkpoint", c[1]));
+            assertThat(first.status()).as(c[0] + first).isZero();
+            Path folder = c[1] == null ? stopped.resolve("checkpoint") : c[0].startsWith("file") ? hadoop : local;
+            Path state = folder.resolve("checkpoint.json");
+            assertThat(folder.resolve("checkpoint.safetensors")).as(c[0]).exists();
+            assertThat(stopped.resolve("checkpoint").toFile().exists()).as(c[0]).isEqualTo(c[1] == null);
+            Files.writeString(state, Files.readString(state).replace("\"--epochs\", \"1\"", "\"--epochs\", \"3\""));
+            assertThat(Files.readString(state)).contains("\"--epochs\", \"3\"");
+            // Hadoop's local file system checks its own checksum of every file it reads; the edit invalidated it
+            Files.deleteIfExists(folder.resolve(".checkpoint.json.crc"));
 
-        Run resumed = Run.sparkTrain("--resume", stopped.toString(), "--quiet");
-        assertThat(resumed.status()).as(resumed.toString()).isZero();
-        assertThat(json(stopped.resolve("metrics.json")).path("epochs")).hasSize(3);
-        assertThat(Files.readAllBytes(stopped.resolve("model.safetensors"))).isEqualTo(Files.readAllBytes(whole.resolve("model.safetensors")));
+            Run resumed = Run.sparkTrain("--resume", c[2] == null ? stopped.toString() : c[2], "--quiet");
+            assertThat(resumed.status()).as(c[0] + resumed).isZero();
+            assertThat(json(stopped.resolve("metrics.json")).path("epochs")).as(c[0]).hasSize(3);
+            assertThat(Files.readAllBytes(stopped.resolve("model.safetensors"))).as(c[0])
+                    .isEqualTo(Files.readAllBytes(whole.resolve("model.safetensors")));
+        }
     }
 
     private static String[] concat(String[] a, String... b) {

@@ -15,6 +15,7 @@ import backprop.train.Evaluation;
 import backprop.train.History;
 import backprop.train.Objective;
 import backprop.train.Trainer;
+import backprop.train.TrainingListener;
 import backprop.train.TrainingOptions;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -76,11 +77,16 @@ class SparkTrainerTest {
 
     /** As {@link #onSpark(JavaSparkContext, int, int, int)} for another network, on batches of 10. */
     static float[] onSpark(JavaSparkContext sc, int partitions, int averageEvery, int epochs, Mlp mlp) {
+        return onSpark(sc, partitions, averageEvery, epochs, mlp, List.of());
+    }
+
+    /** As {@link #onSpark(JavaSparkContext, int, int, int, Mlp)}, telling {@code listeners} of the loop's progress. */
+    static float[] onSpark(JavaSparkContext sc, int partitions, int averageEvery, int epochs, Mlp mlp, List<TrainingListener> listeners) {
         SparkData data = SparkData.of(sc, digits.train(), null, partitions, null, "digits");
         try {
             Sequential net = network(mlp);
             TrainingOptions options = mlp == MLP ? options(epochs) : new TrainingOptions(epochs, 10, 3, Schedule.cosine(200, 0));
-            new SparkTrainer(net, Objective.CROSS_ENTROPY, adam(), options, averageEvery).fit(data, List.of());
+            new SparkTrainer(net, Objective.CROSS_ENTROPY, adam(), options, averageEvery).fit(data, listeners);
             return ParameterVector.values(net.parameters());
         } finally {
             data.unpersist();

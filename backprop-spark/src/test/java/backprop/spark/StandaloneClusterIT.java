@@ -10,14 +10,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import backprop.nn.Activation;
 import backprop.nn.Mlp;
+import backprop.train.EpochMetrics;
+import backprop.train.History;
+import backprop.train.TrainingListener;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
-import org.apache.spark.scheduler.SparkListenerStageSubmitted;
-import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,74 +83,61 @@ class StandaloneClusterIT {
     }
 
     /**
-     * An executor's JVM killed in the middle of an epoch: Spark reruns the epoch's barrier stage
-     * from its start (the state of the last checkpoint) on the worker's new executor, and the run
-     * ends with the weights of the same run uninterrupted, bit for bit.
+     * An executor's JVM killed in the middle of the second epoch: the run's barrier stage fails,
+     * Spark reruns it on the worker's new executor, its tasks start from the driver's state after
+     * the first epoch (what the checkpoint holds), and the run ends with the weights of the same
+     * run uninterrupted, bit for bit.
      */
     @Test
     void aRunThatLosesAnExecutorMidEpochEndsWithTheUninterruptedRunsWeights() {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         float[] uninterrupted = SparkTrainerTest.onSpark(sc, 2, 0, 3, SLOW);
-        KillMidEpoch kill = new KillMidEpoch(2);
-        spark.sparkContext().addSparkListener(kill);
+        FailedAttempts attempts = new FailedAttempts();
+        spark.sparkContext().addSparkListener(attempts);
+        AtomicLong killed = new AtomicLong();
+        TrainingListener killInEpochTwo = new TrainingListener() {
+            @Override
+            public void afterEpoch(EpochMetrics metrics, History history) {
+                if (metrics.epoch() == 1) {
+                    // the driver sends epoch 2 as this returns; the kill lands in its middle
+                    new Thread(() -> {
+                        sleep(300);
+                        killed.set(cluster.killExecutors(2));
+                    }, "kill-executor").start();
+                }
+            }
+        };
         float[] interrupted;
         try {
-            interrupted = SparkTrainerTest.onSpark(sc, 2, 0, 3, SLOW);
+            interrupted = SparkTrainerTest.onSpark(sc, 2, 0, 3, SLOW, List.of(killInEpochTwo));
         } finally {
-            spark.sparkContext().removeSparkListener(kill);
+            spark.sparkContext().removeSparkListener(attempts);
         }
-        assertThat(kill.killed.get()).as("executors killed" + cluster.logs()).isEqualTo(1);
-        assertThat(kill.failedAttempts.get()).as("the epoch's barrier stage failed and was rerun").isGreaterThanOrEqualTo(1);
+        assertThat(killed.get()).as("executors killed" + cluster.logs()).isEqualTo(1);
+        assertThat(attempts.failed.get()).as("the run's barrier stage failed and was rerun").isGreaterThanOrEqualTo(1);
         assertThat(interrupted).isEqualTo(uninterrupted);
     }
 
     /** A wider network on smaller batches than the other tests: an epoch of 144 steps that lasts long enough to be hit. */
     private static final Mlp SLOW = new Mlp(64, List.of(512, 256), 10, Activation.RELU, 0);
 
-    /** Kills worker 2's executor shortly after both tasks of epoch {@code epoch}'s barrier stage started. */
-    private static final class KillMidEpoch extends SparkListener {
-        private final String description;
-        private final AtomicInteger stage = new AtomicInteger(-1);
-        private final AtomicInteger started = new AtomicInteger();
-        final AtomicLong killed = new AtomicLong();
-        final AtomicInteger failedAttempts = new AtomicInteger();
-
-        KillMidEpoch(int epoch) {
-            this.description = "backprop: epoch " + epoch + ",";
-        }
-
-        @Override
-        public void onStageSubmitted(SparkListenerStageSubmitted submitted) {
-            String job = submitted.properties() == null ? null : submitted.properties().getProperty("spark.job.description");
-            // the job's first stage is the barrier stage; its result stage comes after it
-            if (job != null && job.startsWith(description)) {
-                stage.compareAndSet(-1, submitted.stageInfo().stageId());
-            }
-        }
-
-        @Override
-        public void onTaskStart(SparkListenerTaskStart task) {
-            if (task.stageId() == stage.get() && task.stageAttemptId() == 0 && started.incrementAndGet() == 2) {
-                new Thread(() -> {
-                    sleep(150);
-                    killed.set(cluster.killExecutors(2));
-                }, "kill-executor").start();
-            }
-        }
+    /** Counts the failed attempts of the run's barrier stage. */
+    private static final class FailedAttempts extends SparkListener {
+        final AtomicInteger failed = new AtomicInteger();
 
         @Override
         public void onStageCompleted(SparkListenerStageCompleted completed) {
-            if (completed.stageInfo().stageId() == stage.get() && completed.stageInfo().failureReason().isDefined()) {
-                failedAttempts.incrementAndGet();
+            if (completed.stageInfo().failureReason().isDefined()) {
+                failed.incrementAndGet();
             }
         }
+    }
 
-        private static void sleep(long millis) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
