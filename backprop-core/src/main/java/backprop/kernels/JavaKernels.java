@@ -107,6 +107,11 @@ public final class JavaKernels implements Kernels {
      */
     private static final int PARALLEL_ELEMENTS = 1 << 16;
 
+    /**
+     * Splits the range when it is long enough and {@link SplitChoice} finds that splitting this
+     * length pays: on a busy machine a worker may wait milliseconds for a core, and a fixed split
+     * would make every step wait with it.
+     */
     @Override
     public void forRanges(int length, Range body) {
         ComputePool compute = pool();
@@ -116,8 +121,9 @@ public final class JavaKernels implements Kernels {
             return;
         }
         int units = (length + COLUMN_GRAIN - 1) / COLUMN_GRAIN;
-        compute.run(parts, p -> body.run(Math.min(length, units * p / parts * COLUMN_GRAIN),
-                Math.min(length, units * (p + 1) / parts * COLUMN_GRAIN)));
+        SplitChoice.Plan plan = SPLITS.get().plan(false, true, true, length, 0, 0);   // a "shape" no product has
+        splitIfItPays(compute, plan, parts, (p, count) -> body.run(Math.min(length, units * p / count * COLUMN_GRAIN),
+                Math.min(length, units * (p + 1) / count * COLUMN_GRAIN)));
     }
 
     /**
@@ -137,14 +143,7 @@ public final class JavaKernels implements Kernels {
             return;
         }
         SplitChoice.Plan plan = SPLITS.get().plan(g == DoubleGemm.INSTANCE, transA, transB, m, n, k);
-        boolean split = switch (SPLIT) {
-            case "always" -> true;
-            case "never" -> false;
-            default -> plan.splitNext();
-        };
-        long start = plan.timing() ? System.nanoTime() : 0;
-        int count = split ? parts : 1;
-        compute.run(count, p -> {
+        splitIfItPays(compute, plan, parts, (p, count) -> {
             int from = Math.min(length, units * p / count * grain);
             int to = Math.min(length, units * (p + 1) / count * grain);
             if (byColumns) {
@@ -153,6 +152,24 @@ public final class JavaKernels implements Kernels {
                 g.multiply(transA, transB, m, n, k, a, b, beta, c, from, to, 0, n);
             }
         });
+    }
+
+    /** Part {@code part} of {@code count} equal parts of some work. */
+    @FunctionalInterface
+    private interface Part {
+        void run(int part, int count);
+    }
+
+    /** Runs the work in {@code parts} parts on the pool or in one on this thread, as the plan says, and times it when asked. */
+    private static void splitIfItPays(ComputePool compute, SplitChoice.Plan plan, int parts, Part body) {
+        boolean split = switch (SPLIT) {
+            case "always" -> true;
+            case "never" -> false;
+            default -> plan.splitNext();
+        };
+        long start = plan.timing() ? System.nanoTime() : 0;
+        int count = split ? parts : 1;
+        compute.run(count, p -> body.run(p, count));
         if (plan.timing() && SPLIT.equals("measure")) {
             plan.timed(System.nanoTime() - start);
         }
