@@ -25,7 +25,7 @@ public final class DataArguments {
 
     @Option(names = "--max-rows", paramLabel = "N",
             description = "Refuse a CSV of more than N rows (default: as many as a third of the Java heap holds).")
-    long maxRows;
+    Long maxRows;
 
     @Option(names = "--max-bytes", paramLabel = "SIZE",
             description = "Refuse a CSV of more than SIZE bytes of text, after any decompression, such as 500m or 16g (default: 4g).")
@@ -52,9 +52,9 @@ public final class DataArguments {
 
     /** The {@code --max-rows} and {@code --max-bytes} limits of a CSV read. */
     public ReadLimits limits() {
-        Options.require(maxRows >= 0, "--max-rows", "must be a number of rows, at least 1", maxRows);
+        Options.require(maxRows == null || maxRows >= 1, "--max-rows", "must be a number of rows, at least 1", maxRows);
         long bytes = maxBytes == null ? ReadLimits.DEFAULTS.maxBytes() : Options.choice("--max-bytes", maxBytes, ReadLimits::parseSize);
-        return new ReadLimits(maxRows, bytes);
+        return new ReadLimits(maxRows == null ? ReadLimits.DEFAULTS.maxRows() : maxRows, bytes);
     }
 
     /** The {@code --data-dir} folder, or null when not given. */
