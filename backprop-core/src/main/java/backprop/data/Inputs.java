@@ -110,6 +110,7 @@ final class Inputs {
             throw InputException.inFile(file, "is a device, not a file (it may never end); expected a CSV file, or a pipe");
         }
         Path copy = Files.createTempFile("backprop-pipe-", ".csv");
+        copy.toFile().deleteOnExit();   // as well, for a run that INT or TERM ends while it reads
         boolean done = false;
         try (InputStream in = new java.io.FileInputStream(file.toFile());
              java.io.OutputStream out = Files.newOutputStream(copy)) {

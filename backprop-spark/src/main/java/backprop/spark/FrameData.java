@@ -53,7 +53,8 @@ final class FrameData {
         List<String> features = new ArrayList<>(Arrays.asList(columns));
         features.remove(targetIndex);
         if (reading.features() != null && !reading.features().equals(features)) {
-            throw new InputException(reading.source() + ": has the features " + features + "; the model reads " + reading.features());
+            throw new InputException(reading.source() + ": has the features " + InputException.clip(features.toString())
+                    + "; the model reads " + InputException.clip(reading.features().toString()));
         }
         for (String f : features) {
             DataType type = train.schema().apply(f).dataType();
@@ -177,8 +178,8 @@ final class FrameData {
         } catch (NumberFormatException e) {
             // not an index either: reported below
         }
-        throw new InputException("--target: " + source + " has no column '" + target + "'; its columns are "
-                + String.join(", ", columns) + " (or give a 0-based index)");
+        throw new InputException("--target: " + source + " has no column '" + InputException.clip(target) + "'; its columns are "
+                + InputException.clip(String.join(", ", columns)) + " (or give a 0-based index)");
     }
 
     /** A label as core's CSV reader names it: a whole number without a fraction, else the text. */
@@ -202,7 +203,7 @@ final class FrameData {
     private static List<String> sortedClasses(List<String> distinct, boolean numeric, String source, String target) {
         TreeSet<String> set = new TreeSet<>(distinct);
         if (set.size() < 2) {
-            throw new InputException(source + ": target column '" + target + "': classification needs at least 2 classes; got " + set);
+            throw new InputException(source + ": target column '" + target + "': classification needs at least 2 classes; got " + InputException.clip(set.toString()));
         }
         Comparator<String> order = numeric ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder();
         return set.stream().sorted(order).toList();
@@ -299,8 +300,8 @@ final class FrameData {
                 } else {
                     Integer k = classIndex.get(label(row.get(target)));
                     if (k == null) {
-                        throw new InputException(source + ": row " + rowNumber + ": label '" + label(row.get(target))
-                                + "' is not a known class; expected one of " + String.join(", ", classes));
+                        throw new InputException(source + ": row " + rowNumber + ": label '" + InputException.clip(label(row.get(target)))
+                                + "' is not a known class; expected one of " + InputException.clip(String.join(", ", classes)));
                     }
                     labels[n] = k;
                 }
