@@ -229,9 +229,13 @@ public final class CsvReader {
 
     /** At most 8 names, then how many there are in all. */
     private static String abbreviate(List<String> names) {
+        return abbreviate(names, 8);
+    }
+
+    private static String abbreviate(List<String> names, int most) {
         // a list inside a message stays a part of one line: long names are cut too, not only many
         List<String> shown = new ArrayList<>();
-        for (String name : names.subList(0, Math.min(8, names.size()))) {
+        for (String name : names.subList(0, Math.min(most, names.size()))) {
             shown.add(name.length() <= 30 ? name : name.substring(0, 27) + "...");
         }
         if (names.size() > shown.size()) {
@@ -785,7 +789,7 @@ public final class CsvReader {
                 Integer k = labelOf.get(names.get(i));
                 if (k == null) {
                     throw InputException.atLine(file, lines.get(i), column + ": label '" + InputException.clip(cells.get(i))
-                            + "' is not a class the model knows; expected one of " + abbreviate(classes));
+                            + "' is not a class the model knows; expected one of " + abbreviate(classes, 12));
                 }
                 y[i] = k;
             }
