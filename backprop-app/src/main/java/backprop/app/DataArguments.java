@@ -1,7 +1,9 @@
 package backprop.app;
 
+import backprop.InputException;
 import backprop.data.CsvOptions;
 import backprop.data.DataOptions;
+import backprop.data.ReadLimits;
 import backprop.data.Task;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -21,21 +23,38 @@ public final class DataArguments {
     @Option(names = "--task", paramLabel = "classification|regression", description = "How a CSV target is read (default: inferred).")
     String task;
 
+    @Option(names = "--max-rows", paramLabel = "N",
+            description = "Refuse a CSV of more than N rows (default: as many as a third of the Java heap holds).")
+    Long maxRows;
+
+    @Option(names = "--max-bytes", paramLabel = "SIZE",
+            description = "Refuse a CSV of more than SIZE bytes of text, after any decompression, such as 500m or 16g (default: 4g).")
+    String maxBytes;
+
     /** What {@code --data} names: a built-in source or a path. */
     public String source() {
         return source;
     }
 
-    /** The {@code --target} column, or null for the last. */
+    /** The {@code --target} column, or null for the last; refused when blank, which names no column. */
     public String target() {
+        Options.require(target == null || !target.isBlank(), "--target", "must name a column (a name or a 0-based index)",
+                "'" + (target == null ? "" : InputException.clip(target)) + "'");
         return target;
     }
 
     /** Where to look for data and how to generate it, for {@code --data}, {@code --target} and {@code --task}. */
     public DataOptions options(long seed) {
-        CsvOptions csv = CsvOptions.DEFAULTS.withTarget(target);
+        CsvOptions csv = CsvOptions.DEFAULTS.withTarget(target());
         Task t = task();
         return options(seed, t == null ? csv : csv.withTask(t));
+    }
+
+    /** The {@code --max-rows} and {@code --max-bytes} limits of a CSV read. */
+    public ReadLimits limits() {
+        Options.require(maxRows == null || maxRows >= 1, "--max-rows", "must be a number of rows, at least 1", maxRows);
+        long bytes = maxBytes == null ? ReadLimits.DEFAULTS.maxBytes() : Options.choice("--max-bytes", maxBytes, ReadLimits::parseSize);
+        return new ReadLimits(maxRows == null ? ReadLimits.DEFAULTS.maxRows() : maxRows, bytes);
     }
 
     /** The {@code --data-dir} folder, or null when not given. */
@@ -45,7 +64,7 @@ public final class DataArguments {
 
     /** Where to look for data and how to generate it, reading CSV files with {@code csv}. */
     public DataOptions options(long seed, CsvOptions csv) {
-        DataOptions options = DataOptions.DEFAULTS.withEnvironment(System.getenv()).withSeed(seed).withCsv(csv);
+        DataOptions options = DataOptions.DEFAULTS.withEnvironment(System.getenv()).withSeed(seed).withCsv(csv.withLimits(limits()));
         return dataDir == null ? options : options.withDataDir(dataDir);
     }
 

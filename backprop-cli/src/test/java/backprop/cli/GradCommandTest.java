@@ -83,6 +83,14 @@ class GradCommandTest {
         assertThat(millis).isLessThan(5_000);
     }
 
+    /** Issue 17: an editor that saves UTF-8 with a byte-order mark must not turn the first line into an error. */
+    @Test
+    void aProgramThatStartsWithAByteOrderMarkIsRead() throws Exception {
+        Result r = backprop("grad", program("\uFEFFinput x = 3\ny = x^2\n").toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("x     input  scalar  3      6");
+    }
+
     Path program(String text) throws IOException {
         Path p = dir.resolve("t.bp");
         Files.writeString(p, text, StandardCharsets.UTF_8);

@@ -19,9 +19,23 @@ import java.util.List;
  *                   columns found by name (the target by its recorded name unless {@code target}
  *                   is given); null to choose the columns by {@code choice}
  */
-public record CsvOptions(String target, Task task, List<String> classNames, ColumnChoice choice, Columns columns) {
-    /** Last column, task inferred, classes from the file, every other column an input. */
+public record CsvOptions(String target, Task task, List<String> classNames, ColumnChoice choice, Columns columns,
+                         ReadLimits limits) {
+    /** Last column, task inferred, classes from the file, every other column an input, {@link ReadLimits#DEFAULTS}. */
     public static final CsvOptions DEFAULTS = new CsvOptions(null, null, List.of(), ColumnChoice.DEFAULTS, null);
+
+    /**
+     * Options with {@link ReadLimits#DEFAULTS}.
+     *
+     * @param target null, or a non-blank header name or index
+     * @param task null, or the task; not regression when class names are given
+     * @param classNames the known classes, possibly none; not null
+     * @param choice which columns to read, for training; not null
+     * @param columns a model's fitted layout, or null
+     */
+    public CsvOptions(String target, Task task, List<String> classNames, ColumnChoice choice, Columns columns) {
+        this(target, task, classNames, choice, columns, ReadLimits.DEFAULTS);
+    }
 
     /**
      * Options that choose every column but the target as an input.
@@ -42,6 +56,7 @@ public record CsvOptions(String target, Task task, List<String> classNames, Colu
      * @param classNames the known classes, possibly none; not null
      * @param choice which columns to read, for training; not null
      * @param columns a model's fitted layout, or null
+     * @param limits how much a read may take; not null
      * @throws IllegalArgumentException
  if {@code target} is blank, or class names are given for
      *     a regression task
@@ -49,6 +64,7 @@ public record CsvOptions(String target, Task task, List<String> classNames, Colu
     public CsvOptions {
         require(target == null || !target.isBlank(), "CsvOptions: target must be null or a non-blank name or index; got '%s'", target);
         classNames = List.copyOf(classNames);
+        require(limits != null, "CsvOptions: limits must be given (ReadLimits.DEFAULTS)");
         require(choice != null, "CsvOptions: choice must be given (ColumnChoice.DEFAULTS for every column)");
         require(classNames.isEmpty() || task != Task.REGRESSION, "CsvOptions: class names given for a regression task");
     }
@@ -58,7 +74,7 @@ public record CsvOptions(String target, Task task, List<String> classNames, Colu
      * @return these options with {@code target} replaced
      */
     public CsvOptions withTarget(String target) {
-        return new CsvOptions(target, task, classNames, choice, columns);
+        return new CsvOptions(target, task, classNames, choice, columns, limits);
     }
 
     /**
@@ -66,7 +82,7 @@ public record CsvOptions(String target, Task task, List<String> classNames, Colu
      * @return these options with {@code task} replaced
      */
     public CsvOptions withTask(Task task) {
-        return new CsvOptions(target, task, classNames, choice, columns);
+        return new CsvOptions(target, task, classNames, choice, columns, limits);
     }
 
     /**
@@ -75,7 +91,7 @@ public record CsvOptions(String target, Task task, List<String> classNames, Colu
      */
     public CsvOptions withClassNames(List<String> classNames) {
 
-        return new CsvOptions(target, task, classNames, choice, columns);
+        return new CsvOptions(target, task, classNames, choice, columns, limits);
     }
 
     /**
@@ -83,7 +99,7 @@ public record CsvOptions(String target, Task task, List<String> classNames, Colu
      * @return these options with {@code choice} replaced
      */
     public CsvOptions withChoice(ColumnChoice choice) {
-        return new CsvOptions(target, task, classNames, choice, columns);
+        return new CsvOptions(target, task, classNames, choice, columns, limits);
     }
 
     /**
@@ -91,6 +107,14 @@ public record CsvOptions(String target, Task task, List<String> classNames, Colu
      * @return these options with {@code columns} replaced
      */
     public CsvOptions withColumns(Columns columns) {
-        return new CsvOptions(target, task, classNames, choice, columns);
+        return new CsvOptions(target, task, classNames, choice, columns, limits);
+    }
+
+    /**
+     * @param limits how many rows and bytes a read may take
+     * @return these options with {@code limits} replaced
+     */
+    public CsvOptions withLimits(ReadLimits limits) {
+        return new CsvOptions(target, task, classNames, choice, columns, limits);
     }
 }

@@ -85,16 +85,40 @@ public final class CsvReader {
 
     static Result readWithDigest(Path file, CsvOptions options) {
         Inputs.requireReadableFile(file);
-        Set<Integer> text = new HashSet<>();
-        while (true) {
-            try (InputStream raw = Files.newInputStream(file)) {
-                return read(raw, file, options, text);
+        Path bytes = seekable(file, options.limits());
+        try {
+            Set<Integer> text = new HashSet<>();
+            while (true) {
+                try (InputStream raw = Files.newInputStream(bytes)) {
+                    return read(raw, file, options, text);
+                } catch (IOException e) {
+                    throw Inputs.readFailure(file, e);
+                } catch (TextColumn e) {
+                    // A column of numbers so far has a cell of text: read again, that column categorical
+                    // from the first row, so that its numbers keep the spelling the file gives them.
+                    text.add(e.column);
+                }
+            }
+        } finally {
+            forget(file, bytes);
+        }
+    }
+
+    private static Path seekable(Path file, ReadLimits limits) {
+        try {
+            return Inputs.seekable(file, limits);
+        } catch (IOException e) {
+            throw Inputs.readFailure(file, e);
+        }
+    }
+
+    /** Deletes the copy of a pipe {@link #seekable} made. */
+    private static void forget(Path file, Path bytes) {
+        if (!bytes.equals(file)) {
+            try {
+                Files.deleteIfExists(bytes);
             } catch (IOException e) {
-                throw Inputs.readFailure(file, e);
-            } catch (TextColumn e) {
-                // A column of numbers so far has a cell of text: read again, that column categorical
-                // from the first row, so that its numbers keep the spelling the file gives them.
-                text.add(e.column);
+                // a file in the temporary folder; nothing the user can do about it
             }
         }
     }
@@ -112,7 +136,7 @@ public final class CsvReader {
         MessageDigest digest = Inputs.sha256();
         DigestInputStream stored = new DigestInputStream(raw, digest);
         Table table = new Table(file);
-        try (var csv = parser(Inputs.decoded(stored)); CloseableIterator<CsvRecord> rows = csv.iterator()) {
+        try (var csv = parser(Inputs.decoded(stored, file, options.limits())); CloseableIterator<CsvRecord> rows = csv.iterator()) {
             Header header = table.header(rows);
             Layout layout = options.columns() != null ? Layout.of(header, options.columns(), options.target(), true)
                     : Layout.chosen(header, options, text);
@@ -122,6 +146,7 @@ public final class CsvReader {
             while (rows.hasNext()) {
                 CsvRecord row = rows.next();
                 table.checkWidth(row, header);
+                options.limits().checkRow(file, row.getStartingLineNumber(), labels.size() + 1L, cells.width);
                 cells.add(row);
                 labels.add(row.getField(layout.target()));
                 lines.add(row.getStartingLineNumber());
@@ -140,7 +165,7 @@ public final class CsvReader {
         } catch (UncheckedIOException e) {
             throw Inputs.readFailure(file, e);
         } catch (CsvParseException e) {
-            throw new InputException(file + ": not a readable CSV file: " + e.getMessage(), e);
+            throw Inputs.unreadable(file, e);
         }
     }
 
@@ -159,8 +184,18 @@ public final class CsvReader {
      */
     public static EncodedRows readInputs(Path file, Columns columns, boolean keepAll) {
         Inputs.requireReadableFile(file);
-        try (InputStream raw = Files.newInputStream(file);
-             var csv = parser(Inputs.decoded(raw));
+        ReadLimits limits = ReadLimits.DEFAULTS;
+        Path bytes = seekable(file, limits);
+        try {
+            return readInputs(file, bytes, columns, keepAll, limits);
+        } finally {
+            forget(file, bytes);
+        }
+    }
+
+    private static EncodedRows readInputs(Path file, Path bytes, Columns columns, boolean keepAll, ReadLimits limits) {
+        try (InputStream raw = Files.newInputStream(bytes);
+             var csv = parser(Inputs.decoded(raw, file, limits));
              CloseableIterator<CsvRecord> rows = csv.iterator()) {
             Table table = new Table(file);
             Header header = table.header(rows);
@@ -171,6 +206,8 @@ public final class CsvReader {
             while (rows.hasNext()) {
                 CsvRecord row = rows.next();
                 table.checkWidth(row, header);
+                limits.checkRow(file, row.getStartingLineNumber(), kept.size() + 1L,
+                        keepAll ? cells.width + header.names.size() : cells.width);
                 cells.add(row);
                 kept.add(keepAll ? List.copyOf(row.getFields()) : layout.id() < 0 ? List.of() : List.of(row.getField(layout.id())));
             }
@@ -186,13 +223,21 @@ public final class CsvReader {
         } catch (UncheckedIOException e) {
             throw Inputs.readFailure(file, e);
         } catch (CsvParseException e) {
-            throw new InputException(file + ": not a readable CSV file: " + e.getMessage(), e);
+            throw Inputs.unreadable(file, e);
         }
     }
 
     /** At most 8 names, then how many there are in all. */
     private static String abbreviate(List<String> names) {
-        List<String> shown = new ArrayList<>(names.subList(0, Math.min(8, names.size())));
+        return abbreviate(names, 8);
+    }
+
+    private static String abbreviate(List<String> names, int most) {
+        // a list inside a message stays a part of one line: long names are cut too, not only many
+        List<String> shown = new ArrayList<>();
+        for (String name : names.subList(0, Math.min(most, names.size()))) {
+            shown.add(name.length() <= 30 ? name : name.substring(0, 27) + "...");
+        }
         if (names.size() > shown.size()) {
             shown.add("... (" + names.size() + " in all)");
         }
@@ -235,7 +280,7 @@ public final class CsvReader {
             }
             if (!missing.isEmpty()) {
                 throw InputException.atLine(header.file, header.line, "no column" + (missing.size() > 1 ? "s " : " ")
-                        + abbreviate(missing.stream().map(m -> "'" + m + "'").toList()) + "; expected the model's feature columns "
+                        + abbreviate(missing.stream().map(m -> "'" + InputException.clip(m) + "'").toList()) + "; expected the model's feature columns "
                         + abbreviate(columns.names()));
             }
             int targetField = !labelled ? -1 : header.resolveTarget(target != null ? target : columns.target());
@@ -262,7 +307,7 @@ public final class CsvReader {
             header.allBut(target);   // refuses a file of the target alone, in its words
             int id = choice.id() == null ? -1 : header.resolveOne("--id", choice.id());
             if (id == target) {
-                throw InputException.atLine(header.file, header.line, "--id: column '" + header.names.get(id)
+                throw InputException.atLine(header.file, header.line, "--id: column '" + InputException.clip(header.names.get(id))
                         + "' is the target; expected another column");
             }
             Set<Integer> skip = new TreeSet<>(header.resolve("--ignore", choice.ignore()));
@@ -270,7 +315,7 @@ public final class CsvReader {
             if (choice.features() != null) {
                 for (int i : header.resolve("--features", choice.features())) {
                     if (i == target || i == id) {
-                        throw InputException.atLine(header.file, header.line, "--features: column '" + header.names.get(i)
+                        throw InputException.atLine(header.file, header.line, "--features: column '" + InputException.clip(header.names.get(i))
                                 + "' is the " + (i == target ? "target" : "id column") + "; expected input columns only");
                     }
                     if (!skip.contains(i)) {
@@ -286,14 +331,14 @@ public final class CsvReader {
             }
             if (chosen.isEmpty()) {
                 throw InputException.atLine(header.file, header.line, "no input columns left besides the target '"
-                        + header.names.get(target) + "'" + (id >= 0 ? " and the id" : "") + "; expected at least one among "
-                        + String.join(", ", header.names));
+                        + InputException.clip(header.names.get(target)) + "'" + (id >= 0 ? " and the id" : "") + "; expected at least one among "
+                        + abbreviate(header.names));
             }
             boolean[] categorical = new boolean[header.names.size()];
             for (int i : header.resolve("--categorical", choice.categorical())) {
                 if (!chosen.contains(i)) {
-                    throw InputException.atLine(header.file, header.line, "--categorical: column '" + header.names.get(i)
-                            + "' is not an input column; expected one of " + String.join(", ", chosen.stream().map(header.names::get).toList()));
+                    throw InputException.atLine(header.file, header.line, "--categorical: column '" + InputException.clip(header.names.get(i))
+                            + "' is not an input column; expected one of " + abbreviate(chosen.stream().map(header.names::get).toList()));
                 }
                 categorical[i] = true;
             }
@@ -319,7 +364,7 @@ public final class CsvReader {
                 return List.of();
             }
             return List.of(file + ": ignoring column" + (ignored.size() > 1 ? "s " : " ")
-                    + String.join(", ", ignored.stream().map(header.names::get).toList()) + " (not "
+                    + abbreviate(ignored.stream().map(header.names::get).toList()) + " (not "
                     + (fitted != null ? "among the model's inputs" : "chosen by --features") + ")");
         }
     }
@@ -426,10 +471,10 @@ public final class CsvReader {
             if (!missing && p.problem() == Numbers.Problem.NOT_A_NUMBER && layout.fitted() == null) {
                 throw new TextColumn(field);
             }
-            String what = missing ? "expected a number; got a missing value" + (cell.isBlank() ? "" : " '" + cell.strip() + "'")
+            String what = missing ? "expected a number; got a missing value" + (cell.isBlank() ? "" : " '" + InputException.clip(cell.strip()) + "'")
                     + (noFill != null ? " (" + noFill + ")" : " (use --impute mean or --impute median to fill missing numbers)")
-                    : p.problem() == Numbers.Problem.NOT_FINITE ? "expected a finite number; got '" + cell + "'"
-                    : "expected a number; got '" + cell + "'";
+                    : p.problem() == Numbers.Problem.NOT_FINITE ? "expected a finite number; got '" + InputException.clip(cell) + "'"
+                    : "expected a number; got '" + InputException.clip(cell) + "'";
             throw InputException.atLine(table.file, row.getStartingLineNumber(), header.describe(field) + ": " + what);
         }
 
@@ -510,7 +555,7 @@ public final class CsvReader {
             }
             List<String> parts = new ArrayList<>();
             unseen.forEach((column, values) -> values.forEach((value, count) -> parts.add(column + " '"
-                    + (value.isEmpty() ? "(missing)" : value) + "' (" + count + (count == 1 ? " row)" : " rows)"))));
+                    + (value.isEmpty() ? "(missing)" : InputException.clip(value)) + "' (" + count + (count == 1 ? " row)" : " rows)"))));
             return Optional.of(file + ": categories not seen in training, encoded as all zeros: " + String.join(", ", parts));
         }
     }
@@ -574,7 +619,7 @@ public final class CsvReader {
                 }
                 Integer before = index.putIfAbsent(name, i);
                 if (before != null) {
-                    throw InputException.atLine(file, line, "header: column '" + name + "' appears twice (fields "
+                    throw InputException.atLine(file, line, "header: column '" + InputException.clip(name) + "' appears twice (fields "
                             + (before + 1) + " and " + (i + 1) + "); expected unique names");
                 }
             }
@@ -599,11 +644,11 @@ public final class CsvReader {
                 if (i < names.size()) {
                     return i;
                 }
-                throw InputException.atLine(file, line, "target column index " + target + " is out of range; expected 0.."
-                        + (names.size() - 1) + " for the " + names.size() + " columns " + String.join(", ", names));
+                throw InputException.atLine(file, line, "target column index " + InputException.clip(target) + " is out of range; expected 0.."
+                        + (names.size() - 1) + " for the " + names.size() + " columns " + abbreviate(names));
             }
-            throw InputException.atLine(file, line, "no target column '" + target
-                    + "'; expected one of the columns " + String.join(", ", names) + " (or a 0-based index)");
+            throw InputException.atLine(file, line, "no target column '" + InputException.clip(target)
+                    + "'; expected one of the columns " + abbreviate(names) + " (or a 0-based index)");
         }
 
         /** The columns {@code specs} name: names, 1-based positions or ranges of them ({@code 2-5}), in order. */
@@ -616,7 +661,7 @@ public final class CsvReader {
                     int from = position(flag, s.substring(0, dash));
                     int to = position(flag, s.substring(dash + 1));
                     if (from > to) {
-                        throw InputException.atLine(file, line, flag + ": range '" + s + "' runs backwards; expected FROM-TO with FROM <= TO");
+                        throw InputException.atLine(file, line, flag + ": range '" + InputException.clip(s) + "' runs backwards; expected FROM-TO with FROM <= TO");
                     }
                     for (int i = from; i <= to; i++) {
                         columns.add(i);
@@ -638,8 +683,8 @@ public final class CsvReader {
             if (isPosition(s)) {
                 return position(flag, s);
             }
-            throw InputException.atLine(file, line, flag + ": no column '" + s + "'; expected one of the columns "
-                    + String.join(", ", names) + " (or a 1-based position)");
+            throw InputException.atLine(file, line, flag + ": no column '" + InputException.clip(s) + "'; expected one of the columns "
+                    + abbreviate(names) + " (or a 1-based position)");
         }
 
         private static boolean isPosition(String s) {
@@ -655,14 +700,14 @@ public final class CsvReader {
             }
             if (i < 1 || i > names.size()) {
                 throw InputException.atLine(file, line, flag + ": column position " + s + " is out of range; expected 1.."
-                        + names.size() + " for the columns " + String.join(", ", names));
+                        + names.size() + " for the columns " + abbreviate(names));
             }
             return i - 1;
         }
 
         int[] allBut(int target) {
             if (names.size() < 2) {
-                throw InputException.atLine(file, line, "header has only the target column '" + names.get(target)
+                throw InputException.atLine(file, line, "header has only the target column '" + InputException.clip(names.get(target))
                         + "'; expected at least one feature column besides it");
             }
             int[] columns = new int[names.size() - 1];
@@ -675,7 +720,7 @@ public final class CsvReader {
         }
 
         String describe(int column) {
-            return "column '" + names.get(column) + "' (field " + (column + 1) + ")";
+            return "column '" + InputException.clip(names.get(column)) + "' (field " + (column + 1) + ")";
         }
     }
 
@@ -710,8 +755,8 @@ public final class CsvReader {
             }
             String what = switch (p.problem()) {
                 case EMPTY -> "expected a number; got an empty cell";
-                case NOT_A_NUMBER -> "expected a number; got '" + cell + "'";
-                case NOT_FINITE -> "expected a finite number; got '" + cell + "'";
+                case NOT_A_NUMBER -> "expected a number; got '" + InputException.clip(cell) + "'";
+                case NOT_FINITE -> "expected a finite number; got '" + InputException.clip(cell) + "'";
             };
             throw InputException.atLine(file, row.getStartingLineNumber(), header.describe(column) + ": " + what);
         }
@@ -743,8 +788,8 @@ public final class CsvReader {
             for (int i = 0; i < y.length; i++) {
                 Integer k = labelOf.get(names.get(i));
                 if (k == null) {
-                    throw InputException.atLine(file, lines.get(i), column + ": label '" + cells.get(i)
-                            + "' is not a class the model knows; expected one of " + String.join(", ", classes));
+                    throw InputException.atLine(file, lines.get(i), column + ": label '" + InputException.clip(cells.get(i))
+                            + "' is not a class the model knows; expected one of " + abbreviate(classes, 12));
                 }
                 y[i] = k;
             }
@@ -777,8 +822,8 @@ public final class CsvReader {
             }
             String what = switch (p.problem()) {
                 case EMPTY -> "expected a number as the regression target; got an empty cell";
-                case NOT_A_NUMBER -> "expected a number as the regression target; got '" + cells.get(i) + "'";
-                case NOT_FINITE -> "expected a finite number as the target; got '" + cells.get(i) + "'";
+                case NOT_A_NUMBER -> "expected a number as the regression target; got '" + InputException.clip(cells.get(i)) + "'";
+                case NOT_FINITE -> "expected a finite number as the target; got '" + InputException.clip(cells.get(i)) + "'";
             };
             throw InputException.atLine(file, lines.get(i), column + ": " + what);
         }
@@ -804,7 +849,7 @@ public final class CsvReader {
             TreeSet<String> distinct = new TreeSet<>(names);
             if (distinct.size() < 2) {
                 throw InputException.inFile(file, column + ": classification needs at least 2 classes; got only '"
-                        + distinct.first() + "' in all " + names.size() + " rows");
+                        + InputException.clip(distinct.first()) + "' in all " + names.size() + " rows");
             }
             boolean numeric = distinct.stream().allMatch(s -> Numbers.parse(s).problem() == null);
             Comparator<String> order = numeric

@@ -1,6 +1,8 @@
 package backprop.data;
 
+import backprop.InputException;
 import backprop.internal.Checks;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -128,6 +130,7 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
         Dataset test;
         boolean heldOut = loaded.test().isEmpty();
         if (heldOut) {
+            requireSplittable(source, train, "a test set");
             Split split = split(train, testFraction, options.seed());
             train = split.train();
             test = split.test();
@@ -136,6 +139,7 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
         }
         Dataset validation = null;
         if (validationFraction > 0) {
+            requireSplittable(source, train, "a validation set (--validation-split)");
             Split split = splitValidation(train, validationFraction, options.seed());
             train = split.train();
             validation = split.test();
@@ -164,6 +168,21 @@ public record PreparedData(Dataset train, Dataset test, Standardizer standardize
         }
         return new PreparedData(train, test, standardizer, loaded.source(), loaded.sha256(), heldOut, validation, columns,
                 targetStandardizer, loaded.warnings());
+    }
+
+    /**
+     * Refuses rows too few to split: one row, or classes of one row each, which a stratified split
+     * keeps whole for training, so that the held-out part would be empty and every metric of it NaN.
+     */
+    private static void requireSplittable(String source, Dataset rows, String part) {
+        if (rows.size() < 2) {
+            throw InputException.inFile(Path.of(source), "has " + rows.size() + " row" + (rows.size() == 1 ? "" : "s")
+                    + " to split; expected at least 2, to hold out " + part + " and train on the rest");
+        }
+        if (rows.task() == Task.CLASSIFICATION && java.util.Arrays.stream(rows.classCounts()).allMatch(c -> c < 2)) {
+            throw InputException.inFile(Path.of(source), rows.size() + " rows, one of each of their classes, are too few to hold out "
+                    + part + "; expected at least 2 rows of a class (a stratified split keeps a class of one row for training)");
+        }
     }
 
     /**

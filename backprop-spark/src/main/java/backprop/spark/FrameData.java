@@ -1,6 +1,7 @@
 package backprop.spark;
 
 import backprop.InputException;
+import backprop.data.CsvOptions;
 import backprop.data.CsvReader;
 import backprop.data.Standardizer;
 import backprop.data.Task;
@@ -52,7 +53,8 @@ final class FrameData {
         List<String> features = new ArrayList<>(Arrays.asList(columns));
         features.remove(targetIndex);
         if (reading.features() != null && !reading.features().equals(features)) {
-            throw new InputException(reading.source() + ": has the features " + features + "; the model reads " + reading.features());
+            throw new InputException(reading.source() + ": has the features " + InputException.clip(features.toString())
+                    + "; the model reads " + InputException.clip(reading.features().toString()));
         }
         for (String f : features) {
             DataType type = train.schema().apply(f).dataType();
@@ -108,6 +110,58 @@ final class FrameData {
         return new SparkData(trainShards, testShards, trainSize, testSize, features, classNames, task, standardizer, reading.source());
     }
 
+    /**
+     * What Spark found wrong with {@code path} (a ragged row it refused, an empty or NaN cell an
+     * executor refused), said as {@code backprop train} says it, with the file's line and column,
+     * when the path is a local CSV file that core's reader refuses too; else what was found, or
+     * null when Spark's failure was not about the rows.
+     *
+     * @param found what reading the rows threw, on the driver or wrapped from an executor
+     * @param paths the training path, then the test path or null
+     * @param options how backprop train would read the file
+     */
+    static Exception explained(Exception found, CsvOptions options, String... paths) {
+        InputException ours = null;
+        boolean malformed = false;
+        for (Throwable t = found; t != null; t = t.getCause()) {
+            if (t instanceof InputException input && ours == null) {
+                ours = input;
+            }
+            malformed |= String.valueOf(t.getMessage()).contains("Malformed");
+        }
+        if (ours == null && !malformed) {
+            return found;
+        }
+        for (String path : paths) {
+            InputException core = localVerdict(path, options);
+            if (core != null) {
+                return core;
+            }
+        }
+        return ours != null ? ours : new InputException(String.join(" or ", java.util.Arrays.stream(paths)
+                .filter(java.util.Objects::nonNull).toList()) + ": a row Spark cannot read (a different number of fields"
+                + " than the header, or an unclosed quote); expected every row as wide as the header", found);
+    }
+
+    /** Core's refusal of a local CSV file, or null when it reads the file (or the path is none). */
+    private static InputException localVerdict(String path, CsvOptions options) {
+        if (path == null || !path.toLowerCase(java.util.Locale.ROOT).matches(".*\\.csv(\\.gz)?")) {
+            return null;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(path.startsWith("file:") ? path.substring("file:".length()) : path);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            CsvReader.read(file, options);
+            return null;
+        } catch (InputException e) {
+            // the Spark command has no --impute: core's advice to use it would send the user to an option it refuses
+            int impute = e.getMessage().indexOf(" (use --impute");
+            return impute < 0 ? e : new InputException(e.getMessage().substring(0, impute), e);
+        }
+    }
+
     private static int targetIndex(String[] columns, String target, String source) {
         if (target == null) {
             return columns.length - 1;
@@ -124,8 +178,8 @@ final class FrameData {
         } catch (NumberFormatException e) {
             // not an index either: reported below
         }
-        throw new InputException("--target: " + source + " has no column '" + target + "'; its columns are "
-                + String.join(", ", columns) + " (or give a 0-based index)");
+        throw new InputException("--target: " + source + " has no column '" + InputException.clip(target) + "'; its columns are "
+                + InputException.clip(String.join(", ", columns)) + " (or give a 0-based index)");
     }
 
     /** A label as core's CSV reader names it: a whole number without a fraction, else the text. */
@@ -149,7 +203,7 @@ final class FrameData {
     private static List<String> sortedClasses(List<String> distinct, boolean numeric, String source, String target) {
         TreeSet<String> set = new TreeSet<>(distinct);
         if (set.size() < 2) {
-            throw new InputException(source + ": target column '" + target + "': classification needs at least 2 classes; got " + set);
+            throw new InputException(source + ": target column '" + target + "': classification needs at least 2 classes; got " + InputException.clip(set.toString()));
         }
         Comparator<String> order = numeric ? Comparator.comparingDouble(Double::parseDouble) : Comparator.naturalOrder();
         return set.stream().sorted(order).toList();
@@ -226,7 +280,12 @@ final class FrameData {
                         throw new InputException(source + ": row " + rowNumber + ": column '" + row.schema().fieldNames()[c]
                                 + "' is empty; expected a number");
                     }
-                    x[n * numFeatures + j++] = ((Number) row.get(c)).floatValue();
+                    float v = ((Number) row.get(c)).floatValue();
+                    if (!Float.isFinite(v)) {
+                        throw new InputException(source + ": row " + rowNumber + ": column '" + row.schema().fieldNames()[c]
+                                + "' is " + v + "; expected a finite number");
+                    }
+                    x[n * numFeatures + j++] = v;
                 }
                 if (row.isNullAt(target)) {
                     throw new InputException(source + ": row " + rowNumber + ": the target column '" + row.schema().fieldNames()[target]
@@ -234,11 +293,15 @@ final class FrameData {
                 }
                 if (classes.isEmpty()) {
                     targets[n] = ((Number) row.get(target)).floatValue();
+                    if (!Float.isFinite(targets[n])) {
+                        throw new InputException(source + ": row " + rowNumber + ": the target column '"
+                                + row.schema().fieldNames()[target] + "' is " + targets[n] + "; expected a finite number");
+                    }
                 } else {
                     Integer k = classIndex.get(label(row.get(target)));
                     if (k == null) {
-                        throw new InputException(source + ": row " + rowNumber + ": label '" + label(row.get(target))
-                                + "' is not a known class; expected one of " + String.join(", ", classes));
+                        throw new InputException(source + ": row " + rowNumber + ": label '" + InputException.clip(label(row.get(target)))
+                                + "' is not a known class; expected one of " + InputException.clip(String.join(", ", classes)));
                     }
                     labels[n] = k;
                 }

@@ -98,6 +98,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
     /** Runs under {@code spark-submit} (or any JVM with Spark): the session's master comes from its configuration. */
     public static void main(String[] args) {
+        quietSparkDefaults();
         SparkSession spark = SparkSession.builder().appName("backprop train").getOrCreate();
         int status;
         try {
@@ -106,6 +107,26 @@ public final class SparkTrainCommand implements Callable<Integer> {
             spark.stop();
         }
         System.exit(status);
+    }
+
+    /**
+     * Spark's default logging prints hundreds of INFO lines around a clean run's few lines of its
+     * own: where the user configured no logging of their own, warnings and errors only
+     * (log4j2-quiet.properties beside this class), so that real problems still show.
+     */
+    static void quietSparkDefaults() {
+        if (System.getProperty("log4j2.configurationFile") != null
+                || !(org.apache.logging.log4j.LogManager.getContext(false) instanceof org.apache.logging.log4j.core.LoggerContext context)) {
+            return;
+        }
+        String location = context.getConfiguration().getConfigurationSource().getLocation();
+        if (location == null || location.endsWith("org/apache/spark/log4j2-defaults.properties")) {
+            try {
+                context.setConfigLocation(SparkTrainCommand.class.getResource("log4j2-quiet.properties").toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new AssertionError("a resource of this jar has a URI", e);
+            }
+        }
     }
 
     /** Runs the command line on the active Spark session and returns the exit status (for tests). */
@@ -141,7 +162,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
      * Trains from scratch ({@code saved} null) or on from a checkpoint, writing a checkpoint after
      * every epoch on the driver, and writes the run's files.
      */
-    private int train(SparkSession spark, Checkpoint.Saved saved, List<String> arguments, PrintWriter stdout, PrintWriter err) {
+    private int train(SparkSession spark, Checkpoint.Saved saved, List<String> arguments, PrintWriter stdout, PrintWriter err)
+            throws Exception {
         SavedModel start = initModel.load();
         SparkData rows = read(spark, start);
         try {
@@ -187,7 +209,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
     }
 
     /** The training and test rows: a built-in source read on the driver as backprop train reads it, or a path Spark reads. */
-    private SparkData read(SparkSession spark, SavedModel start) {
+    private SparkData read(SparkSession spark, SavedModel start) throws Exception {
         String source = data.source();
         PreparedData.Standardize scale = preparation.standardize();
         if (DataSources.BUILTIN.contains(source)) {
@@ -202,7 +224,13 @@ public final class SparkTrainCommand implements Callable<Integer> {
         FrameData.Reading reading = new FrameData.Reading(source, data.target(), task,
                 start == null ? null : start.classes(), scale != PreparedData.Standardize.NO,
                 start == null ? null : start.standardizer(), start == null ? null : start.features());
-        return FrameData.of(frame(spark, source), testData == null ? null : frame(spark, testData), preparation.testFraction(), model.seed(), reading);
+        try {
+            return FrameData.of(frame(spark, source), testData == null ? null : frame(spark, testData), preparation.testFraction(),
+                    model.seed(), reading);
+        } catch (Exception e) {
+            // Spark names neither the line nor the column of a bad row: the local file's are found as backprop train finds them
+            throw FrameData.explained(e, data.options(model.seed()).csv(), source, testData);
+        }
     }
 
     /** The rows at {@code path}: Parquet for a .parquet path or folder, CSV with a header otherwise. */

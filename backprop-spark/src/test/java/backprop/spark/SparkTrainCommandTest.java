@@ -177,10 +177,56 @@ class SparkTrainCommandTest {
         Files.writeString(holes, "a,b,label\n1,2,0\n2,,1\n3,4,0\n4,5,1\n5,6,0\n6,7,1\n");
         Run empty = Run.sparkTrain("--data", holes.toString(), "--test-data", holes.toString(), "--quiet");
         assertThat(empty.status()).as(empty.toString()).isEqualTo(2);
-        assertThat(empty.err()).contains("row 2: column 'b' is empty").doesNotContain("\tat ");
+        assertThat(empty.err()).isEqualTo(holes + ":3: column 'b' (field 2): expected a number; got a missing value\n");
 
         Run wide = Run.sparkTrain("--data", "digits", "--dtype", "float64", "--quiet");
         assertThat(wide.status()).isEqualTo(2);
         assertThat(wide.err()).contains("--dtype: Spark training exchanges float32 weights");
+    }
+
+    /**
+     * Issue 17: a ragged row or a NaN cell in a local CSV is the message backprop train gives, with
+     * the line and the column, and exit 2, where Spark's own failure named neither (or trained on NaN).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "a,b,label\n1,2,0\n2,3\n3,4,0\n4,5,1\n",
+        "a,b,label\n1,2,0\n2,3,1\n3,4,0,9\n4,5,1\n",
+        "a,b,label\n1,2,0\n2,NaN,1\n3,4,0\n4,5,1\n",
+        "a,b,label\n1,2,0\n2,Infinity,1\n3,4,0\n4,5,1\n",
+        "a,b,y\n1,2,0.5\n2,3,1.5\n3,4,NaN\n4,5,2.5\n"})
+    void raggedRowsAndNaNCellsAreNamedAsBackpropTrainNamesThem(String text, @TempDir Path dir) throws IOException {
+        Path file = dir.resolve("bad.csv");
+        Files.writeString(file, text);
+        String before = Files.readString(file);
+        Run local = Run.backprop("train", "--data", file.toString(), "--quiet", "--out", dir.resolve("local").toString());
+        Run onSpark = Run.sparkTrain("--data", file.toString(), "--quiet", "--out", dir.resolve("spark").toString());
+        assertThat(local.status()).as(local.toString()).isEqualTo(2);
+        assertThat(local.err()).startsWith(file + ":");
+        assertThat(onSpark.status()).as(onSpark.toString()).isEqualTo(2);
+        assertThat(onSpark.err()).as(onSpark.toString()).isEqualTo(local.err()).hasSizeLessThan(300);
+        assertThat(Files.readString(file)).isEqualTo(before);
+    }
+
+    /**
+     * Issue 17: spark-submit's main with Spark's default logging (no log4j2.properties of the tests'
+     * on the class path) prints the run's own lines, not Spark's INFO lines or a stack trace.
+     */
+    @Test
+    void aCleanRunThroughMainPrintsNoSparkLogging(@TempDir Path dir) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-")).forEach(command::add);
+        String classPath = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.contains("test-classes")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        command.addAll(java.util.List.of("-Dspark.master=local[2]", "-Dspark.ui.enabled=false", "-cp", classPath,
+                SparkTrainCommand.class.getName(), "--data", csv("train.csv"), "--epochs", "1", "--out", dir.resolve("run").toString()));
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        String log = Files.readString(err);
+        assertThat(p.exitValue()).as(log).isZero();
+        assertThat(log).contains("epoch 1/1").doesNotContain(" INFO ").doesNotContain("\tat ").doesNotContain("Exception");
     }
 }
