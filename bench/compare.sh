@@ -179,7 +179,7 @@ run_backprops() {  # workload run: every --threads setting, in an order that tur
 if [ "$busy" -gt 0 ]; then
   stress-ng --cpu "$busy" --timeout 3h --quiet &
   stress=$!
-  trap 'kill $stress 2>/dev/null; rm -rf "$work"' EXIT
+  trap 'kill $stress 2>/dev/null || true; rm -rf "$work"' EXIT
   sleep 5   # let the load average see it
 fi
 for w in "${wl[@]}"; do
