@@ -31,7 +31,7 @@ public interface Kernels {
      * calculator's programs start in a fraction of a second); and OpenBLAS, on one thread, for
      * narrow or shallow products (a layer of ten classes) even where the Java kernels lead
      * otherwise: ours pack every element of the operands for a few multiply-adds each there, and
-     * OpenBLAS is twice as fast (bench/RESULTS.md). The choice depends on the shape alone, so a run
+     * OpenBLAS is twice as fast (docs/speed.md). The choice depends on the shape alone, so a run
      * gets the same bits every time.
      */
     static Kernels forShape(int m, int n, int k) {
@@ -95,20 +95,23 @@ public interface Kernels {
         private Narrow() {}
 
         private static Kernels load() {
-            if (System.getProperty("backprop.kernels", "").equals("java")) {
-                return null;
+            Kernels natives = System.getProperty("backprop.kernels", "").equals("java") ? null : natives();
+            if (natives != null) {
+                natives.setThreads(1);
             }
-            Kernels best = null;
-            for (Kernels k : ServiceLoader.load(Kernels.class)) {
-                if (k.priority() > 0 && (best == null || k.priority() > best.priority())) {
-                    best = k;
-                }
-            }
-            if (best != null) {
-                best.setThreads(1);
-            }
-            return best;
+            return natives;
         }
+    }
+
+    /** {@return the highest-ranked implementation on the classpath whose natives loaded, or null} */
+    private static Kernels natives() {
+        Kernels best = null;
+        for (Kernels k : ServiceLoader.load(Kernels.class)) {
+            if (k.priority() > 0 && (best == null || k.priority() > best.priority())) {
+                best = k;
+            }
+        }
+        return best;
     }
 
     /** Lazily chooses the implementation: the JDK guarantees this runs once, on first use. */
@@ -127,13 +130,8 @@ public interface Kernels {
             if (forced.equals("java") || JavaKernels.VECTOR && VectorMicroKernel.wide() && !forced.equals("openblas")) {
                 return java;
             }
-            Kernels best = java;
-            for (Kernels k : ServiceLoader.load(Kernels.class)) {
-                if (k.priority() > best.priority()) {
-                    best = k;
-                }
-            }
-            return best;
+            Kernels natives = natives();
+            return natives != null ? natives : java;
         }
     }
 }

@@ -12,13 +12,19 @@ import java.util.Map;
  *
  * <p>A shape's first calls run split. At its 4th, 32nd, 128th and 512th call, and every 2,048
  * calls after that, {@link #ROUNDS} calls of each kind alternate under the clock, and the faster
- * median wins until the next trial: a run follows the JIT's warm-up first, then changes in the
- * machine's load, at a cost of a few slower calls in thousands. The results do not depend on the
+ * median (with a margin for the split) wins until the next trial: a run follows the JIT's warm-up
+ * first, then changes in the machine's load, at a cost of a few slower calls in thousands. The results do not depend on the
  * choice (the kernels give every element of C the same bits however C is split), so timing noise
  * costs speed at worst, never reproducibility.
  */
 final class SplitChoice {
     static final int ROUNDS = 5;
+    /**
+     * The split is kept unless the whole product is at least this much faster: trials run while the
+     * JIT still compiles and the two are close, and a split that loses to a busy machine loses by
+     * far more (a worker waiting for a core costs milliseconds).
+     */
+    private static final double SPLIT_MARGIN = 1.1;
     private static final long[] FIRST_TRIALS = {4, 32, 128, 512};
     private static final long TRIAL_EVERY = 2048;
 
@@ -59,7 +65,7 @@ final class SplitChoice {
         void timed(long nanos) {
             (sample % 2 == 1 ? parted : whole)[sample / 2] = nanos;
             if (++sample == 2 * ROUNDS) {
-                split = median(parted) < median(whole);
+                split = median(parted) < SPLIT_MARGIN * median(whole);
                 sample = -1;
                 trialIndex++;
                 nextTrial = trialIndex < FIRST_TRIALS.length ? FIRST_TRIALS[trialIndex] : calls + TRIAL_EVERY;
