@@ -3,11 +3,9 @@ package backprop.bench;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -42,18 +40,6 @@ public class FmaPeakBenchmark {
         seed = new float[S.length() * 14];
         for (int i = 0; i < seed.length; i++) {
             seed[i] = 1f + i * 1e-7f;
-        }
-    }
-
-    /** Counts floating-point work; JMH divides it by the time to give GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflops;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            gflops = 0;
         }
     }
 

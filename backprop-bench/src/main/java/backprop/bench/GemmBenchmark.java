@@ -5,11 +5,9 @@ import backprop.kernels.JavaKernels;
 import backprop.kernels.Kernels;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -97,18 +95,6 @@ public class GemmBenchmark {
         a = randomFloats(random, m * k);
         b = randomFloats(random, k * n);
         c = new float[m * n];
-    }
-
-    /** Counts floating-point work; JMH divides it by the time to give GFLOP/s. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Flops {
-        public double gflops;
-
-        @Setup(Level.Iteration)
-        public void reset() {
-            gflops = 0;
-        }
     }
 
     @Benchmark
