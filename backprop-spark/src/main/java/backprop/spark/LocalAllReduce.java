@@ -1,5 +1,6 @@
 package backprop.spark;
 
+import java.lang.reflect.Array;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,21 +84,10 @@ final class LocalAllReduce implements AllReduce {
 
     @Override
     public void sum(float[] v) {
-        int parity = (int) (calls++ & 1);
-        if (!(mine[parity] instanceof float[] slot) || slot.length != v.length) {
-            mine[parity] = v.clone();
-        } else {
-            System.arraycopy(v, 0, slot, 0, v.length);
-        }
-        Object[] slots = group.slots[parity];
-        slots[rank] = mine[parity];
-        await();
+        Object[] slots = publish(v, v.length);
         float[][] all = new float[size][];
         for (int q = 0; q < size; q++) {
             all[q] = (float[]) slots[q];
-            if (all[q].length != v.length) {
-                throw new IllegalStateException("all-reduce: rank %d has %d values, rank %d has %d".formatted(q, all[q].length, rank, v.length));
-            }
         }
         for (int i = 0; i < v.length; i++) {
             float s = all[0][i];
@@ -110,21 +100,10 @@ final class LocalAllReduce implements AllReduce {
 
     @Override
     public void sum(double[] v) {
-        int parity = (int) (calls++ & 1);
-        if (!(mine[parity] instanceof double[] slot) || slot.length != v.length) {
-            mine[parity] = v.clone();
-        } else {
-            System.arraycopy(v, 0, slot, 0, v.length);
-        }
-        Object[] slots = group.slots[parity];
-        slots[rank] = mine[parity];
-        await();
+        Object[] slots = publish(v, v.length);
         double[][] all = new double[size][];
         for (int q = 0; q < size; q++) {
             all[q] = (double[]) slots[q];
-            if (all[q].length != v.length) {
-                throw new IllegalStateException("all-reduce: rank %d has %d values, rank %d has %d".formatted(q, all[q].length, rank, v.length));
-            }
         }
         for (int i = 0; i < v.length; i++) {
             double s = all[0][i];
@@ -133,6 +112,31 @@ final class LocalAllReduce implements AllReduce {
             }
             v[i] = s;
         }
+    }
+
+    /**
+     * Copies this rank's vector (a float[] or double[] of {@code length}) into its slot of this
+     * sum's parity, waits for every rank to do the same, and returns the slots, each checked to
+     * hold as many values. The two precisions differ only in the additions that follow.
+     */
+    private Object[] publish(Object v, int length) {
+        int parity = (int) (calls++ & 1);
+        Object slot = mine[parity];
+        if (slot == null || slot.getClass() != v.getClass() || Array.getLength(slot) != length) {
+            slot = Array.newInstance(v.getClass().getComponentType(), length);
+            mine[parity] = slot;
+        }
+        System.arraycopy(v, 0, slot, 0, length);
+        Object[] slots = group.slots[parity];
+        slots[rank] = slot;
+        await();
+        for (int q = 0; q < size; q++) {
+            int theirs = Array.getLength(slots[q]);
+            if (theirs != length) {
+                throw new IllegalStateException("all-reduce: rank %d has %d values, rank %d has %d".formatted(q, theirs, rank, length));
+            }
+        }
+        return slots;
     }
 
     private void await() {
