@@ -1,5 +1,7 @@
 package backprop.kernels;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,9 +15,17 @@ import java.util.Map;
  * <p>A shape's first calls run split. At its 4th, 32nd, 128th and 512th call, and every 2,048
  * calls after that, {@link #ROUNDS} calls of each kind alternate under the clock, and the faster
  * median (with a margin for the split) wins until the next trial: a run follows the JIT's warm-up
- * first, then changes in the machine's load, at a cost of a few slower calls in thousands. The results do not depend on the
- * choice (the kernels give every element of C the same bits however C is split), so timing noise
- * costs speed at worst, never reproducibility.
+ * first, then changes in the machine's load, at a cost of a few slower calls in thousands. The
+ * results do not depend on the choice (the kernels give every element of C the same bits however
+ * C is split), so timing noise costs speed at worst, never reproducibility.
+ *
+ * <p>While the JIT is still compiling, a trial's verdict is provisional: the compiler threads take
+ * a core from the split's worker, and the code under the clock is not yet the code that will run.
+ * Such a verdict used to stand until the next trial in the schedule, hundreds of calls later
+ * (measured: some W1 runs kept their products whole until the sixth epoch, at 69k samples/s
+ * where a split reaches 95k). So a trial after which the JIT is found to have spent more than
+ * {@link #COMPILING_SHARE} of the time since the previous trial compiling is repeated after {@link #RETRY_WHILE_COMPILING}
+ * calls, and the schedule goes on from the first trial that finds the JIT quiet.
  */
 final class SplitChoice {
     static final int ROUNDS = 5;
@@ -27,18 +37,62 @@ final class SplitChoice {
     private static final double SPLIT_MARGIN = 1.1;
     private static final long[] FIRST_TRIALS = {4, 32, 128, 512};
     private static final long TRIAL_EVERY = 2048;
+    /** The share of a trial's time the JIT may spend compiling for the trial to count as final. */
+    static final double COMPILING_SHARE = 0.05;
+    /** How soon a trial that ran while the JIT was compiling is repeated. */
+    static final long RETRY_WHILE_COMPILING = 64;
+
+    /** What the plans read the JIT's progress and the time from. */
+    interface Clock {
+        /** {@return the milliseconds the JIT has spent compiling so far, over all its threads} */
+        long compileMillis();
+
+        /** {@return a monotonic time in nanoseconds} */
+        long nanoTime();
+
+        /** HotSpot's count, or none (a JVM without a JIT, or without the count: every trial final). */
+        Clock JVM = new Clock() {
+            private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            private final boolean counted = jit != null && jit.isCompilationTimeMonitoringSupported();
+
+            @Override
+            public long compileMillis() {
+                return counted ? jit.getTotalCompilationTime() : 0;
+            }
+
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+        };
+    }
 
     private final Map<Shape, Plan> plans = new HashMap<>();
+    private final Clock clock;
+
+    /** Plans that read the JVM's JIT count. */
+    SplitChoice() {
+        this(Clock.JVM);
+    }
+
+    /** Plans that read {@code clock}. */
+    SplitChoice(Clock clock) {
+        this.clock = clock;
+    }
 
     private record Shape(boolean dbl, boolean transA, boolean transB, int m, int n, int k) {}
 
     /** The plan for this shape, made on first use. */
     Plan plan(boolean dbl, boolean transA, boolean transB, int m, int n, int k) {
-        return plans.computeIfAbsent(new Shape(dbl, transA, transB, m, n, k), s -> new Plan());
+        return plans.computeIfAbsent(new Shape(dbl, transA, transB, m, n, k), s -> new Plan(clock));
     }
 
     /** One shape's calls so far, and what the last trial found. */
     static final class Plan {
+        private final Clock clock;
+        /** The JIT's count and the time when the last trial ended: the window the next trial judges. */
+        private long windowCompileMillis;
+        private long windowStartNanos;
         private long calls;
         private long nextTrial = FIRST_TRIALS[0];
         private int trialIndex;
@@ -46,6 +100,16 @@ final class SplitChoice {
         private int sample = -1;
         private final long[] whole = new long[ROUNDS];
         private final long[] parted = new long[ROUNDS];
+
+        private Plan(Clock clock) {
+            this.clock = clock;
+            startWindow();
+        }
+
+        private void startWindow() {
+            windowCompileMillis = clock.compileMillis();
+            windowStartNanos = clock.nanoTime();
+        }
 
         /** {@return whether this call should be split} Call {@link #timed} next if {@link #timing()} says so. */
         boolean splitNext() {
@@ -67,9 +131,26 @@ final class SplitChoice {
             if (++sample == 2 * ROUNDS) {
                 split = median(parted) < SPLIT_MARGIN * median(whole);
                 sample = -1;
-                trialIndex++;
-                nextTrial = trialIndex < FIRST_TRIALS.length ? FIRST_TRIALS[trialIndex] : calls + TRIAL_EVERY;
+                if (jitWasCompiling()) {
+                    nextTrial = calls + RETRY_WHILE_COMPILING;
+                } else {
+                    while (trialIndex < FIRST_TRIALS.length && FIRST_TRIALS[trialIndex] <= calls) {
+                        trialIndex++;
+                    }
+                    nextTrial = trialIndex < FIRST_TRIALS.length ? FIRST_TRIALS[trialIndex] : calls + TRIAL_EVERY;
+                }
+                startWindow();
             }
+        }
+
+        /**
+         * {@return whether the JIT spent more than {@link #COMPILING_SHARE} of the time since the
+         * last trial compiling} The count grows when a compilation ends, by all of its time, so it
+         * is judged over the whole window, not only the few calls under the clock.
+         */
+        private boolean jitWasCompiling() {
+            double wallMillis = Math.max(1, clock.nanoTime() - windowStartNanos) / 1e6;
+            return clock.compileMillis() - windowCompileMillis > COMPILING_SHARE * wallMillis;
         }
 
         /** {@return what the last trial chose} */
