@@ -67,6 +67,16 @@ public final class Batch {
         return order.size(index);
     }
 
+    /** The epoch's order this batch is a part of, for {@link BatchPrefetch}. */
+    Batches order() {
+        return order;
+    }
+
+    /** The batch's index in its epoch's order, from 0. */
+    int index() {
+        return index;
+    }
+
     /**
      * The rows of the training set this batch visits.
      *

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * {@link Trainer}'s step, one update per batch on this machine, as in the textbook: forward, loss,
- * zero grads, backward, optimizer step. The batch buffers are allocated once, for every step.
+ * zero grads, backward, optimizer step. The batch buffers are allocated once, for every step, and
+ * the next batch is gathered while this one computes ({@link BatchPrefetch}).
  */
 final class LocalStep implements TrainingStep {
     private final Module model;
@@ -18,9 +19,7 @@ final class LocalStep implements TrainingStep {
     private final Optimizer optimizer;
     private final Dataset train;
     private final int batchSize;
-    private final float[] x;
-    private final int[] labels;
-    private final float[] targets;
+    private final BatchPrefetch batches;
     private final int[] predicted;
 
     private final float[] classWeights;
@@ -33,37 +32,30 @@ final class LocalStep implements TrainingStep {
         this.train = train;
         // no batch holds more rows than there are: --batch-size 2147483647 is a full batch, not a 2^31-row buffer
         this.batchSize = Math.min(batchSize, train.size());
-        this.x = new float[Math.multiplyExact(this.batchSize, train.numFeatures())];
-        this.labels = new int[this.batchSize];
-        this.targets = new float[this.batchSize];
+        this.batches = new BatchPrefetch(train, this.batchSize, objective.isClassification());
         this.predicted = new int[this.batchSize];
     }
 
     @Override
     public StepResult step(List<Batch> batches) {
-        Batch batch = batches.get(0);
+        BatchPrefetch.Buffers rows = this.batches.gather(batches.get(0));
         int d = train.numFeatures();
-        int n = batch.fillFeatures(train, x);
-        if (objective.isClassification()) {
-            batch.fillLabels(train, labels);
-        } else {
-            batch.fillTargets(train, targets);
-        }
-        Tensor input = Tensor.wrap(n == batchSize ? x : Arrays.copyOf(x, n * d), n, d);
+        int n = rows.rows();
+        Tensor input = Tensor.wrap(n == batchSize ? rows.x : Arrays.copyOf(rows.x, n * d), n, d);
 
         optimizer.zeroGrad();
         Tensor z = model.forward(input);
-        Tensor loss = objective.loss(z, labels, targets, n, classWeights);
+        Tensor loss = objective.loss(z, rows.labels, rows.targets, n, classWeights);
         double lossValue = loss.item();
         if (!Double.isFinite(lossValue)) {
             return new StepResult(lossValue, 0, n);
         }
         loss.backward();
         optimizer.step();
-        return new StepResult(lossValue, correct(z, n), n);
+        return new StepResult(lossValue, correct(z, rows.labels, n), n);
     }
 
-    private long correct(Tensor z, int n) {
+    private long correct(Tensor z, int[] labels, int n) {
         if (!objective.isClassification()) {
             return 0;
         }
