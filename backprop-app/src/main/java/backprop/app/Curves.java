@@ -15,18 +15,22 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 
-/** The learning curves: loss (left axis) and accuracy (right axis) per epoch, train and test, as PNG and SVG. */
+/**
+ * The learning curves: loss (left axis) and accuracy (right axis) per epoch, on the training rows
+ * and on the held-out rows each epoch was scored on (the validation rows when the run has some,
+ * else the test rows), as PNG and SVG.
+ */
 final class Curves {
     private Curves() {}
 
-    static void write(History history, boolean classification, Path png, Path svg) {
+    static void write(History history, boolean classification, String heldOut, Path png, Path svg) {
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = chart(history, classification);
+        XYChart chart = chart(history, classification, heldOut);
         AtomicFiles.write(png, out -> out.write(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG)));
         AtomicFiles.write(svg, out -> out.write(svgBytes(chart)));
     }
 
-    private static XYChart chart(History history, boolean classification) {
+    static XYChart chart(History history, boolean classification, String heldOut) {
         List<EpochMetrics> epochs = history.epochs();
         XYChart chart = new XYChartBuilder().width(900).height(500).title("Learning curves")
                 .xAxisTitle("epoch").yAxisTitle("loss").build();
@@ -35,10 +39,10 @@ final class Curves {
         chart.getStyler().setMarkerSize(5);
         double[] x = epochs.stream().mapToDouble(EpochMetrics::epoch).toArray();
         series(chart, "train loss", x, epochs, EpochMetrics::trainLoss, 0);
-        series(chart, "test loss", x, epochs, EpochMetrics::testLoss, 0);
+        series(chart, heldOut + " loss", x, epochs, EpochMetrics::testLoss, 0);
         if (classification) {
             series(chart, "train accuracy", x, epochs, EpochMetrics::trainAccuracy, 1);
-            series(chart, "test accuracy", x, epochs, EpochMetrics::testAccuracy, 1);
+            series(chart, heldOut + " accuracy", x, epochs, EpochMetrics::testAccuracy, 1);
             chart.setYAxisGroupTitle(1, "accuracy");
             chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         }

@@ -181,7 +181,8 @@ public final class RunReport {
         if (metricsCopy != null) {
             writeMetrics(metricsCopy, metrics);
         }
-        Curves.write(history, objective.isClassification(), folder.resolve("curves.png"), folder.resolve("curves.svg"));
+        Curves.write(history, objective.isClassification(), scores.validation() != null ? "validation" : "test",
+                folder.resolve("curves.png"), folder.resolve("curves.svg"));
         if (objective.isClassification()) {
             stdout.printf("test accuracy %.4f (loss %.4f) after %s; %,.0f samples/s; model saved to %s%n",
                     test.accuracy(), test.loss(), epochs(history), history.samplesPerSecond(), folder);
