@@ -2,6 +2,7 @@ package backprop.tensor;
 
 import backprop.autograd.Backward;
 import backprop.autograd.Node;
+import backprop.internal.Arena;
 import backprop.internal.Checks;
 import backprop.internal.TensorHooks;
 import java.util.Arrays;
@@ -32,6 +33,7 @@ public sealed class Tensor permits Parameter {
     private boolean retainsGrad;
     private Node origin;
     private Tensor grad;
+    private Tensor ownGrad;   // storage for grad that only this tensor hands out: see Workspace
 
     Tensor(float[] data, int[] shape) {
         this(DType.FLOAT32, data, null, shape);
@@ -670,9 +672,46 @@ public sealed class Tensor permits Parameter {
 
             @Override
             public void accumulateGrad(Tensor t, Tensor g) {
-                t.grad = t.grad == null ? g : t.grad.add(g);
+                if (Arena.active() == null || t.origin != null) {   // an interior tensor is a step's result itself
+                    t.grad = t.grad == null ? g : t.grad.add(g);
+                } else {
+                    t.grad = accumulateOwn(t, g);
+                }
+            }
+
+            @Override
+            public Tensor ownGrad(Tensor t) {
+                if (t.ownGrad == null) {
+                    t.ownGrad = zerosLike(t);
+                }
+                return t.ownGrad;
             }
         });
+    }
+
+    /**
+     * A leaf's gradient inside a workspace step: it outlives the step, so it must never be a
+     * workspace's storage, which the next step overwrites. It is kept in the leaf's own storage,
+     * where backward wrote it directly ({@code g} is that storage) or where {@code g} is copied or
+     * added, with the same rounding as {@link #add(Tensor)}.
+     */
+    private static Tensor accumulateOwn(Tensor t, Tensor g) {
+        Tensor own = TensorHooks.get().ownGrad(t);
+        Tensor sum = t.grad;
+        if (sum == null) {
+            if (g != own) {
+                System.arraycopy(g.f != null ? g.f : g.d, 0, own.f != null ? own.f : own.d, 0, own.size());
+            }
+        } else if (own.f != null) {
+            for (int i = 0; i < own.f.length; i++) {
+                own.f[i] = (float) ((double) sum.f[i] + g.f[i]);   // as add(): the sum in double, rounded once
+            }
+        } else {
+            for (int i = 0; i < own.d.length; i++) {
+                own.d[i] = sum.d[i] + g.d[i];
+            }
+        }
+        return own;
     }
 
     /**
