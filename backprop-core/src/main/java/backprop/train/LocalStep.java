@@ -1,6 +1,7 @@
 package backprop.train;
 
 import backprop.autograd.GradMode;
+import backprop.autograd.Workspace;
 import backprop.data.Dataset;
 import backprop.nn.Module;
 import backprop.optim.Optimizer;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * {@link Trainer}'s step, one update per batch on this machine, as in the textbook: forward, loss,
- * zero grads, backward, optimizer step. The batch buffers are allocated once, for every step.
+ * zero grads, backward, optimizer step. The batch buffers are allocated once, for every step, and the
+ * step's tensors live in a {@link Workspace}, so that a step in the steady state allocates next to nothing.
  */
 final class LocalStep implements TrainingStep {
     private final Module model;
@@ -22,6 +24,7 @@ final class LocalStep implements TrainingStep {
     private final int[] labels;
     private final float[] targets;
     private final int[] predicted;
+    private final Workspace workspace = new Workspace();   // the step's activations and gradients, reused
 
     private final float[] classWeights;
 
@@ -51,16 +54,18 @@ final class LocalStep implements TrainingStep {
         }
         Tensor input = Tensor.wrap(n == batchSize ? x : Arrays.copyOf(x, n * d), n, d);
 
-        optimizer.zeroGrad();
-        Tensor z = model.forward(input);
-        Tensor loss = objective.loss(z, labels, targets, n, classWeights);
-        double lossValue = loss.item();
-        if (!Double.isFinite(lossValue)) {
-            return new StepResult(lossValue, 0, n);
+        try (var reuse = workspace.step()) {   // everything below is read before the next step
+            optimizer.zeroGrad();
+            Tensor z = model.forward(input);
+            Tensor loss = objective.loss(z, labels, targets, n, classWeights);
+            double lossValue = loss.item();
+            if (!Double.isFinite(lossValue)) {
+                return new StepResult(lossValue, 0, n);
+            }
+            loss.backward();
+            optimizer.step();
+            return new StepResult(lossValue, correct(z, n), n);
         }
-        loss.backward();
-        optimizer.step();
-        return new StepResult(lossValue, correct(z, n), n);
     }
 
     private long correct(Tensor z, int n) {
