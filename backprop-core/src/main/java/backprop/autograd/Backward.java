@@ -5,10 +5,8 @@ import backprop.internal.Checks;
 import backprop.internal.TensorHooks;
 import backprop.tensor.Tensor;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -54,15 +52,26 @@ public final class Backward {
      * @param listener called once per node, in the order the rules run
      */
     public static void run(Tensor root, boolean keepGraph, BackwardListener listener) {
-        Checks.require(root.size() == 1,
-                "backward: the output must be a scalar (one element); got shape %s; differentiate sum(...) instead",
-                Arrays.toString(root.shape()));
+        if (root.size() != 1) {   // the shape is formatted only here: a training step calls this every time
+            Checks.require(false, "backward: the output must be a scalar (one element); got shape %s; differentiate sum(...) instead",
+                    Arrays.toString(root.shape()));
+        }
         Checks.require(root.requiresGrad(),
                 "backward: the output does not depend on any tensor that requires a gradient");
-        Map<Tensor, Tensor> pending = new IdentityHashMap<>();
+        PassState state = PassState.take();
+        try {
+            run(root, keepGraph, listener, state);
+        } finally {
+            state.release();
+        }
+    }
+
+    private static void run(Tensor root, boolean keepGraph, BackwardListener listener, PassState state) {
+        Map<Tensor, Tensor> pending = state.pending;
         pending.put(root, Tensor.onesLike(root));
-        Map<Tensor, Integer> uses = new IdentityHashMap<>();
-        List<Tensor> order = walk(root, uses);
+        Map<Tensor, Integer> uses = state.uses;
+        walk(root, state);
+        List<Tensor> order = state.order;
         boolean direct = Arena.active() != null;   // inside a workspace step: leaf gradients go straight to their storage
         TensorHooks hooks = TensorHooks.get();
         try (var noGrad = GradMode.disabled()) {
@@ -137,17 +146,20 @@ public final class Backward {
      */
 
     public static List<Tensor> topologicalOrder(Tensor root) {
-        return walk(root, new IdentityHashMap<>());
+        PassState state = new PassState();
+        walk(root, state);
+        return state.order;
     }
 
     /**
-     * {@link #topologicalOrder}, counting into {@code uses} how many inputs of the graph's
-     * operations each tensor is (0 for the root): a leaf used once gets one contribution.
+     * Fills {@code state.order} as {@link #topologicalOrder} returns it, counting into
+     * {@code state.uses} how many inputs of the graph's operations each tensor is (0 for the
+     * root): a leaf used once gets one contribution.
      */
-    private static List<Tensor> walk(Tensor root, Map<Tensor, Integer> uses) {
-        List<Tensor> order = new ArrayList<>();
-        ArrayDeque<Tensor> stack = new ArrayDeque<>();
-        ArrayDeque<Integer> nextInput = new ArrayDeque<>();
+    private static void walk(Tensor root, PassState state) {
+        Map<Tensor, Integer> uses = state.uses;
+        ArrayDeque<Tensor> stack = state.stack;
+        ArrayDeque<Integer> nextInput = state.nextInput;
         stack.push(root);
         nextInput.push(0);
         uses.put(root, 0);
@@ -168,9 +180,8 @@ public final class Backward {
                 nextInput.push(0);
             } else {
                 stack.pop();
-                order.add(t);
+                state.order.add(t);
             }
         }
-        return order;
     }
 }

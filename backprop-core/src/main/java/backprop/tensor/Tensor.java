@@ -51,8 +51,9 @@ public sealed class Tensor permits Parameter {
             }
         }
         int length = f != null ? f.length : d.length;
-        Checks.require(Shapes.size(shape) == length,
-                "tensor: shape %s needs %d values; got %d", shape, Shapes.size(shape), length);
+        if (Shapes.size(shape) != length) {   // not Checks.require: its boxed arguments cost every result 64 bytes
+            Checks.require(false, "tensor: shape %s needs %d values; got %d", shape, Shapes.size(shape), length);
+        }
         this.dtype = dtype;
         this.shape = shape.clone();
         this.f = f;
@@ -605,7 +606,9 @@ public sealed class Tensor permits Parameter {
 
     /**
      * Forgets the accumulated gradient: {@link #grad()} is {@code null} until the next backward pass
-     * reaches this tensor (PyTorch's {@code set_to_none=True}).
+     * reaches this tensor (PyTorch's {@code set_to_none=True}). Inside a
+     * {@link backprop.autograd.Workspace} step, that pass writes into the storage of the gradient
+     * forgotten here, when it was one that a workspace step made.
      */
     public final void zeroGrad() {
         grad = null;
