@@ -78,12 +78,8 @@ public final class Arena {
      * @return an array of {@code n} zeros, for a result that is accumulated into
      */
     public static float[] zeroFloats(int n) {
-        Arena arena = ACTIVE.get();
-        if (arena == null) {
-            return new float[n];
-        }
-        float[] a = arena.floatPool.take(n);
-        Arrays.fill(a, 0f);
+        float[] a = floats(n);
+        Arrays.fill(a, 0f);   // a new array's zeros too: one pass, for one path
         return a;
     }
 
@@ -92,11 +88,7 @@ public final class Arena {
      * @return an array of {@code n} zeros, for a result that is accumulated into
      */
     public static double[] zeroDoubles(int n) {
-        Arena arena = ACTIVE.get();
-        if (arena == null) {
-            return new double[n];
-        }
-        double[] a = arena.doublePool.take(n);
+        double[] a = doubles(n);
         Arrays.fill(a, 0.0);
         return a;
     }

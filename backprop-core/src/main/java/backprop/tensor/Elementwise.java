@@ -132,7 +132,7 @@ final class Elementwise {
     }
 
     static Tensor convert(Tensor a, DType target) {
-        Tensor out = Results.zeros(target, a.shape());
+        Tensor out = Results.uninitialized(target, a.shape());
         boolean whole = target == DType.INT64;
         for (int i = 0; i < out.size(); i++) {
             double v = a.getFlat(i);
@@ -182,7 +182,7 @@ final class Elementwise {
     /** Applies {@code fn} pairwise under broadcasting; the result has the broadcast shape and the promoted dtype. */
     static Tensor zip(String op, Tensor a, Tensor b, DoubleBinaryOperator fn) {
         int[] shape = Shapes.broadcast(op, a.shape(), b.shape());
-        Tensor out = Results.zeros(DType.promote(a.dtype(), b.dtype()), shape);
+        Tensor out = Results.uninitialized(DType.promote(a.dtype(), b.dtype()), shape);   // every branch writes every element
         int n = out.size();
         if (out.f != null && a.f != null && b.f != null && a.size() == n && b.size() == n) {
             float[] o = out.f;

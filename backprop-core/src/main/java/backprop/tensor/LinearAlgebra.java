@@ -57,7 +57,7 @@ final class LinearAlgebra {
         Checks.require(a.rank() == 2, "transpose: needs a tensor of at most 2 dimensions; got shape %s", a.shape());
         int rows = a.dim(0);
         int cols = a.dim(1);
-        Tensor out = Results.zeros(a.dtype(), cols, rows);
+        Tensor out = Results.uninitialized(a.dtype(), cols, rows);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 out.setFlat(c * rows + r, a.getFlat(r * cols + c));

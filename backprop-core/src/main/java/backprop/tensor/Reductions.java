@@ -87,7 +87,7 @@ final class Reductions {
 
     static Tensor softmax(Tensor a) {
         Checks.require(a.rank() >= 1, "softmax: needs a vector or a matrix; got a scalar");
-        Tensor out = Results.zeros(floating(a.dtype()), a.shape());
+        Tensor out = Results.uninitialized(floating(a.dtype()), a.shape());
         int n = a.dim(-1);
         for (int row = 0; row < a.size() / Math.max(n, 1); row++) {
             int base = row * n;
@@ -109,7 +109,7 @@ final class Reductions {
 
     static Tensor logSoftmax(Tensor a) {
         Checks.require(a.rank() >= 1, "log_softmax: needs a vector or a matrix; got a scalar");
-        Tensor out = Results.zeros(floating(a.dtype()), a.shape());
+        Tensor out = Results.uninitialized(floating(a.dtype()), a.shape());
         int n = a.dim(-1);
         for (int row = 0; row < a.size() / Math.max(n, 1); row++) {
             int base = row * n;
