@@ -20,6 +20,7 @@ public final class Arena {
 
     private final Pool<float[]> floatPool = new Pool<>(float[]::new, a -> a.length);
     private final Pool<double[]> doublePool = new Pool<>(double[]::new, a -> a.length);
+    private final Pool<int[]> intPool = new Pool<>(int[]::new, a -> a.length);
 
     /**
      * @return the arena of the step open on this thread, or null when none is
@@ -37,6 +38,7 @@ public final class Arena {
     public Arena begin() {
         floatPool.next = 0;
         doublePool.next = 0;
+        intPool.next = 0;
         Arena previous = ACTIVE.get();
         ACTIVE.set(this);
         return previous;
@@ -71,6 +73,15 @@ public final class Arena {
     public static double[] doubles(int n) {
         Arena arena = ACTIVE.get();
         return arena == null ? new double[n] : arena.doublePool.take(n);
+    }
+
+    /**
+     * @param n the length
+     * @return an array of {@code n} ints whose contents are left over: the caller writes every element
+     */
+    public static int[] ints(int n) {
+        Arena arena = ACTIVE.get();
+        return arena == null ? new int[n] : arena.intPool.take(n);
     }
 
     /**

@@ -109,7 +109,8 @@ public final class Loss {
         Checks.rows("cross_entropy", z, labels.length);
         int n = labels.length;
         int classes = z.dim(1);
-        int[] label = labels.clone();   // the caller may refill its array before backward runs
+        int[] label = Arena.ints(n);   // a copy: the caller may refill its array before backward runs
+        System.arraycopy(labels, 0, label, 0, n);
         for (int r = 0; r < n; r++) {
             if (label[r] < 0 || label[r] >= classes) {
                 throw new IllegalArgumentException("cross_entropy: label %d of row %d is outside 0..%d"
