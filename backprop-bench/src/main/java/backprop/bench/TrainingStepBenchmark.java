@@ -1,5 +1,6 @@
 package backprop.bench;
 
+import backprop.autograd.Workspace;
 import backprop.kernels.Kernels;
 import backprop.nn.Activation;
 import backprop.nn.Loss;
@@ -46,6 +47,7 @@ public class TrainingStepBenchmark {
     private Adam adam;
     private Tensor x;
     private int[] labels;
+    private final Workspace workspace = new Workspace();
 
     @Setup
     public void setUp() {
@@ -100,12 +102,15 @@ public class TrainingStepBenchmark {
         return sum;
     }
 
+    /** The step as backprop train runs it ({@code LocalStep}): inside a workspace step, which reuses its memory. */
     @Benchmark
     public double step() {
-        adam.zeroGrad();
-        Tensor loss = Loss.crossEntropy(model.forward(x), labels);
-        loss.backward();
-        adam.step();
-        return loss.item();
+        try (var reuse = workspace.step()) {
+            adam.zeroGrad();
+            Tensor loss = Loss.crossEntropy(model.forward(x), labels);
+            loss.backward();
+            adam.step();
+            return loss.item();
+        }
     }
 }

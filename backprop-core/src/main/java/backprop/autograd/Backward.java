@@ -1,16 +1,14 @@
 package backprop.autograd;
 
+import backprop.internal.Arena;
 import backprop.internal.Checks;
 import backprop.internal.TensorHooks;
 import backprop.tensor.Tensor;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reverse-mode differentiation: walks the tape from a scalar root back to the leaves, running
@@ -54,21 +52,35 @@ public final class Backward {
      * @param listener called once per node, in the order the rules run
      */
     public static void run(Tensor root, boolean keepGraph, BackwardListener listener) {
-        Checks.require(root.size() == 1,
-                "backward: the output must be a scalar (one element); got shape %s; differentiate sum(...) instead",
-                Arrays.toString(root.shape()));
+        if (root.size() != 1) {   // the shape is formatted only here: a training step calls this every time
+            Checks.require(false, "backward: the output must be a scalar (one element); got shape %s; differentiate sum(...) instead",
+                    Arrays.toString(root.shape()));
+        }
         Checks.require(root.requiresGrad(),
                 "backward: the output does not depend on any tensor that requires a gradient");
-        Map<Tensor, Tensor> pending = new IdentityHashMap<>();
+        PassState state = PassState.take();
+        try {
+            run(root, keepGraph, listener, state);
+        } finally {
+            state.release();
+        }
+    }
+
+    private static void run(Tensor root, boolean keepGraph, BackwardListener listener, PassState state) {
+        Map<Tensor, Tensor> pending = state.pending;
         pending.put(root, Tensor.onesLike(root));
-        List<Tensor> order = topologicalOrder(root);
+        Map<Tensor, Integer> uses = state.uses;
+        walk(root, state);
+        List<Tensor> order = state.order;
+        boolean direct = Arena.active() != null;   // inside a workspace step: leaf gradients go straight to their storage
+        TensorHooks hooks = TensorHooks.get();
         try (var noGrad = GradMode.disabled()) {
             for (int k = order.size() - 1; k >= 0; k--) {
                 Tensor t = order.get(k);
                 Tensor grad = pending.remove(t);
                 Node node = t.origin();
-                if (node == null || t.retainsGrad()) {
-                    TensorHooks.get().accumulateGrad(t, grad);
+                if ((node == null || t.retainsGrad()) && grad != null) {   // null: written directly, below
+                    hooks.accumulateGrad(t, grad);
                 }
                 if (node == null) {
                     continue;
@@ -80,21 +92,49 @@ public final class Backward {
                     if (!input.requiresGrad()) {
                         continue;
                     }
-                    Tensor g = node.gradient(i, grad).sumTo(input.shape())    // undo broadcasting, here only
-                            .to(input.dtype());                                // a float32 weight met a float64 input
+                    Tensor g = direct ? writeDirectly(node, i, grad, input, uses, hooks) : null;
+                    boolean written = g != null;
+                    if (!written) {
+                        g = node.gradient(i, grad).sumTo(input.shape())    // undo broadcasting, here only
+                                .to(input.dtype());                        // a float32 weight met a float64 input
+                    }
                     if (AnomalyMode.isEnabled() && !g.isFinite() && grad.isFinite()) {
                         throw new AnomalyException(node.op(), "the backward rule of operation '%s' produced a NaN or an infinity for its input %d from a finite gradient"
                                 .formatted(node.op(), i + 1));
                     }
                     inputGrads[i] = g;
-                    pending.merge(input, g, Tensor::add);                      // fan-out: contributions add up
+                    if (!written) {
+                        pending.merge(input, g, Tensor::add);              // fan-out: contributions add up
+                    }
                 }
                 if (!keepGraph) {
                     node.release();
                 }
-                listener.ruleRan(t, Collections.unmodifiableList(Arrays.asList(inputGrads)));
+                if (listener != BackwardListener.NONE) {
+                    listener.ruleRan(t, Collections.unmodifiableList(Arrays.asList(inputGrads)));
+                }
             }
         }
+    }
+
+    /**
+     * Writes the gradient of a leaf that this one rule alone feeds, and that has none yet, straight
+     * into the leaf's own gradient storage, where it would otherwise be copied: a weight gradient
+     * of a workspace step. With one contribution there is no sum whose order could change a bit.
+     *
+     * @return the leaf's gradient, now set; null when the rule cannot write it or the leaf does not qualify
+     */
+    private static Tensor writeDirectly(Node node, int i, Tensor grad, Tensor input, Map<Tensor, Integer> uses,
+                                        TensorHooks hooks) {
+        if (input.origin() != null || input.grad() != null || uses.get(input) != 1) {
+            return null;
+        }
+        Tensor own = hooks.ownGrad(input);
+        if (!node.gradientInto(i, grad, own)) {
+            return null;
+        }
+        hooks.accumulateGrad(input, own);
+        return own;
     }
 
     /**
@@ -106,31 +146,42 @@ public final class Backward {
      */
 
     public static List<Tensor> topologicalOrder(Tensor root) {
-        List<Tensor> order = new ArrayList<>();
-        Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
-        ArrayDeque<Tensor> stack = new ArrayDeque<>();
-        ArrayDeque<Integer> nextInput = new ArrayDeque<>();
+        PassState state = new PassState();
+        walk(root, state);
+        return state.order;
+    }
+
+    /**
+     * Fills {@code state.order} as {@link #topologicalOrder} returns it, counting into
+     * {@code state.uses} how many inputs of the graph's operations each tensor is (0 for the
+     * root): a leaf used once gets one contribution.
+     */
+    private static void walk(Tensor root, PassState state) {
+        Map<Tensor, Integer> uses = state.uses;
+        ArrayDeque<Tensor> stack = state.stack;
+        ArrayDeque<Integer> nextInput = state.nextInput;
         stack.push(root);
         nextInput.push(0);
-        visited.add(root);
+        uses.put(root, 0);
         while (!stack.isEmpty()) {
             Tensor t = stack.peek();
             int i = nextInput.pop();
             List<Tensor> inputs = t.origin() == null ? List.of() : t.origin().inputs();
-            while (i < inputs.size() && (!inputs.get(i).requiresGrad() || visited.contains(inputs.get(i)))) {
-                i++;
-            }
-            if (i < inputs.size()) {
+            Tensor next = null;
+            for (; i < inputs.size() && next == null; i++) {
                 Tensor input = inputs.get(i);
-                nextInput.push(i + 1);
-                visited.add(input);
-                stack.push(input);
+                if (input.requiresGrad() && uses.merge(input, 1, Integer::sum) == 1) {
+                    next = input;                                     // first seen: visit it before t
+                }
+            }
+            if (next != null) {
+                nextInput.push(i);
+                stack.push(next);
                 nextInput.push(0);
             } else {
                 stack.pop();
-                order.add(t);
+                state.order.add(t);
             }
         }
-        return order;
     }
 }

@@ -1,6 +1,7 @@
 package backprop.autograd;
 
 import backprop.internal.Checks;
+import backprop.internal.DirectRule;
 import backprop.internal.TensorHooks;
 import backprop.tensor.Tensor;
 import java.util.List;
@@ -69,6 +70,14 @@ public final class Node {
                 "backward: the graph through '%s' was already used by a backward pass and freed; call backward(true) the first time to keep it",
                 op);
         return rule.gradient(input, gradOfOutput);
+    }
+
+    /**
+     * As {@link #gradient}, written into {@code dst} when the rule can do so exactly
+     * ({@link DirectRule}); false, with {@code dst} untouched, when it cannot.
+     */
+    boolean gradientInto(int input, Tensor gradOfOutput, Tensor dst) {
+        return rule instanceof DirectRule direct && direct.gradientInto(input, gradOfOutput, dst);
     }
 
     /** Drops the backward rule (and with it the saved tensors it captured). */

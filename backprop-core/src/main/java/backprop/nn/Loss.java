@@ -2,6 +2,7 @@ package backprop.nn;
 
 import backprop.autograd.GradMode;
 import backprop.autograd.Node;
+import backprop.internal.Arena;
 import backprop.tensor.ShapeMismatchException;
 import backprop.tensor.DType;
 import backprop.tensor.Shapes;
@@ -108,15 +109,19 @@ public final class Loss {
         Checks.rows("cross_entropy", z, labels.length);
         int n = labels.length;
         int classes = z.dim(1);
-        int[] label = labels.clone();   // the caller may refill its array before backward runs
+        int[] label = Arena.ints(n);   // a copy: the caller may refill its array before backward runs
+        System.arraycopy(labels, 0, label, 0, n);
         for (int r = 0; r < n; r++) {
             if (label[r] < 0 || label[r] >= classes) {
                 throw new IllegalArgumentException("cross_entropy: label %d of row %d is outside 0..%d"
                         .formatted(label[r], r, classes - 1));
             }
         }
-        double[] softmax = z.toDoubleArray();
-        double[] rowLoss = new double[n];
+        double[] softmax = Arena.doubles(z.size());   // a workspace step's: the backward rule below keeps it
+        for (int i = 0; i < softmax.length; i++) {
+            softmax[i] = z.getFlat(i);
+        }
+        double[] rowLoss = Arena.doubles(n);
         for (int r = 0, row = 0; r < n; r++, row += classes) {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
@@ -133,7 +138,7 @@ public final class Loss {
         }
         Tensor loss = reduce(z.dtype(), rowLoss, reduction);
         return Node.record("cross_entropy", loss, List.of(z), (i, g) -> {
-            double[] dz = new double[softmax.length];
+            double[] dz = Arena.doubles(softmax.length);
             for (int r = 0, row = 0; r < n; r++, row += classes) {
                 double scale = switch (reduction) {
                     case NONE -> g.getFlat(r);
@@ -144,8 +149,23 @@ public final class Loss {
                     dz[row + c] = scale * (softmax[row + c] - (c == label[r] ? 1 : 0));   // softmax(z) - t
                 }
             }
-            return Tensor.of(z.dtype(), dz, z.shape());
+            return result(z.dtype(), dz, z.shape());
         });
+    }
+
+    /** {@code Tensor.of(dtype, values, shape)}, taking its storage as the operations' results do (from a workspace step). */
+    private static Tensor result(DType dtype, double[] values, int[] shape) {
+        if (dtype == DType.FLOAT64) {
+            return Tensor.wrap(values, shape);
+        }
+        if (dtype != DType.FLOAT32) {
+            return Tensor.of(dtype, values, shape);
+        }
+        float[] out = Arena.floats(values.length);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return Tensor.wrap(out, shape);
     }
 
     // ---- Binary cross-entropy and the logistic loss ------------------------------------------

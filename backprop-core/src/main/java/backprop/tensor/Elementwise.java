@@ -1,6 +1,7 @@
 package backprop.tensor;
 
 import backprop.autograd.Node;
+import backprop.internal.Arena;
 import backprop.kernels.Loops;
 import java.util.List;
 import java.util.function.DoubleBinaryOperator;
@@ -109,7 +110,7 @@ final class Elementwise {
         if (a.f == null) {
             return map(a, x -> x > 0 ? x : 0);
         }
-        float[] out = new float[a.f.length];
+        float[] out = Arena.floats(a.f.length);
         Loops.relu(a.f, out, out.length);
         return new Tensor(out, a.shape());
     }
@@ -119,7 +120,7 @@ final class Elementwise {
         if (g.f == null || a.f == null || g.size() != a.size()) {
             return g.mul(map(a, x -> x > 0 ? 1 : 0));
         }
-        float[] out = new float[g.size()];
+        float[] out = Arena.floats(g.size());
         Loops.reluBackward(g.f, a.f, out, out.length);
         return new Tensor(out, a.shape());
     }
@@ -131,7 +132,7 @@ final class Elementwise {
     }
 
     static Tensor convert(Tensor a, DType target) {
-        Tensor out = Tensor.zeros(target, a.shape());
+        Tensor out = Results.uninitialized(target, a.shape());
         boolean whole = target == DType.INT64;
         for (int i = 0; i < out.size(); i++) {
             double v = a.getFlat(i);
@@ -163,14 +164,14 @@ final class Elementwise {
     static Tensor map(Tensor a, DoubleUnaryOperator fn) {
         int n = a.size();
         if (a.f != null) {
-            float[] out = new float[n];
+            float[] out = Arena.floats(n);
             float[] x = a.f;
             for (int i = 0; i < n; i++) {
                 out[i] = (float) fn.applyAsDouble(x[i]);
             }
             return new Tensor(out, a.shape());
         }
-        double[] out = new double[n];
+        double[] out = Arena.doubles(n);
         double[] x = a.d;
         for (int i = 0; i < n; i++) {
             out[i] = fn.applyAsDouble(x[i]);
@@ -181,7 +182,7 @@ final class Elementwise {
     /** Applies {@code fn} pairwise under broadcasting; the result has the broadcast shape and the promoted dtype. */
     static Tensor zip(String op, Tensor a, Tensor b, DoubleBinaryOperator fn) {
         int[] shape = Shapes.broadcast(op, a.shape(), b.shape());
-        Tensor out = Tensor.zeros(DType.promote(a.dtype(), b.dtype()), shape);
+        Tensor out = Results.uninitialized(DType.promote(a.dtype(), b.dtype()), shape);   // every branch writes every element
         int n = out.size();
         if (out.f != null && a.f != null && b.f != null && a.size() == n && b.size() == n) {
             float[] o = out.f;

@@ -2,6 +2,7 @@ package backprop.tensor;
 
 import backprop.autograd.Node;
 import backprop.internal.Checks;
+import backprop.internal.DirectRule;
 import backprop.kernels.Kernels;
 import backprop.kernels.Loops;
 import java.util.List;
@@ -56,7 +57,7 @@ final class LinearAlgebra {
         Checks.require(a.rank() == 2, "transpose: needs a tensor of at most 2 dimensions; got shape %s", a.shape());
         int rows = a.dim(0);
         int cols = a.dim(1);
-        Tensor out = Tensor.zeros(a.dtype(), cols, rows);
+        Tensor out = Results.uninitialized(a.dtype(), cols, rows);
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < cols; c++) {
                 out.setFlat(c * rows + r, a.getFlat(r * cols + c));
@@ -72,7 +73,7 @@ final class LinearAlgebra {
         if (b != null) {
             addRowVector(out, b);
         }
-        return Node.record("linear", out, linearInputs(x, w, b), (i, g) -> linearGradient(i, g, x, w));
+        return Node.record("linear", out, linearInputs(x, w, b), new LinearRule(x, w, null));
     }
 
     /** {@code relu(x W^T + b)}; the backward masks the gradient once by the output's sign, for all three inputs. */
@@ -89,15 +90,7 @@ final class LinearAlgebra {
             }
             out = Elementwise.reluValues(out);
         }
-        Tensor y = out;
-        Tensor[] masked = new Tensor[2];   // {the gradient it was made from, the masked gradient}
-        return Node.record("linear_relu", y, linearInputs(x, w, b), (i, g) -> {
-            if (masked[0] != g) {
-                masked[0] = g;
-                masked[1] = Elementwise.reluGradient(g, y);   // y > 0 exactly where x W^T + b > 0
-            }
-            return linearGradient(i, masked[1], x, w);
-        });
+        return Node.record("linear_relu", out, linearInputs(x, w, b), new LinearRule(x, w, out));
     }
 
     private static void checkLinear(Tensor x, Tensor w, Tensor b) {
@@ -115,12 +108,54 @@ final class LinearAlgebra {
         return b == null ? List.of(x, w) : List.of(x, w, b);
     }
 
-    private static Tensor linearGradient(int input, Tensor g, Tensor x, Tensor w) {
-        return switch (input) {
-            case 0 -> gemm(false, false, g, w);                            // dy/dx: G W
-            case 1 -> gemm(true, false, g, x);                             // dy/dW: G^T x
-            default -> Reductions.sum(g, 0, false);                        // dy/db: column sums of G
-        };
+    /**
+     * The backward rule of {@code x W^T + b}, and of its ReLU when {@code y}, the ReLU's output, is
+     * given: the gradient is then masked once by y's sign, for all three inputs. It writes the
+     * weight and bias gradients straight into a leaf's gradient storage when the engine asks.
+     */
+    private static final class LinearRule implements DirectRule {
+        private final Tensor x;
+        private final Tensor w;
+        private final Tensor y;
+        private Tensor maskedFrom;   // the output gradient that masked was made from
+        private Tensor masked;
+
+        LinearRule(Tensor x, Tensor w, Tensor y) {
+            this.x = x;
+            this.w = w;
+            this.y = y;
+        }
+
+        @Override
+        public Tensor gradient(int input, Tensor gradOfOutput) {
+            Tensor g = masked(gradOfOutput);
+            return switch (input) {
+                case 0 -> gemm(false, false, g, w);                        // dy/dx: G W
+                case 1 -> gemm(true, false, g, x);                         // dy/dW: G^T x
+                default -> Reductions.sum(g, 0, false);                    // dy/db: column sums of G
+            };
+        }
+
+        @Override
+        public boolean gradientInto(int input, Tensor gradOfOutput, Tensor dst) {
+            Tensor g = masked(gradOfOutput);
+            return switch (input) {
+                case 0 -> gemmInto(false, false, g, w, dst);
+                case 1 -> gemmInto(true, false, g, x, dst);
+                default -> g.dtype() == dst.dtype() && Reductions.sumInto(g, 0, dst);
+            };
+        }
+
+        private Tensor masked(Tensor g) {
+            if (y == null) {
+                return g;
+            }
+            if (maskedFrom != g) {
+                maskedFrom = g;
+                masked = Elementwise.reluGradient(g, y);                   // y > 0 exactly where x W^T + b > 0
+            }
+            return masked;
+        }
     }
 
     /** Adds {@code b} to every row of {@code out}, in place (out is fresh, not yet in any graph). */
@@ -144,16 +179,31 @@ final class LinearAlgebra {
     /** op(A) op(B) into a new tensor, in the promoted dtype. */
     static Tensor gemm(boolean transA, boolean transB, Tensor a, Tensor b) {
         int m = transA ? a.dim(1) : a.dim(0);
+        int n = transB ? b.dim(0) : b.dim(1);
+        Tensor out = Results.uninitialized(DType.promote(a.dtype(), b.dtype()), m, n);   // beta = 0 overwrites every element
+        gemmInto(transA, transB, a, b, out);
+        return out;
+    }
+
+    /**
+     * op(A) op(B) written over {@code out}, when out has the product's shape and the promoted dtype.
+     *
+     * @return false, with out untouched, when it has not
+     */
+    private static boolean gemmInto(boolean transA, boolean transB, Tensor a, Tensor b, Tensor out) {
+        int m = transA ? a.dim(1) : a.dim(0);
         int k = transA ? a.dim(0) : a.dim(1);
         int n = transB ? b.dim(0) : b.dim(1);
         DType dtype = DType.promote(a.dtype(), b.dtype());
-        Tensor out = Tensor.zeros(dtype, m, n);
+        if (out.dtype() != dtype || out.rank() != 2 || out.dim(0) != m || out.dim(1) != n) {
+            return false;
+        }
         Kernels kernels = Kernels.forShape(m, n, k);
-        if (dtype == DType.FLOAT32) {
+        if (dtype == DType.FLOAT32) {   // beta = 0 clears C first, NaN included: its old contents do not matter
             kernels.sgemm(transA, transB, m, n, k, a.to(dtype).f, b.to(dtype).f, 0f, out.f);   // labels meet weights as floats
         } else {
             kernels.dgemm(transA, transB, m, n, k, a.to(dtype).d, b.to(dtype).d, 0.0, out.d);
         }
-        return out;
+        return true;
     }
 }

@@ -26,7 +26,7 @@ final class Movement {
         if (Arrays.equals(shape, target)) {
             return a;
         }
-        Tensor out = Elementwise.zip("expand", a, Tensor.zeros(a.dtype(), target), (x, zero) -> x);
+        Tensor out = Elementwise.zip("expand", a, Results.zeros(a.dtype(), target), (x, zero) -> x);
         return Node.record("expand", out, List.of(a), (i, g) -> g.sumTo(shape));
     }
 
@@ -38,7 +38,7 @@ final class Movement {
         Checks.require(Arrays.equals(Shapes.broadcast("sumTo", target, shape), shape),
                 "sumTo: %s does not broadcast to %s, so it cannot be summed back to it",
                 target, shape);
-        Tensor out = Tensor.zeros(a.dtype(), target);
+        Tensor out = Results.zeros(a.dtype(), target);
         int[] strides = Shapes.broadcastStrides(target, shape);
         int[] index = new int[shape.length];
         int o = 0;
@@ -71,7 +71,7 @@ final class Movement {
         int[] shape = new int[partShape.length + 1];
         shape[0] = parts.size();
         System.arraycopy(partShape, 0, shape, 1, partShape.length);
-        Tensor out = Tensor.zeros(dtype, shape);
+        Tensor out = Results.zeros(dtype, shape);
         int n = Shapes.size(partShape);
         for (int p = 0; p < parts.size(); p++) {
             for (int j = 0; j < n; j++) {
@@ -83,7 +83,7 @@ final class Movement {
 
     /** {@code n} consecutive elements from {@code start}, as a new tensor of {@code shape}. */
     private static Tensor slice(Tensor g, int start, int n, int[] shape) {
-        Tensor out = Tensor.zeros(g.dtype(), shape);
+        Tensor out = Results.zeros(g.dtype(), shape);
         for (int j = 0; j < n; j++) {
             out.setFlat(j, g.getFlat(start + j));
         }

@@ -14,7 +14,7 @@ final class Reductions {
         for (int i = 0; i < a.size(); i++) {
             s += a.getFlat(i);
         }
-        Tensor out = Tensor.zeros(a.dtype());
+        Tensor out = Results.zeros(a.dtype());
         out.setFlat(0, s);
         int[] shape = a.shape();
         return Node.record("sum", out, List.of(a), (i, g) -> g.expand(shape));       // d(sum a)/da_i = 1
@@ -23,18 +23,43 @@ final class Reductions {
     /** The sum over {@code axis} (already normalized); with {@code keepDim} the axis stays with size 1. */
     static Tensor sum(Tensor a, int axis, boolean keepDim) {
         int[] shape = a.shape();
-        int outer = Shapes.size(Arrays.copyOfRange(shape, 0, axis));
-        int inner = Shapes.size(Arrays.copyOfRange(shape, axis + 1, shape.length));
-        int n = shape[axis];
         int[] kept = shape.clone();
         kept[axis] = 1;
-        Tensor out = Tensor.zeros(a.dtype(), keepDim ? kept : dropAxis(shape, axis));
-        if (a.f != null) {
-            sumFloat(a.f, out.f, outer, n, inner);
-        } else {
-            sumDouble(a.d, out.d, outer, n, inner);
-        }
+        Tensor out = Results.zeros(a.dtype(), keepDim ? kept : dropAxis(shape, axis));
+        accumulate(a, axis, out);
         return Node.record("sum", out, List.of(a), (i, g) -> g.reshape(kept).expand(shape));
+    }
+
+    /**
+     * The sum over {@code axis} written over {@code out}, as {@link #sum(Tensor, int, boolean)}
+     * computes it, when out has a's dtype and the result's size: a bias gradient written into its
+     * parameter's gradient storage.
+     *
+     * @return false, with out untouched, when it has not
+     */
+    static boolean sumInto(Tensor a, int axis, Tensor out) {
+        if (out.dtype() != a.dtype() || out.size() * a.dim(axis) != a.size()) {
+            return false;
+        }
+        if (out.f != null) {
+            Arrays.fill(out.f, 0f);
+        } else {
+            Arrays.fill(out.d, 0.0);
+        }
+        accumulate(a, axis, out);
+        return true;
+    }
+
+    /** Adds the sum of {@code a} over {@code axis} into {@code out}. */
+    private static void accumulate(Tensor a, int axis, Tensor out) {
+        int[] shape = a.shape();
+        int outer = Shapes.size(Arrays.copyOfRange(shape, 0, axis));
+        int inner = Shapes.size(Arrays.copyOfRange(shape, axis + 1, shape.length));
+        if (a.f != null) {
+            sumFloat(a.f, out.f, outer, shape[axis], inner);
+        } else {
+            sumDouble(a.d, out.d, outer, shape[axis], inner);
+        }
     }
 
     /** out[o, i] = sum_k a[o, k, i]; the inner loop runs along contiguous memory (the bias gradient's column sums). */
@@ -62,7 +87,7 @@ final class Reductions {
 
     static Tensor softmax(Tensor a) {
         Checks.require(a.rank() >= 1, "softmax: needs a vector or a matrix; got a scalar");
-        Tensor out = Tensor.zeros(floating(a.dtype()), a.shape());
+        Tensor out = Results.uninitialized(floating(a.dtype()), a.shape());
         int n = a.dim(-1);
         for (int row = 0; row < a.size() / Math.max(n, 1); row++) {
             int base = row * n;
@@ -84,7 +109,7 @@ final class Reductions {
 
     static Tensor logSoftmax(Tensor a) {
         Checks.require(a.rank() >= 1, "log_softmax: needs a vector or a matrix; got a scalar");
-        Tensor out = Tensor.zeros(floating(a.dtype()), a.shape());
+        Tensor out = Results.uninitialized(floating(a.dtype()), a.shape());
         int n = a.dim(-1);
         for (int row = 0; row < a.size() / Math.max(n, 1); row++) {
             int base = row * n;
@@ -138,7 +163,7 @@ final class Reductions {
         int outer = Shapes.size(Arrays.copyOfRange(shape, 0, axis));
         int inner = Shapes.size(Arrays.copyOfRange(shape, axis + 1, shape.length));
         int n = shape[axis];
-        Tensor out = Tensor.zeros(DType.INT64, dropAxis(shape, axis));
+        Tensor out = Results.zeros(DType.INT64, dropAxis(shape, axis));
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * n * inner + i;

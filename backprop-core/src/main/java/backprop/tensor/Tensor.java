@@ -2,6 +2,7 @@ package backprop.tensor;
 
 import backprop.autograd.Backward;
 import backprop.autograd.Node;
+import backprop.internal.Arena;
 import backprop.internal.Checks;
 import backprop.internal.TensorHooks;
 import java.util.Arrays;
@@ -32,6 +33,7 @@ public sealed class Tensor permits Parameter {
     private boolean retainsGrad;
     private Node origin;
     private Tensor grad;
+    private Tensor ownGrad;   // storage for grad that only this tensor hands out: see Workspace
 
     Tensor(float[] data, int[] shape) {
         this(DType.FLOAT32, data, null, shape);
@@ -49,8 +51,9 @@ public sealed class Tensor permits Parameter {
             }
         }
         int length = f != null ? f.length : d.length;
-        Checks.require(Shapes.size(shape) == length,
-                "tensor: shape %s needs %d values; got %d", shape, Shapes.size(shape), length);
+        if (Shapes.size(shape) != length) {   // not Checks.require: its boxed arguments cost every result 64 bytes
+            Checks.require(false, "tensor: shape %s needs %d values; got %d", shape, Shapes.size(shape), length);
+        }
         this.dtype = dtype;
         this.shape = shape.clone();
         this.f = f;
@@ -603,7 +606,9 @@ public sealed class Tensor permits Parameter {
 
     /**
      * Forgets the accumulated gradient: {@link #grad()} is {@code null} until the next backward pass
-     * reaches this tensor (PyTorch's {@code set_to_none=True}).
+     * reaches this tensor (PyTorch's {@code set_to_none=True}). Inside a
+     * {@link backprop.autograd.Workspace} step, that pass writes into the storage of the gradient
+     * forgotten here, when it was one that a workspace step made.
      */
     public final void zeroGrad() {
         grad = null;
@@ -670,9 +675,46 @@ public sealed class Tensor permits Parameter {
 
             @Override
             public void accumulateGrad(Tensor t, Tensor g) {
-                t.grad = t.grad == null ? g : t.grad.add(g);
+                if (Arena.active() == null || t.origin != null) {   // an interior tensor is a step's result itself
+                    t.grad = t.grad == null ? g : t.grad.add(g);
+                } else {
+                    t.grad = accumulateOwn(t, g);
+                }
+            }
+
+            @Override
+            public Tensor ownGrad(Tensor t) {
+                if (t.ownGrad == null) {
+                    t.ownGrad = zerosLike(t);
+                }
+                return t.ownGrad;
             }
         });
+    }
+
+    /**
+     * A leaf's gradient inside a workspace step: it outlives the step, so it must never be a
+     * workspace's storage, which the next step overwrites. It is kept in the leaf's own storage,
+     * where backward wrote it directly ({@code g} is that storage) or where {@code g} is copied or
+     * added, with the same rounding as {@link #add(Tensor)}.
+     */
+    private static Tensor accumulateOwn(Tensor t, Tensor g) {
+        Tensor own = TensorHooks.get().ownGrad(t);
+        Tensor sum = t.grad;
+        if (sum == null) {
+            if (g != own) {
+                System.arraycopy(g.f != null ? g.f : g.d, 0, own.f != null ? own.f : own.d, 0, own.size());
+            }
+        } else if (own.f != null) {
+            for (int i = 0; i < own.f.length; i++) {
+                own.f[i] = (float) ((double) sum.f[i] + g.f[i]);   // as add(): the sum in double, rounded once
+            }
+        } else {
+            for (int i = 0; i < own.d.length; i++) {
+                own.d[i] = sum.d[i] + g.d[i];
+            }
+        }
+        return own;
     }
 
     /**

@@ -1,6 +1,7 @@
 package backprop.train;
 
 import backprop.autograd.GradMode;
+import backprop.autograd.Workspace;
 import backprop.data.Dataset;
 import backprop.nn.Module;
 import backprop.optim.Optimizer;
@@ -10,8 +11,9 @@ import java.util.List;
 
 /**
  * {@link Trainer}'s step, one update per batch on this machine, as in the textbook: forward, loss,
- * zero grads, backward, optimizer step. The batch buffers are allocated once, for every step, and
- * the next batch is gathered while this one computes ({@link BatchPrefetch}).
+ * zero grads, backward, optimizer step. The batch buffers are allocated once, for every step; the
+ * next batch is gathered while this one computes ({@link BatchPrefetch}); and the step's tensors
+ * live in a {@link Workspace}, so that a step in the steady state allocates next to nothing.
  */
 final class LocalStep implements TrainingStep {
     private final Module model;
@@ -21,6 +23,7 @@ final class LocalStep implements TrainingStep {
     private final int batchSize;
     private final BatchPrefetch batches;
     private final int[] predicted;
+    private final Workspace workspace = new Workspace();   // the step's activations and gradients, reused
 
     private final float[] classWeights;
 
@@ -43,16 +46,18 @@ final class LocalStep implements TrainingStep {
         int n = rows.rows();
         Tensor input = Tensor.wrap(n == batchSize ? rows.x : Arrays.copyOf(rows.x, n * d), n, d);
 
-        optimizer.zeroGrad();
-        Tensor z = model.forward(input);
-        Tensor loss = objective.loss(z, rows.labels, rows.targets, n, classWeights);
-        double lossValue = loss.item();
-        if (!Double.isFinite(lossValue)) {
-            return new StepResult(lossValue, 0, n);
+        try (var reuse = workspace.step()) {   // everything below is read before the next step
+            optimizer.zeroGrad();
+            Tensor z = model.forward(input);
+            Tensor loss = objective.loss(z, rows.labels, rows.targets, n, classWeights);
+            double lossValue = loss.item();
+            if (!Double.isFinite(lossValue)) {
+                return new StepResult(lossValue, 0, n);
+            }
+            loss.backward();
+            optimizer.step();
+            return new StepResult(lossValue, correct(z, rows.labels, n), n);
         }
-        loss.backward();
-        optimizer.step();
-        return new StepResult(lossValue, correct(z, rows.labels, n), n);
     }
 
     private long correct(Tensor z, int[] labels, int n) {
