@@ -1,5 +1,6 @@
 package backprop.train;
 
+import backprop.autograd.Workspace;
 import backprop.data.Task;
 import backprop.nn.Mlp;
 import backprop.nn.Module;
@@ -92,11 +93,14 @@ public final class Warmup implements AutoCloseable {
         }
         Tensor input = Tensor.wrap(x, BATCH, INPUTS);
         float[] targets = new float[BATCH];
+        Workspace workspace = new Workspace();   // as the run's steps do: the JIT compiles the paths training takes
         while (!stopped && steps < MAX_STEPS) {
-            optimizer.zeroGrad();
-            Tensor loss = objective.loss(network.forward(input), labels, targets, BATCH);
-            loss.backward();
-            optimizer.step();
+            try (var reuse = workspace.step()) {
+                optimizer.zeroGrad();
+                Tensor loss = objective.loss(network.forward(input), labels, targets, BATCH);
+                loss.backward();
+                optimizer.step();
+            }
             steps++;
         }
     }
