@@ -61,6 +61,7 @@ final class BarrierRun {
     /** The body of a barrier task: returns nothing, everything goes through the driver's line. */
     static Iterator<Object> run(Iterator<Rows> partition, Replica replica, OptimizerFactory optimizers, Setup setup) {
         BarrierTaskContext context = BarrierTaskContext.get();
+        JitWarmup.stopHere();
         List<Shard> train = new ArrayList<>();
         List<Shard> test = new ArrayList<>();
         partition.forEachRemaining(r -> {
