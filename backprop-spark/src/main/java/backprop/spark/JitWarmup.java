@@ -11,7 +11,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -58,30 +57,30 @@ final class JitWarmup implements Serializable {
      * local mode, else through a job of one short task per task slot, each starting it in its
      * executor's JVM (once per JVM) and returning at once.
      */
-    void startWhereTasksRun(JavaSparkContext sc) {
-        int cpus = sc.getConf().getInt("spark.task.cpus", 1);
+    void startWhereTasksRun(JavaSparkContext sc, boolean synchronous) {
+        int threads = SparkData.threadsPerTask(sc, synchronous);
         if (sc.isLocal()) {
-            startHere(cpus);
+            startHere(threads);
             return;
         }
-        int slots = Math.max(1, sc.defaultParallelism() / cpus);
+        int slots = SparkData.tasks(sc, synchronous);
         sc.setJobDescription("backprop: compiling the training step's code on the executors while the driver reads the data");
         try {
             sc.parallelize(IntStream.range(0, slots).boxed().toList(), slots)
-                    .foreachAsync(slot -> startHere(TaskContext.get().cpus()));
+                    .foreachAsync(slot -> startHere(threads));
         } finally {
             sc.setJobDescription(null);
         }
     }
 
     /** Starts this JVM's warm-up with the kernels' threads a task will use, unless one runs already. */
-    private void startHere(int cpus) {
+    private void startHere(int threads) {
         synchronized (JitWarmup.class) {
             if (running != null) {
                 return;
             }
             // the products take the paths of the thread count the tasks will set
-            Kernels.get().setThreads(cpus);
+            Kernels.get().setThreads(threads);
             Mlp small = new Mlp(1, List.copyOf(hidden), 10, activation, dropout, init);
             running = Warmup.start(small, new OptimizerSpec(kind, learningRate, momentum, weightDecay), DType.FLOAT32);
         }

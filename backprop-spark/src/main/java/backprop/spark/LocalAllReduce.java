@@ -97,6 +97,9 @@ final class LocalAllReduce implements AllReduce {
 
     @Override
     public void sum(float[] v) {
+        if (size == 1) {
+            return;
+        }
         Object[] slots = publish(v, v.length);
         float[][] all = new float[size][];
         for (int q = 0; q < size; q++) {
@@ -113,6 +116,9 @@ final class LocalAllReduce implements AllReduce {
 
     @Override
     public void sum(double[] v) {
+        if (size == 1) {
+            return;
+        }
         Object[] slots = publish(v, v.length);
         double[][] all = new double[size][];
         for (int q = 0; q < size; q++) {

@@ -167,7 +167,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         SavedModel start = initModel.load();
         if (start == null) {
             new JitWarmup(model.architecture(1, 10), training.optimizerSpec())
-                    .startWhereTasksRun(JavaSparkContext.fromSparkContext(spark.sparkContext()));
+                    .startWhereTasksRun(JavaSparkContext.fromSparkContext(spark.sparkContext()), averageEvery == 0);
         }
         SparkData rows = read(spark, start);
         try {
