@@ -46,8 +46,9 @@ final class BarrierRun {
      * @param averageEvery 0 for synchronous steps, else the local steps between averagings
      * @param rendezvous the driver's {@link Rendezvous}, as {@code host:port}
      * @param timeout the longest wait for another task in an all-reduce
+     * @param threads the task's kernel threads ({@link SparkData#threadsPerTask})
      */
-    record Setup(int averageEvery, String rendezvous, Duration timeout) implements Serializable {}
+    record Setup(int averageEvery, String rendezvous, Duration timeout, int threads) implements Serializable {}
 
     /** A task's rows: its training shards and its share of the test rows (empty when there are none). */
     record Rows(List<Shard> train, List<Shard> test) implements Serializable {}
@@ -61,14 +62,15 @@ final class BarrierRun {
     /** The body of a barrier task: returns nothing, everything goes through the driver's line. */
     static Iterator<Object> run(Iterator<Rows> partition, Replica replica, OptimizerFactory optimizers, Setup setup) {
         BarrierTaskContext context = BarrierTaskContext.get();
+        JitWarmup.stopHere();
         List<Shard> train = new ArrayList<>();
         List<Shard> test = new ArrayList<>();
         partition.forEachRemaining(r -> {
             train.addAll(r.train());
             test.addAll(r.test());
         });
-        // the task's cores, as spark.task.cpus gives them (the kernels are per JVM: tasks of one executor share them)
-        Kernels.get().setThreads(context.cpus());
+        // the task's cores (the kernels are per JVM: tasks of one executor share them)
+        Kernels.get().setThreads(setup.threads());
         int rank = context.partitionId();
         int size = context.getTaskInfos().length;
         String executor = context.getTaskInfos()[rank].address();

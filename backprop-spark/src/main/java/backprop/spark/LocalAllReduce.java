@@ -4,16 +4,16 @@ import java.lang.reflect.Array;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Phaser;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The all-reduce of ranks that are threads of one JVM: every rank copies its vector into a slot
  * of the group, one barrier waits for them all, and every rank adds up all the slots in rank
  * order into its own vector, so all ranks end with the same bits. One wait per sum, not two (a
  * barrier before and after summing in place): on a busy machine each wait is a thread waking up,
- * which costs more than reading the other ranks' vectors. The slots alternate between two sets
+ * which costs more than reading the other ranks' vectors (see {@link Patience}). The slots alternate between two sets
  * from sum to sum, so that a rank already copying in the next sum's vector never overwrites one
  * that a slower rank is still reading: it cannot be two sums ahead without passing the barrier
  * that the slower one has not reached. Over memory it costs a fraction of the loopback ring (no
@@ -27,26 +27,39 @@ final class LocalAllReduce implements AllReduce {
     private static final Map<String, Group> GROUPS = new ConcurrentHashMap<>();
 
     private static final class Group {
-        final Phaser barrier;
+        final int size;
+        /** The ranks that reached the current barrier. */
+        final AtomicInteger arrived = new AtomicInteger();
+        /** How many barriers every rank has passed. */
+        volatile long passed;
+        /**
+         * Set when a rank leaves (or gives up): a wait for a barrier that not every rank reached
+         * fails. One that every rank reached still passes: the last rank may leave right after
+         * its last sum while another is on its way out of it.
+         */
+        volatile boolean ended;
+        /** The ranks asleep in the current barrier, to be woken by the last one to arrive. */
+        final AtomicReferenceArray<Thread> sleeping;
         /** Per parity of the sum's number, each rank's copy of its vector. */
         final Object[][] slots;
         int open;
-        /**
-         * The last phase every rank reached: a rank that leaves after the group's last sum ends the
-         * barrier, and one still on its way out of that sum must not take it for a failure.
-         */
-        volatile int passed = -1;
 
         Group(int size) {
-            this.barrier = new Phaser(size) {
-                @Override
-                protected boolean onAdvance(int phase, int parties) {
-                    passed = phase;
-                    return false;
-                }
-            };
+            this.size = size;
+            this.sleeping = new AtomicReferenceArray<>(size);
             this.slots = new Object[2][size];
             this.open = size;
+        }
+
+        void wakeAll() {
+            for (int q = 0; q < size; q++) {
+                LockSupport.unpark(sleeping.get(q));
+            }
+        }
+
+        void end() {
+            ended = true;
+            wakeAll();
         }
     }
 
@@ -84,6 +97,9 @@ final class LocalAllReduce implements AllReduce {
 
     @Override
     public void sum(float[] v) {
+        if (size == 1) {
+            return;
+        }
         Object[] slots = publish(v, v.length);
         float[][] all = new float[size][];
         for (int q = 0; q < size; q++) {
@@ -100,6 +116,9 @@ final class LocalAllReduce implements AllReduce {
 
     @Override
     public void sum(double[] v) {
+        if (size == 1) {
+            return;
+        }
         Object[] slots = publish(v, v.length);
         double[][] all = new double[size][];
         for (int q = 0; q < size; q++) {
@@ -139,24 +158,48 @@ final class LocalAllReduce implements AllReduce {
         return slots;
     }
 
+    /**
+     * Waits until every rank has reached this barrier, as {@link Patience} says: spinning, then
+     * yielding, then asleep until the last rank to arrive wakes it.
+     */
     private void await() {
         if (size == 1) {
             return;
         }
         long t0 = System.nanoTime();
         try {
-            int phase = group.barrier.arrive();
-            if (phase < 0 || group.barrier.awaitAdvanceInterruptibly(phase, timeout.toNanos(), TimeUnit.NANOSECONDS) < 0
-                    && group.passed != phase) {
-                throw new IllegalStateException("all-reduce: rank %d: another rank left the all-reduce".formatted(rank));
+            long barrier = group.passed;
+            if (group.arrived.incrementAndGet() == size) {
+                group.arrived.set(0);
+                group.passed = barrier + 1;
+                group.wakeAll();
+                return;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            group.barrier.forceTermination();
-            throw new IllegalStateException("all-reduce: rank %d interrupted while waiting for the others".formatted(rank), e);
-        } catch (TimeoutException e) {
-            group.barrier.forceTermination();
-            throw new IllegalStateException("all-reduce: rank %d waited %s for the others; one is too slow or gone".formatted(rank, timeout), e);
+            long deadline = t0 + timeout.toNanos();
+            while (group.passed == barrier) {
+                if (group.ended && group.passed == barrier) {
+                    throw new IllegalStateException("all-reduce: rank %d: another rank left the all-reduce".formatted(rank));
+                }
+                if (Patience.stayAwake(t0)) {
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    group.end();
+                    throw new IllegalStateException("all-reduce: rank %d waited %s for the others; one is too slow or gone".formatted(rank, timeout));
+                }
+                // the last rank sets passed, then wakes the sleepers: one that checks after saying it sleeps is never missed
+                group.sleeping.set(rank, Thread.currentThread());
+                if (group.passed == barrier && !group.ended) {
+                    LockSupport.parkNanos(group, left);
+                }
+                group.sleeping.set(rank, null);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    group.end();
+                    throw new IllegalStateException("all-reduce: rank %d interrupted while waiting for the others".formatted(rank));
+                }
+            }
         } finally {
             blocked += System.nanoTime() - t0;
         }
@@ -174,7 +217,7 @@ final class LocalAllReduce implements AllReduce {
             return;
         }
         closed = true;
-        group.barrier.forceTermination();
+        group.end();
         synchronized (group) {
             if (--group.open == 0) {
                 GROUPS.remove(key, group);

@@ -1,30 +1,18 @@
 package backprop.spark;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A sum all-reduce among the {@code N} tasks of one barrier stage over direct TCP connections, as
@@ -38,48 +26,62 @@ import java.util.concurrent.TimeUnit;
  * the others (with two ranks each adds the same two numbers, and float addition commutes): all
  * ranks end with the same bits, and a rerun with the same ranks gives them again.
  *
- * <p>Use: every rank {@link #listen}s, the addresses are shared (a barrier stage's
- * {@code allGather}), then every rank {@link Listener#join}s the ring and calls the same sums in the
- * same order with vectors of the same length. A peer that dies, a connection that breaks and a
- * wait longer than the timeout end the call with an {@link IllegalStateException}, which fails the
- * task and so the stage. Netty is Spark's own; one I/O thread per rank.
+ * <p>The task's own thread moves the bytes, on non-blocking sockets: it writes what the socket
+ * takes, reads what has come and adds it in while the rest is still on its way, and sleeps in a
+ * {@link Selector} only when neither socket has moved for a while ({@link Patience}). A Netty event loop (the first version) put
+ * two thread wake-ups and two more copies between the wire and the sum, on machines where the
+ * tasks already hold every core: 2.4 ms for W1's 0.94 MB between two executors, against
+ * docs/scaling.md's figures for this one.
+ *
+ * <p>Use: every rank {@link #listen}s, the addresses are shared (through the driver's
+ * {@link Rendezvous}), then every rank {@link Listener#join}s the ring and calls the same sums in
+ * the same order with vectors of the same length. A peer that dies, a connection that breaks and
+ * a wait longer than the timeout end the call with an {@link IllegalStateException}, which fails
+ * the task and so the stage.
  */
 final class RingAllReduce implements AllReduce {
-    /** What the inbox gets when the connection from the previous rank is gone. */
-    private static final ByteBuf CLOSED = Unpooled.EMPTY_BUFFER;
     /**
-     * Socket buffers and reads large enough for a W1 chunk (0.47 MB for two ranks) to travel in a
-     * few system calls: with the kernel's defaults it takes many small reads, each a thread hand-off.
+     * Socket buffers that hold a W1 vector (0.94 MB) whole, so that a send is one system call and
+     * the receiver finds it all there; the kernel caps them at net.core.[rw]mem_max.
      */
     private static final int SOCKET_BUFFER = 4 << 20;
 
     private final int rank;
     private final int size;
     private final Duration timeout;
-    private final EventLoopGroup group;
-    private final Channel server;
-    private final BlockingQueue<ByteBuf> inbox;
-    private final Channel next;
-    private final CompositeByteBuf received;
-    private volatile Throwable failure;
-    private ChannelFuture lastWrite;
+    private final ServerSocketChannel server;
+    private final SocketChannel next;
+    private final SocketChannel previous;
+    private final Selector selector;
+    private final SelectionKey toNext;
+    private final SelectionKey fromPrevious;
     private boolean closed;
-    private byte[] scratch = new byte[0];
+    /** The bytes on their way out and in, kept from sum to sum. */
+    private ByteBuffer out = ByteBuffer.allocateDirect(0);
+    private ByteBuffer in = ByteBuffer.allocateDirect(0);
     /** Received values as numbers, so that adding them up is a loop over arrays. */
     private float[] floats = new float[0];
     private double[] doubles = new double[0];
     private long blockedNanos;
 
-    private RingAllReduce(int rank, int size, Duration timeout, EventLoopGroup group, Channel server,
-                          BlockingQueue<ByteBuf> inbox, Channel next) {
+    private RingAllReduce(int rank, int size, Duration timeout, ServerSocketChannel server, SocketChannel next,
+                          SocketChannel previous) throws IOException {
         this.rank = rank;
         this.size = size;
         this.timeout = timeout;
-        this.group = group;
         this.server = server;
-        this.inbox = inbox;
         this.next = next;
-        this.received = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+        this.previous = previous;
+        this.selector = Selector.open();
+        if (next != null) {
+            next.configureBlocking(false);
+            previous.configureBlocking(false);
+            toNext = next.register(selector, 0);
+            fromPrevious = previous.register(selector, 0);
+        } else {
+            toNext = null;
+            fromPrevious = null;
+        }
     }
 
     /**
@@ -94,35 +96,29 @@ final class RingAllReduce implements AllReduce {
     /** A rank's open server, waiting for its address to be shared; close it if the ring is never joined. */
     static final class Listener implements AutoCloseable {
         private final Duration timeout;
-        private final EventLoopGroup group = new NioEventLoopGroup(1);
-        private final BlockingQueue<ByteBuf> inbox = new LinkedBlockingQueue<>();
-        private final Channel server;
+        private final ServerSocketChannel server;
         private boolean joined;
 
         private Listener(String host, Duration timeout) {
             this.timeout = timeout;
             try {
-                server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                        .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64 << 10, 256 << 10, SOCKET_BUFFER))
-                        .childHandler(new ChannelInitializer<SocketChannel>() {
-                            @Override
-                            protected void initChannel(SocketChannel ch) {
-                                ch.pipeline().addLast(new Inbox(inbox));
-                            }
-                        })
-                        .bind(host, 0).syncUninterruptibly().channel();
-            } catch (RuntimeException e) {
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                server = ServerSocketChannel.open();
+                // accepted sockets take the receive buffer from the server: set before bind, as TCP's window scale needs
+                server.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+                server.bind(new InetSocketAddress(host, 0));
+            } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException("all-reduce: cannot listen on " + host + ": " + e.getMessage(), e);
             }
         }
 
         /** The address peers connect to, as {@code host:port}. */
         String address() {
-            InetSocketAddress a = (InetSocketAddress) server.localAddress();
-            return a.getHostString() + ":" + a.getPort();
+            try {
+                InetSocketAddress a = (InetSocketAddress) server.getLocalAddress();
+                return a.getHostString() + ":" + a.getPort();
+            } catch (IOException e) {
+                throw new IllegalStateException("all-reduce: the server's address: " + e.getMessage(), e);
+            }
         }
 
         /**
@@ -136,44 +132,77 @@ final class RingAllReduce implements AllReduce {
             if (rank < 0 || rank >= size) {
                 throw new IllegalArgumentException("all-reduce: rank must be in [0, %d); got %d".formatted(size, rank));
             }
-            Channel next = null;
-            if (size > 1) {
-                String[] hostPort = addresses.get((rank + 1) % size).split(":");
-                ChannelFuture connect = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                        .option(ChannelOption.TCP_NODELAY, true)
-                        .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(timeout.toMillis()))
-                        .handler(new ChannelInboundHandlerAdapter())
-                        .connect(hostPort[0], Integer.parseInt(hostPort[1])).awaitUninterruptibly();
-                if (!connect.isSuccess()) {
-                    close();
-                    throw new IllegalStateException("all-reduce: rank %d cannot connect to rank %d at %s: %s".formatted(
-                            rank, (rank + 1) % size, addresses.get((rank + 1) % size), connect.cause()), connect.cause());
-                }
-                next = connect.channel();
-                // the first bytes on a connection name the sender, so a stray connection is refused
-                next.writeAndFlush(Unpooled.buffer(4).writeInt(rank));
-            }
-            RingAllReduce ring = new RingAllReduce(rank, size, timeout, group, server, inbox, next);
             joined = true;
-            try {
-                int sender = size > 1 ? ring.readInt() : ring.previous();
-                if (sender != ring.previous()) {
-                    throw new IllegalStateException("all-reduce: rank %d expected rank %d to connect; got %d"
-                            .formatted(rank, ring.previous(), sender));
+            if (size == 1) {
+                try {
+                    return new RingAllReduce(rank, size, timeout, server, null, null);
+                } catch (IOException e) {
+                    throw new IllegalStateException("all-reduce: " + e.getMessage(), e);
                 }
-            } catch (RuntimeException e) {
-                ring.close();
-                throw e;
             }
-            return ring;
+            int following = (rank + 1) % size;
+            int preceding = (rank + size - 1) % size;
+            SocketChannel next = null;
+            SocketChannel previous = null;
+            RingAllReduce ring = null;
+            try {
+                next = connect(rank, following, addresses.get(following));
+                previous = accept(rank, preceding);
+                ring = new RingAllReduce(rank, size, timeout, server, next, previous);
+                // the first bytes on a connection name the sender, so a stray connection is refused
+                int sender = ring.exchangeInt(rank);
+                if (sender != preceding) {
+                    throw new IllegalStateException("all-reduce: rank %d expected rank %d to connect; got %d".formatted(rank, preceding, sender));
+                }
+                return ring;
+            } catch (IOException | RuntimeException e) {
+                if (ring != null) {
+                    ring.close();
+                } else {
+                    closeQuietly(next);
+                    closeQuietly(previous);
+                    closeQuietly(server);
+                }
+                throw e instanceof RuntimeException r ? r : new IllegalStateException("all-reduce: rank %d: %s".formatted(rank, e), e);
+            }
+        }
+
+        private SocketChannel connect(int rank, int following, String address) {
+            String[] hostPort = address.split(":");
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open();
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+                channel.socket().connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), Math.toIntExact(timeout.toMillis()));
+                return channel;
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new IllegalStateException("all-reduce: rank %d cannot connect to rank %d at %s: %s".formatted(rank, following, address, e), e);
+            }
+        }
+
+        private SocketChannel accept(int rank, int preceding) throws IOException {
+            server.configureBlocking(false);
+            try (Selector waiting = Selector.open()) {
+                server.register(waiting, SelectionKey.OP_ACCEPT);
+                if (waiting.select(Math.max(1, timeout.toMillis())) == 0) {
+                    throw new IllegalStateException("all-reduce: rank %d waited %s for rank %d to connect; the peer is too slow or gone"
+                            .formatted(rank, timeout, preceding));
+                }
+            }
+            SocketChannel channel = server.accept();
+            if (channel == null) {
+                throw new IllegalStateException("all-reduce: rank %d: rank %d's connection went away before it was accepted".formatted(rank, preceding));
+            }
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return channel;
         }
 
         @Override
         public void close() {
             if (!joined) {
-                server.close().awaitUninterruptibly(timeout.toMillis());
-                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                closeQuietly(server);
             }
         }
     }
@@ -213,21 +242,23 @@ final class RingAllReduce implements AllReduce {
         if (size == 1) {
             return;
         }
+        int n = v.length();
         if (size == 2) {
             // Two ranks swap whole vectors: the ring's traffic (the vector each way) in one round
             // trip instead of two, one wait for the neighbour per sum; a + b == b + a in floats, so
             // both still hold the same bits.
-            send(v, 0, v.length());
-            receive(v, 0, v.length(), true);
+            exchange(v, 0, n, 0, n, true);
             return;
         }
         for (int s = 0; s < size - 1; s++) {
-            send(v, rank - s);
-            receive(v, rank - s - 1, true);
+            int send = Math.floorMod(rank - s, size);
+            int receive = Math.floorMod(rank - s - 1, size);
+            exchange(v, start(send, n), start(send + 1, n) - start(send, n), start(receive, n), start(receive + 1, n) - start(receive, n), true);
         }
         for (int s = 0; s < size - 1; s++) {
-            send(v, rank + 1 - s);
-            receive(v, rank - s, false);
+            int send = Math.floorMod(rank + 1 - s, size);
+            int receive = Math.floorMod(rank - s, size);
+            exchange(v, start(send, n), start(send + 1, n) - start(send, n), start(receive, n), start(receive + 1, n) - start(receive, n), false);
         }
     }
 
@@ -236,127 +267,130 @@ final class RingAllReduce implements AllReduce {
         return (int) ((long) n * k / size);
     }
 
-    /** Sends chunk {@code c} (mod N) of {@code v} to the next rank. */
-    private void send(Vector v, int c) {
-        int k = Math.floorMod(c, size);
-        int from = start(k, v.length());
-        send(v, from, start(k + 1, v.length()) - from);
-    }
-
-    private void send(Vector v, int from, int count) {
-        int bytes = count * v.bytes();
-        ByteBuf buf = next.alloc().directBuffer(bytes);
-        v.write(buf.nioBuffer(0, bytes).order(ByteOrder.LITTLE_ENDIAN), from, count);
-        buf.writerIndex(bytes);
-        lastWrite = next.writeAndFlush(buf);
-    }
-
-    /** Receives chunk {@code c} (mod N) from the previous rank and adds it into {@code v}, or copies it there. */
-    private void receive(Vector v, int c, boolean add) {
-        int k = Math.floorMod(c, size);
-        int from = start(k, v.length());
-        receive(v, from, start(k + 1, v.length()) - from, add);
-    }
-
-    private void receive(Vector v, int from, int count, boolean add) {
-        int bytes = count * v.bytes();
-        await(bytes);
-        if (scratch.length < bytes) {
-            scratch = new byte[bytes];
-        }
-        received.readBytes(scratch, 0, bytes);
-        received.discardReadComponents();
-        ByteBuffer data = ByteBuffer.wrap(scratch, 0, bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (add) {
-            v.add(data, from, count);
-        } else {
-            v.read(data, from, count);
-        }
-    }
-
-    private int readInt() {
-        await(4);
-        return received.readInt();
-    }
-
-    /** Waits until {@code bytes} bytes from the previous rank are here. */
-    private void await(int bytes) {
+    /**
+     * Sends {@code sendCount} values of {@code v} from {@code sendAt} to the next rank while the
+     * previous one's {@code receiveCount} values come in, each added into {@code v} from
+     * {@code receiveAt} (or copied there) as soon as it is here.
+     */
+    private void exchange(Vector v, int sendAt, int sendCount, int receiveAt, int receiveCount, boolean add) {
+        int width = v.bytes();
+        out = room(out, sendCount * width);
+        v.write(out, sendAt, sendCount);
+        in = room(in, receiveCount * width);
+        int applied = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (received.readableBytes() < bytes) {
-            ByteBuf next = inbox.poll();
-            try {
-                if (next == null) {
-                    long t0 = System.nanoTime();
-                    next = inbox.poll(deadline - t0, TimeUnit.NANOSECONDS);
-                    blockedNanos += System.nanoTime() - t0;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("all-reduce: rank %d interrupted while waiting for rank %d".formatted(rank, previous()), e);
+        while (out.hasRemaining() || applied < receiveCount) {
+            move(deadline);
+            int here = in.position() / width;
+            if (here > applied) {
+                v.take(in, applied, here - applied, receiveAt + applied, add);
+                applied = here;
             }
-            if (next == null) {
-                throw new IllegalStateException("all-reduce: rank %d waited %s for rank %d's data; the peer is too slow or gone"
-                        .formatted(rank, timeout, previous()));
-            }
-            if (next == CLOSED) {
-                inbox.add(CLOSED);   // every later wait fails too
-                throw new IllegalStateException("all-reduce: rank %d lost its connection from rank %d%s".formatted(
-                        rank, previous(), failure == null ? "" : ": " + failure));
-            }
-            received.addComponent(true, next);
         }
     }
 
-    private int previous() {
+    /** Sends {@code value} to the next rank and returns the previous rank's. */
+    private int exchangeInt(int value) {
+        out = room(out, Integer.BYTES);
+        out.putInt(0, value);
+        in = room(in, Integer.BYTES);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (out.hasRemaining() || in.hasRemaining()) {
+            move(deadline);
+        }
+        return in.getInt(0);
+    }
+
+    /**
+     * Writes what the next rank's socket takes of {@link #out} and reads what the previous rank's
+     * holds into {@link #in}, at least one byte of either; while neither moves it waits as
+     * {@link Patience} says (trying again, then asleep in the selector) until the deadline.
+     */
+    private void move(long deadline) {
+        long since = 0;
+        try {
+            while (true) {
+                int moved = out.hasRemaining() ? next.write(out) : 0;
+                if (in.hasRemaining()) {
+                    int read = previous.read(in);
+                    if (read < 0) {
+                        throw lost(null);
+                    }
+                    moved += read;
+                }
+                if (moved > 0) {
+                    if (since != 0) {
+                        blockedNanos += System.nanoTime() - since;
+                    }
+                    return;
+                }
+                if (since == 0) {
+                    since = System.nanoTime();
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new IllegalStateException("all-reduce: rank %d interrupted while waiting for its neighbours".formatted(rank));
+                }
+                if (Patience.stayAwake(since)) {
+                    continue;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException(in.hasRemaining()
+                            ? "all-reduce: rank %d waited %s for rank %d's data; the peer is too slow or gone".formatted(rank, timeout, previousRank())
+                            : "all-reduce: rank %d waited %s for rank %d to take its data; the peer is too slow or gone".formatted(rank, timeout, (rank + 1) % size));
+                }
+                toNext.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : 0);
+                fromPrevious.interestOps(in.hasRemaining() ? SelectionKey.OP_READ : 0);
+                selector.select(Math.max(1, left / 1_000_000));
+                selector.selectedKeys().clear();
+            }
+        } catch (IOException e) {
+            throw lost(e);
+        }
+    }
+
+    private IllegalStateException lost(IOException cause) {
+        return new IllegalStateException("all-reduce: rank %d lost its connection from rank %d%s".formatted(
+                rank, previousRank(), cause == null ? "" : ": " + cause), cause);
+    }
+
+    /** {@code buffer} cleared to hold {@code bytes}, or a larger one when it cannot. */
+    private static ByteBuffer room(ByteBuffer buffer, int bytes) {
+        ByteBuffer b = buffer.capacity() >= bytes ? buffer : ByteBuffer.allocateDirect(bytes);
+        b.clear().limit(bytes);
+        return b.order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** All of {@code b} from its start, whatever has been read into it so far (views start at the position). */
+    private static ByteBuffer whole(ByteBuffer b) {
+        return b.slice(0, b.limit()).order(b.order());
+    }
+
+    private int previousRank() {
         return (rank + size - 1) % size;
     }
 
-    /** Waits (bounded) until what this rank sent is on its way, then closes its connections and its server. */
+    /** Closes the connections and the server; a neighbour still waiting in a sum fails at once. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            if (lastWrite != null) {
-                lastWrite.awaitUninterruptibly(timeout.toMillis());
-            }
-            if (next != null) {
-                next.close().awaitUninterruptibly(timeout.toMillis());
-            }
-            server.close().awaitUninterruptibly(timeout.toMillis());
-        } finally {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            received.release();
-            ByteBuf b;
-            while ((b = inbox.poll()) != null) {
-                b.release();
-            }
-        }
+        closeQuietly(next);
+        closeQuietly(previous);
+        closeQuietly(server);
+        closeQuietly(selector);
     }
 
-    /** Queues what the previous rank sends, for the reducing thread; marks the end of the connection. */
-    private static final class Inbox extends ChannelInboundHandlerAdapter {
-        private final BlockingQueue<ByteBuf> inbox;
-
-        Inbox(BlockingQueue<ByteBuf> inbox) {
-            this.inbox = inbox;
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
         }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            inbox.add((ByteBuf) msg);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            inbox.add(CLOSED);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
+        try {
+            c.close();
+        } catch (Exception e) {
+            // closing anyway; the peer sees the connection end either way
         }
     }
 
@@ -366,11 +400,11 @@ final class RingAllReduce implements AllReduce {
 
         int bytes();
 
+        /** Puts {@code count} values from {@code from} into {@code to}, whose limit is their size. */
         void write(ByteBuffer to, int from, int count);
 
-        void add(ByteBuffer from, int at, int count);
-
-        void read(ByteBuffer from, int at, int count);
+        /** Adds (or copies) values {@code first .. first+count-1} of {@code from} into the vector from {@code at}. */
+        void take(ByteBuffer from, int first, int count, int at, boolean add);
     }
 
     private record Floats(float[] v, float[] scratch) implements Vector {
@@ -390,16 +424,16 @@ final class RingAllReduce implements AllReduce {
         }
 
         @Override
-        public void add(ByteBuffer from, int at, int count) {
-            from.asFloatBuffer().get(scratch, 0, count);
+        public void take(ByteBuffer from, int first, int count, int at, boolean add) {
+            FloatBuffer values = whole(from).asFloatBuffer();
+            if (!add) {
+                values.get(first, v, at, count);
+                return;
+            }
+            values.get(first, scratch, 0, count);
             for (int i = 0; i < count; i++) {
                 v[at + i] += scratch[i];
             }
-        }
-
-        @Override
-        public void read(ByteBuffer from, int at, int count) {
-            from.asFloatBuffer().get(v, at, count);
         }
     }
 
@@ -420,16 +454,16 @@ final class RingAllReduce implements AllReduce {
         }
 
         @Override
-        public void add(ByteBuffer from, int at, int count) {
-            from.asDoubleBuffer().get(scratch, 0, count);
+        public void take(ByteBuffer from, int first, int count, int at, boolean add) {
+            DoubleBuffer values = whole(from).asDoubleBuffer();
+            if (!add) {
+                values.get(first, v, at, count);
+                return;
+            }
+            values.get(first, scratch, 0, count);
             for (int i = 0; i < count; i++) {
                 v[at + i] += scratch[i];
             }
-        }
-
-        @Override
-        public void read(ByteBuffer from, int at, int count) {
-            from.asDoubleBuffer().get(v, at, count);
         }
     }
 }

@@ -62,14 +62,36 @@ public record SparkData(JavaRDD<Shard> train, JavaRDD<Shard> test, long trainSiz
     }
 
     /**
-     * {@code train}, or its shards regrouped into as many partitions as the cluster runs tasks at
-     * once: a barrier stage starts all its tasks together, one per partition, and cannot start
-     * with more. A task may then hold several shards.
+     * {@code train}, or its shards regrouped into as many partitions as the run has tasks
+     * ({@link #tasks}): a barrier stage starts all its tasks together, one per partition, and
+     * cannot start with more. A task may then hold several shards.
      */
-    static JavaRDD<Shard> oneShardGroupPerTask(JavaRDD<Shard> train) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(train.context());
-        int slots = Math.max(1, sc.defaultParallelism() / sc.getConf().getInt("spark.task.cpus", 1));
-        return train.getNumPartitions() <= slots ? train : cache(train.coalesce(slots));
+    static JavaRDD<Shard> oneShardGroupPerTask(JavaRDD<Shard> train, boolean synchronous) {
+        int tasks = tasks(JavaSparkContext.fromSparkContext(train.context()), synchronous);
+        return train.getNumPartitions() <= tasks ? train : cache(train.coalesce(tasks));
+    }
+
+    /**
+     * The barrier stage's tasks: one per task slot (the cores over {@code spark.task.cpus}), except
+     * for a synchronous run in local mode with {@code spark.task.cpus} unset, which is one task
+     * with all of {@code local[N]}'s cores ({@link #threadsPerTask}). Tasks that share a JVM would
+     * split each batch in fixed shares and wait for each other at every step; one task's kernels
+     * split each product between their threads as they come free. On a loaded 2-core machine
+     * two tasks of {@code local[2]} ran W1 at 0.60-0.90x the speed of {@code backprop train},
+     * one task with both cores at 0.94-1.05x (docs/scaling.md). Model averaging keeps a task per
+     * slot: its tasks' separate local steps are the method.
+     */
+    static int tasks(JavaSparkContext sc, boolean synchronous) {
+        return oneTaskForTheJvm(sc, synchronous) ? 1 : Math.max(1, sc.defaultParallelism() / sc.getConf().getInt("spark.task.cpus", 1));
+    }
+
+    /** The kernel threads of each of the {@link #tasks}: their {@code spark.task.cpus}, or all of local mode's cores for its one task. */
+    static int threadsPerTask(JavaSparkContext sc, boolean synchronous) {
+        return oneTaskForTheJvm(sc, synchronous) ? sc.defaultParallelism() : sc.getConf().getInt("spark.task.cpus", 1);
+    }
+
+    private static boolean oneTaskForTheJvm(JavaSparkContext sc, boolean synchronous) {
+        return synchronous && sc.isLocal() && !sc.getConf().contains("spark.task.cpus");
     }
 
     /**

@@ -165,6 +165,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
     private int train(SparkSession spark, Checkpoint.Saved saved, List<String> arguments, PrintWriter stdout, PrintWriter err)
             throws Exception {
         SavedModel start = initModel.load();
+        if (start == null) {
+            new JitWarmup(model.architecture(1, 10), training.optimizerSpec())
+                    .startWhereTasksRun(JavaSparkContext.fromSparkContext(spark.sparkContext()), averageEvery == 0);
+        }
         SparkData rows = read(spark, start);
         try {
             Objective objective = start != null ? start.objective() : model.objective(rows.task(), rows.numClasses());

@@ -115,7 +115,7 @@ public final class SparkTrainer {
      * already hold the checkpoint's state) up to the last epoch.
      */
     public History fit(SparkData data, History previous, List<TrainingListener> listeners) {
-        JavaRDD<Shard> train = SparkData.oneShardGroupPerTask(data.train());
+        JavaRDD<Shard> train = SparkData.oneShardGroupPerTask(data.train(), averageEvery == 0);
         JavaRDD<Shard> test = data.test() == null ? null : regroup(data.test(), train.getNumPartitions());
         int batches = Math.toIntExact((data.trainSize() + options.batchSize() - 1) / options.batchSize());
         try (Stage stage = new Stage(train, test)) {
@@ -188,7 +188,8 @@ public final class SparkTrainer {
                 // The barrier stage writes to a shuffle, so that it is a map stage: Spark reruns a
                 // failed barrier map stage, while a failed barrier result stage ends the job.
                 job = rows.rdd().barrier()
-                        .mapPartitions(new RunTask(replica, optimizers, new BarrierRun.Setup(averageEvery, rendezvous.address(), ALL_REDUCE_TIMEOUT)),
+                        .mapPartitions(new RunTask(replica, optimizers, new BarrierRun.Setup(averageEvery, rendezvous.address(), ALL_REDUCE_TIMEOUT,
+                                        SparkData.threadsPerTask(sc, averageEvery == 0))),
                                 false, ClassTag$.MODULE$.apply(Object.class))
                         .toJavaRDD().repartition(1).countAsync();
             } catch (RuntimeException e) {

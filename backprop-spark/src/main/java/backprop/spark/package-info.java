@@ -7,7 +7,7 @@
  *
  * <p>The driver runs core's {@code TrainingLoop}; the whole run is one barrier stage whose tasks
  * hold a replica of the model and optimizer each and sum their gradients among themselves, in a
- * ring all-reduce over direct TCP connections ({@code RingAllReduce}, on the Netty Spark ships) or
+ * ring all-reduce over direct TCP connections ({@code RingAllReduce}, moved by the task's own thread) or
  * through memory when they share a JVM ({@code LocalAllReduce}), after swapping addresses through
  * a small rendezvous on the driver, whose connections then carry the driver's commands (an epoch's
  * batches, an evaluation) and the tasks' answers ({@code StageLink}). Tasks compute with the

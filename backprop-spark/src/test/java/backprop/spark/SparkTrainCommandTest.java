@@ -41,6 +41,16 @@ class SparkTrainCommandTest {
     }
 
     @Test
+    void aSynchronousRunInLocalModeIsOneTaskWithAllItsCores() {
+        var sc = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext());
+        assertThat(SparkData.tasks(sc, true)).isEqualTo(1);
+        assertThat(SparkData.threadsPerTask(sc, true)).isEqualTo(2);
+        // model averaging's tasks are its method: one per slot
+        assertThat(SparkData.tasks(sc, false)).isEqualTo(2);
+        assertThat(SparkData.threadsPerTask(sc, false)).isEqualTo(1);
+    }
+
+    @Test
     void aModelTrainedOnSparkIsEvaluatedByBackpropEvaluate(@TempDir Path out) throws IOException {
         Run run = Run.sparkTrain("--data", csv("train.csv"), "--test-data", csv("test.csv"), "--hidden", "32",
                 "--lr", "0.01", "--epochs", "2", "--batch-size", "64", "--out", out.toString());

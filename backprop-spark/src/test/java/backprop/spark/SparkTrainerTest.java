@@ -34,7 +34,8 @@ class SparkTrainerTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("SparkTrainerTest")
+        // spark.task.cpus set: two tasks of one core, so that synchronous runs sum over ranks in memory (unset, local mode trains in one task)
+        spark = SparkSession.builder().master("local[2]").appName("SparkTrainerTest").config("spark.task.cpus", "1")
                 .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
         sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     }
@@ -113,6 +114,12 @@ class SparkTrainerTest {
     }
 
     /** With one partition a round of local steps is exactly the single machine's steps, state and all. */
+    @Test
+    void withSparkTaskCpusSetLocalModeRunsATaskPerSlot() {
+        assertThat(SparkData.tasks(sc, true)).isEqualTo(2);
+        assertThat(SparkData.threadsPerTask(sc, true)).isEqualTo(1);
+    }
+
     @Test
     void averagingOnOnePartitionEqualsSingleMachineTraining() {
         assertThat(maxDifference(singleMachine(2), onSpark(1, 4, 2))).isLessThan(1e-5);

@@ -79,8 +79,11 @@ final class StandaloneCluster implements AutoCloseable {
                     .config("spark.driver.host", HOST).config("spark.driver.bindAddress", HOST)
                     .config("spark.ui.enabled", "false").config("spark.executor.memory", executorMemory)
                     .config("spark.jars", String.join(",", applicationJars()))
-                    // the kernels backprop train uses: its JVM starts with the Vector API, and so do the executors
-                    .config("spark.executor.extraJavaOptions", "--add-modules=jdk.incubator.vector")
+                    // the kernels backprop train uses: its JVM starts with the Vector API, and so do the executors,
+                    // with the collector and young generation bin/backprop gives it (docs/scaling.md: with G1 a
+                    // local[2] step computed slower); backprop.spark.executorJavaOptions adds to them (a profiler's agent, say)
+                    .config("spark.executor.extraJavaOptions", ("--add-modules=jdk.incubator.vector -XX:+UseParallelGC -Xmn96m "
+                            + System.getProperty("backprop.spark.executorJavaOptions", "")).strip())
                     // wait for every executor before the first job, so that work really is spread
                     .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
                     .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")

@@ -1,0 +1,100 @@
+package backprop.spark;
+
+import backprop.kernels.Kernels;
+import backprop.nn.Activation;
+import backprop.nn.Init;
+import backprop.nn.Mlp;
+import backprop.optim.OptimizerSpec;
+import backprop.tensor.DType;
+import backprop.train.Warmup;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Core's JIT {@link Warmup} (what {@code backprop train} runs while it reads the data) in the JVMs
+ * that will train: started in every executor, or in the driver's own JVM in local mode, while the
+ * driver reads the data and ships the rows, and stopped by each barrier task as it starts, so that
+ * it never shares a core with training. Without it the first epoch of W1 took 4 s on {@code
+ * local[2]} against 1 s for the later ones: the tasks' step ran interpreted and C1-compiled code
+ * for most of it, while {@code backprop train}'s first epoch was already compiled.
+ *
+ * <p>Best effort, as core's: a warm-up that never starts or fails only leaves the code to be
+ * compiled during the first steps. A warm-up that no barrier task stops ends by itself after
+ * {@link Warmup}'s bound on its steps.
+ */
+final class JitWarmup implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** This JVM's warm-up, or null. */
+    private static Warmup running;
+
+    private final ArrayList<Integer> hidden;
+    private final Activation activation;
+    private final double dropout;
+    private final Init init;
+    private final OptimizerSpec.Kind kind;
+    private final double learningRate;
+    private final double momentum;
+    private final double weightDecay;
+
+    /** The warm-up for training {@code architecture} with {@code optimizer} (core's records do not travel; their values do). */
+    JitWarmup(Mlp architecture, OptimizerSpec optimizer) {
+        this.hidden = new ArrayList<>(architecture.hidden());
+        this.activation = architecture.activation();
+        this.dropout = architecture.dropout();
+        this.init = architecture.init();
+        this.kind = optimizer.kind();
+        this.learningRate = optimizer.learningRate();
+        this.momentum = optimizer.momentum();
+        this.weightDecay = optimizer.weightDecay();
+    }
+
+    /**
+     * Starts the warm-up where the barrier tasks will run, without waiting for it: in this JVM in
+     * local mode, else through a job of one short task per task slot, each starting it in its
+     * executor's JVM (once per JVM) and returning at once.
+     */
+    void startWhereTasksRun(JavaSparkContext sc, boolean synchronous) {
+        int threads = SparkData.threadsPerTask(sc, synchronous);
+        if (sc.isLocal()) {
+            startHere(threads);
+            return;
+        }
+        int slots = SparkData.tasks(sc, synchronous);
+        sc.setJobDescription("backprop: compiling the training step's code on the executors while the driver reads the data");
+        try {
+            sc.parallelize(IntStream.range(0, slots).boxed().toList(), slots)
+                    .foreachAsync(slot -> startHere(threads));
+        } finally {
+            sc.setJobDescription(null);
+        }
+    }
+
+    /** Starts this JVM's warm-up with the kernels' threads a task will use, unless one runs already. */
+    private void startHere(int threads) {
+        synchronized (JitWarmup.class) {
+            if (running != null) {
+                return;
+            }
+            // the products take the paths of the thread count the tasks will set
+            Kernels.get().setThreads(threads);
+            Mlp small = new Mlp(1, List.copyOf(hidden), 10, activation, dropout, init);
+            running = Warmup.start(small, new OptimizerSpec(kind, learningRate, momentum, weightDecay), DType.FLOAT32);
+        }
+    }
+
+    /** Stops this JVM's warm-up, if any, and waits for its last step: a barrier task calls it before it trains. */
+    static void stopHere() {
+        Warmup w;
+        synchronized (JitWarmup.class) {
+            w = running;
+            running = null;
+        }
+        if (w != null) {
+            w.close();
+        }
+    }
+}
