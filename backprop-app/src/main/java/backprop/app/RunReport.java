@@ -40,6 +40,14 @@ public final class RunReport {
     private RunReport() {}
 
     /**
+     * The rows each epoch was scored on, as metrics.json and the curves name them: the validation
+     * rows when the run has some (the test rows are then scored once, at the end), else the test rows.
+     */
+    private static String scoredEachEpochOn(Scores scores) {
+        return scores.validation() != null ? "validation" : "test";
+    }
+
+    /**
      * The metrics object of docs/training.md, with the test set's confusion matrix for a
      * classification. Non-finite numbers become null: JSON has no NaN.
      */
@@ -48,8 +56,7 @@ public final class RunReport {
         ObjectNode m = JSON.createObjectNode();
         m.put("data", data);
         ArrayNode epochs = m.putArray("epochs");
-        // Each epoch is scored on the validation rows when there are some, the test rows only at the end.
-        String heldOut = scores.validation() != null ? "validation_" : "test_";
+        String heldOut = scoredEachEpochOn(scores) + "_";
         for (EpochMetrics e : history.epochs()) {
             ObjectNode o = epochs.addObject();
             o.put("epoch", e.epoch());
@@ -181,7 +188,7 @@ public final class RunReport {
         if (metricsCopy != null) {
             writeMetrics(metricsCopy, metrics);
         }
-        Curves.write(history, objective.isClassification(), scores.validation() != null ? "validation" : "test",
+        Curves.write(history, objective.isClassification(), scoredEachEpochOn(scores),
                 folder.resolve("curves.png"), folder.resolve("curves.svg"));
         if (objective.isClassification()) {
             stdout.printf("test accuracy %.4f (loss %.4f) after %s; %,.0f samples/s; model saved to %s%n",
