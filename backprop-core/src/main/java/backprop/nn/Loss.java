@@ -118,39 +118,63 @@ public final class Loss {
             }
         }
         double[] softmax = Arena.doubles(z.size());   // a workspace step's: the backward rule below keeps it
-        for (int i = 0; i < softmax.length; i++) {
-            softmax[i] = z.getFlat(i);
-        }
+        copyValues(z, softmax);
         double[] rowLoss = Arena.doubles(n);
-        for (int r = 0, row = 0; r < n; r++, row += classes) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                max = Math.max(max, softmax[row + c]);
-            }
-            double total = 0;
-            for (int c = 0; c < classes; c++) {
-                total += Math.exp(softmax[row + c] - max);
-            }
-            rowLoss[r] = max + Math.log(total) - softmax[row + label[r]];   // -log softmax(z)[label] = lse(z) - z[label]
-            for (int c = 0; c < classes; c++) {
-                softmax[row + c] = Math.exp(softmax[row + c] - max) / total;
-            }
-        }
+        softmaxRows(softmax, label, classes, rowLoss);
         Tensor loss = reduce(z.dtype(), rowLoss, reduction);
         return Node.record("cross_entropy", loss, List.of(z), (i, g) -> {
             double[] dz = Arena.doubles(softmax.length);
-            for (int r = 0, row = 0; r < n; r++, row += classes) {
-                double scale = switch (reduction) {
-                    case NONE -> g.getFlat(r);
-                    case MEAN -> g.item() / n;
-                    case SUM -> g.item();
-                };
-                for (int c = 0; c < classes; c++) {
-                    dz[row + c] = scale * (softmax[row + c] - (c == label[r] ? 1 : 0));   // softmax(z) - t
+            if (reduction == Reduction.NONE) {
+                for (int r = 0; r < n; r++) {
+                    softmaxMinusOneHot(softmax, label, r, classes, g.getFlat(r), dz);
+                }
+            } else {
+                double scale = reduction == Reduction.MEAN ? g.item() / n : g.item();
+                for (int r = 0; r < n; r++) {
+                    softmaxMinusOneHot(softmax, label, r, classes, scale, dz);
                 }
             }
             return result(z.dtype(), dz, z.shape());
         });
+    }
+
+    /*
+     * The fused cross-entropy's loops, each a small method of its own: a run calls the loss a few
+     * hundred times an epoch with a long loop inside, and as one large method the JIT compiled it
+     * once per loop (on-stack replacement) and again whole, eight times in a short run, on the
+     * cores the first epoch trains on.
+     */
+
+    /** Replaces each row of logits by its softmax and writes {@code lse(z) - z[label]} per row into rowLoss. */
+    private static void softmaxRows(double[] z, int[] label, int classes, double[] rowLoss) {
+        for (int r = 0, row = 0; r < rowLoss.length; r++, row += classes) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, z[row + c]);
+            }
+            double total = 0;
+            for (int c = 0; c < classes; c++) {
+                total += Math.exp(z[row + c] - max);
+            }
+            rowLoss[r] = max + Math.log(total) - z[row + label[r]];   // -log softmax(z)[label] = lse(z) - z[label]
+            for (int c = 0; c < classes; c++) {
+                z[row + c] = Math.exp(z[row + c] - max) / total;
+            }
+        }
+    }
+
+    private static void copyValues(Tensor z, double[] out) {
+        for (int i = 0; i < out.length; i++) {
+            out[i] = z.getFlat(i);
+        }
+    }
+
+    /** Row r of the gradient: {@code scale * (softmax(z) - onehot(label))}. */
+    private static void softmaxMinusOneHot(double[] softmax, int[] label, int r, int classes, double scale, double[] dz) {
+        int row = r * classes;
+        for (int c = 0; c < classes; c++) {
+            dz[row + c] = scale * (softmax[row + c] - (c == label[r] ? 1 : 0));
+        }
     }
 
     /** {@code Tensor.of(dtype, values, shape)}, taking its storage as the operations' results do (from a workspace step). */
