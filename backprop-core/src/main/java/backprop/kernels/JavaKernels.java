@@ -269,7 +269,9 @@ public final class JavaKernels implements Kernels {
         @Override
         void accumulate(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
                 int i0, int i1, int j0, int j1) {
-            if (VECTOR) {
+            if (VECTOR && OuterProductKernel.takes(transA, transB, i0, i1)) {   // a narrow layer's weight gradient: B is not worth packing
+                OuterProductKernel.multiply(m, n, k, a, b, 1f, c, i0, i1, j0, j1);
+            } else if (VECTOR) {
                 VectorMicroKernel.multiply(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
             } else {
                 super.accumulate(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);

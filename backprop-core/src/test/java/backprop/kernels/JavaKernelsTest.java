@@ -38,6 +38,9 @@ class JavaKernelsTest extends KernelsContract {
         "128, 10, 128, false, true, 0, 1", "100, 130, 3, false, false, 0, 2",
         "128, 10, 784, false, true, 0, 2", "128, 10, 784, false, true, 0.5, 1", "37, 3, 50, true, false, 1, 1",
         "20, 15, 9, true, true, -1, 2", "16, 15, 33, false, false, 0, 1",
+        "10, 784, 128, true, false, 0, 1", "10, 784, 128, true, false, 0, 2", "10, 128, 32, true, false, 1, 1",
+        "16, 100, 7, true, false, 0.5, 1", "3, 200, 1, true, false, -0.5, 2", "16, 8, 4096, true, false, 0, 2",
+        "17, 784, 128, true, false, 0, 2",
     })
     void sgemmIsTheFusedMultiplyAddChainBitForBit(int m, int n, int k, boolean transA, boolean transB, float beta,
             int threads) {

@@ -1,0 +1,228 @@
+package backprop.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float32 product {@code C = A^T B + beta C} for a C of few rows (the weight gradient
+ * {@code dY^T X} of a narrow layer: ten classes), computed as a sum of outer products of A's and B's
+ * rows, both read in place.
+ *
+ * <p>Why: {@link VectorMicroKernel} packs op(B) = B into panels, which here is a copy of the whole
+ * batch of inputs, and then passes each panel only m / 4 times. For logistic regression on
+ * Fashion-MNIST (10 x 784 from a batch of 128) the copy took 40% of the product and the product a
+ * quarter of the step (async-profiler, bench/RESULTS.md). Here step q along k loads three vectors
+ * of B's row q and broadcasts four elements of A's row q into a 4-row x 3-vector block of C that
+ * stays in registers for all of k (2 or 1 rows for the last ones, 1 vector for the last columns);
+ * the block of B it reads (k x 3 vectors) stays in L1 while the row groups pass over it.
+ *
+ * <p>Each element of C gets {@code c = fma(a[q], b[q], c)} for q = 0, 1, ... in order, from
+ * {@code beta * c} (or from zero when beta is 0), as in {@link VectorMicroKernel}: results are
+ * bit-identical whichever of the two computes a product. Only {@link JavaKernels} refers to this
+ * class, when {@link JavaKernels#VECTOR} holds.
+ */
+final class OuterProductKernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Columns of C per block: three vectors. */
+    private static final int NB = 3 * L;
+
+    /**
+     * The most rows of C this path takes. Against packing B, by thread CPU time with k = 128 or
+     * 32 (backprop-bench/RESULTS.md): 1.3-2.5x as fast at 4-16 rows (10 x 784 x 128: 39 us down
+     * to 28), about even at 24-32, 0.87-0.96x at 64-256, where B's panels are passed often
+     * enough to repay their packing.
+     */
+    static final int MAX_ROWS = 16;
+
+    private OuterProductKernel() {}
+
+    /** {@return whether this class computes the rows [i0, i1) of op(A) op(B)} */
+    static boolean takes(boolean transA, boolean transB, int i0, int i1) {
+        return transA && !transB && i1 - i0 <= MAX_ROWS;
+    }
+
+    /**
+     * {@code C[i0..i1, j0..j1] = (A^T B)[i0..i1, j0..j1] + beta C[i0..i1, j0..j1]}, C m x n, A
+     * k x m and B k x n, all row-major.
+     */
+    static void multiply(int m, int n, int k, float[] a, float[] b, float beta, float[] c,
+            int i0, int i1, int j0, int j1) {
+        int j = j0;
+        for (; j + NB <= j1; j += NB) {
+            int i = i0;
+            for (; i + 4 <= i1; i += 4) {
+                block4(m, n, k, a, b, beta, c, i, j);
+            }
+            for (; i + 2 <= i1; i += 2) {
+                block2(m, n, k, a, b, beta, c, i, j);
+            }
+            for (; i < i1; i++) {
+                block1(m, n, k, a, b, beta, c, i, j);
+            }
+        }
+        for (; j + L <= j1; j += L) {
+            int i = i0;
+            for (; i + 4 <= i1; i += 4) {
+                vector4(m, n, k, a, b, beta, c, i, j);
+            }
+            for (; i < i1; i++) {
+                vector1(m, n, k, a, b, beta, c, i, j);
+            }
+        }
+        for (; j < j1; j++) {
+            for (int i = i0; i < i1; i++) {
+                c[i * n + j] = element(m, n, k, a, b, beta, c[i * n + j], i, j);
+            }
+        }
+    }
+
+    /** What the chain of fused multiply-adds starts from: {@code beta * c}, or zero when beta is 0 (NaN in C included). */
+    private static FloatVector start(float beta, float[] c, int offset) {
+        if (beta == 0) {
+            return FloatVector.zero(S);
+        }
+        FloatVector v = FloatVector.fromArray(S, c, offset);
+        return beta == 1 ? v : v.mul(beta);
+    }
+
+    /** Rows i..i+3, columns j..j+NB of C. */
+    private static void block4(int m, int n, int k, float[] a, float[] b, float beta, float[] c, int i, int j) {
+        int c0 = i * n + j;
+        int c1 = c0 + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        FloatVector s00 = start(beta, c, c0);
+        FloatVector s01 = start(beta, c, c0 + L);
+        FloatVector s02 = start(beta, c, c0 + 2 * L);
+        FloatVector s10 = start(beta, c, c1);
+        FloatVector s11 = start(beta, c, c1 + L);
+        FloatVector s12 = start(beta, c, c1 + 2 * L);
+        FloatVector s20 = start(beta, c, c2);
+        FloatVector s21 = start(beta, c, c2 + L);
+        FloatVector s22 = start(beta, c, c2 + 2 * L);
+        FloatVector s30 = start(beta, c, c3);
+        FloatVector s31 = start(beta, c, c3 + L);
+        FloatVector s32 = start(beta, c, c3 + 2 * L);
+        for (int q = 0, aq = i, bq = j; q < k; q++, aq += m, bq += n) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bq);
+            FloatVector b1 = FloatVector.fromArray(S, b, bq + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bq + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aq]);
+            s00 = a0.fma(b0, s00);
+            s01 = a0.fma(b1, s01);
+            s02 = a0.fma(b2, s02);
+            FloatVector a1 = FloatVector.broadcast(S, a[aq + 1]);
+            s10 = a1.fma(b0, s10);
+            s11 = a1.fma(b1, s11);
+            s12 = a1.fma(b2, s12);
+            FloatVector a2 = FloatVector.broadcast(S, a[aq + 2]);
+            s20 = a2.fma(b0, s20);
+            s21 = a2.fma(b1, s21);
+            s22 = a2.fma(b2, s22);
+            FloatVector a3 = FloatVector.broadcast(S, a[aq + 3]);
+            s30 = a3.fma(b0, s30);
+            s31 = a3.fma(b1, s31);
+            s32 = a3.fma(b2, s32);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s22.intoArray(c, c2 + 2 * L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s32.intoArray(c, c3 + 2 * L);
+    }
+
+    /** Rows i and i+1, columns j..j+NB of C. */
+    private static void block2(int m, int n, int k, float[] a, float[] b, float beta, float[] c, int i, int j) {
+        int c0 = i * n + j;
+        int c1 = c0 + n;
+        FloatVector s00 = start(beta, c, c0);
+        FloatVector s01 = start(beta, c, c0 + L);
+        FloatVector s02 = start(beta, c, c0 + 2 * L);
+        FloatVector s10 = start(beta, c, c1);
+        FloatVector s11 = start(beta, c, c1 + L);
+        FloatVector s12 = start(beta, c, c1 + 2 * L);
+        for (int q = 0, aq = i, bq = j; q < k; q++, aq += m, bq += n) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bq);
+            FloatVector b1 = FloatVector.fromArray(S, b, bq + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bq + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[aq]);
+            s00 = a0.fma(b0, s00);
+            s01 = a0.fma(b1, s01);
+            s02 = a0.fma(b2, s02);
+            FloatVector a1 = FloatVector.broadcast(S, a[aq + 1]);
+            s10 = a1.fma(b0, s10);
+            s11 = a1.fma(b1, s11);
+            s12 = a1.fma(b2, s12);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s02.intoArray(c, c0 + 2 * L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s12.intoArray(c, c1 + 2 * L);
+    }
+
+    /** Row i, columns j..j+NB of C. */
+    private static void block1(int m, int n, int k, float[] a, float[] b, float beta, float[] c, int i, int j) {
+        int c0 = i * n + j;
+        FloatVector s0 = start(beta, c, c0);
+        FloatVector s1 = start(beta, c, c0 + L);
+        FloatVector s2 = start(beta, c, c0 + 2 * L);
+        for (int q = 0, aq = i, bq = j; q < k; q++, aq += m, bq += n) {
+            FloatVector a0 = FloatVector.broadcast(S, a[aq]);
+            s0 = a0.fma(FloatVector.fromArray(S, b, bq), s0);
+            s1 = a0.fma(FloatVector.fromArray(S, b, bq + L), s1);
+            s2 = a0.fma(FloatVector.fromArray(S, b, bq + 2 * L), s2);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + L);
+        s2.intoArray(c, c0 + 2 * L);
+    }
+
+    /** Rows i..i+3, columns j..j+L of C. */
+    private static void vector4(int m, int n, int k, float[] a, float[] b, float beta, float[] c, int i, int j) {
+        int c0 = i * n + j;
+        FloatVector s0 = start(beta, c, c0);
+        FloatVector s1 = start(beta, c, c0 + n);
+        FloatVector s2 = start(beta, c, c0 + 2 * n);
+        FloatVector s3 = start(beta, c, c0 + 3 * n);
+        for (int q = 0, aq = i, bq = j; q < k; q++, aq += m, bq += n) {
+            FloatVector bv = FloatVector.fromArray(S, b, bq);
+            s0 = FloatVector.broadcast(S, a[aq]).fma(bv, s0);
+            s1 = FloatVector.broadcast(S, a[aq + 1]).fma(bv, s1);
+            s2 = FloatVector.broadcast(S, a[aq + 2]).fma(bv, s2);
+            s3 = FloatVector.broadcast(S, a[aq + 3]).fma(bv, s3);
+        }
+        s0.intoArray(c, c0);
+        s1.intoArray(c, c0 + n);
+        s2.intoArray(c, c0 + 2 * n);
+        s3.intoArray(c, c0 + 3 * n);
+    }
+
+    /** Row i, columns j..j+L of C. */
+    private static void vector1(int m, int n, int k, float[] a, float[] b, float beta, float[] c, int i, int j) {
+        int c0 = i * n + j;
+        FloatVector s = start(beta, c, c0);
+        for (int q = 0, aq = i, bq = j; q < k; q++, aq += m, bq += n) {
+            s = FloatVector.broadcast(S, a[aq]).fma(FloatVector.fromArray(S, b, bq), s);
+        }
+        s.intoArray(c, c0);
+    }
+
+    /** C[i, j], the last columns, narrower than a vector. */
+    private static float element(int m, int n, int k, float[] a, float[] b, float beta, float old, int i, int j) {
+        float s = beta == 0 ? 0f : beta == 1 ? old : beta * old;
+        for (int q = 0; q < k; q++) {
+            s = Math.fma(a[q * m + i], b[q * n + j], s);
+        }
+        return s;
+    }
+}
