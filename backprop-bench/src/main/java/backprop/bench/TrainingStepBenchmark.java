@@ -96,7 +96,7 @@ public class TrainingStepBenchmark {
         for (int i = 0; i < gemmShapes.length; i++) {
             int[] s = gemmShapes[i];
             float[][] o = gemmOperands[i];
-            Kernels.forShape(s[2], s[3], s[4]).sgemm(s[0] == 1, s[1] == 1, s[2], s[3], s[4], o[0], o[1], 0f, o[2]);
+            Kernels.forShape(false, s[0] == 1, s[1] == 1, s[2], s[3], s[4]).sgemm(s[0] == 1, s[1] == 1, s[2], s[3], s[4], o[0], o[1], 0f, o[2]);
             sum += o[2][0];
         }
         return sum;

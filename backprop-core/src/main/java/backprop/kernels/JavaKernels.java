@@ -60,6 +60,15 @@ public final class JavaKernels implements Kernels {
     }
 
     /**
+     * {@return whether these kernels compute a float32 product of n columns and depth k as fast as
+     * the natives do though it is narrow} {@link Kernels#forShape} sends other narrow products to
+     * OpenBLAS.
+     */
+    static boolean leadOnNarrow(boolean dbl, boolean transA, boolean transB, int n, int k) {
+        return !dbl && VECTOR && DotProductKernel.takes(transA, transB, n, k);
+    }
+
+    /**
      * {@code -Dbackprop.split}: {@code measure} (the default) lets {@link SplitChoice} decide per
      * shape; {@code always} and {@code never} fix it, for benchmarks that measure one or the other.
      */
@@ -271,6 +280,8 @@ public final class JavaKernels implements Kernels {
                 int i0, int i1, int j0, int j1) {
             if (VECTOR && OuterProductKernel.takes(transA, transB, i0, i1)) {   // a narrow layer's weight gradient: B is not worth packing
                 OuterProductKernel.multiply(m, n, k, a, b, 1f, c, i0, i1, j0, j1);
+            } else if (VECTOR && DotProductKernel.takes(transA, transB, n, k)) {   // a narrow layer's forward pass: rows shorter than a vector
+                DotProductKernel.multiply(n, k, a, b, 1f, c, i0, i1, j0, j1);
             } else if (VECTOR) {
                 VectorMicroKernel.multiply(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
             } else {

@@ -31,15 +31,21 @@ public interface Kernels {
      * calculator's programs start in a fraction of a second); and OpenBLAS, on one thread, for
      * narrow or shallow products (a layer of ten classes) even where the Java kernels lead
      * otherwise: ours pack every element of the operands for a few multiply-adds each there, and
-     * OpenBLAS is twice as fast (docs/speed.md). The choice depends on the shape alone, so a run
-     * gets the same bits every time.
+     * OpenBLAS is twice as fast (docs/speed.md). Except a narrow float32 A B^T deep enough for the
+     * Java dot-product kernel, which reads both in place and beats OpenBLAS's copies of them. The
+     * choice depends on the shape alone, so a run gets the same bits every time.
+     *
+     * @param dbl whether the product is in float64
+     * @param transA whether op(A) is A transposed
+     * @param transB whether op(B) is B transposed
      */
-    static Kernels forShape(int m, int n, int k) {
+    static Kernels forShape(boolean dbl, boolean transA, boolean transB, int m, int n, int k) {
         long work = (long) m * n * k;
         if (work < SMALL_WORK) {
             return JavaKernels.SHARED;
         }
-        if ((n < NARROW || k < NARROW) && Holder.INSTANCE instanceof JavaKernels && Narrow.NATIVE != null) {
+        if ((n < NARROW || k < NARROW) && Holder.INSTANCE instanceof JavaKernels && Narrow.NATIVE != null
+                && !JavaKernels.leadOnNarrow(dbl, transA, transB, n, k)) {
             return Narrow.NATIVE;
         }
         return Holder.INSTANCE;

@@ -198,7 +198,7 @@ final class LinearAlgebra {
         if (out.dtype() != dtype || out.rank() != 2 || out.dim(0) != m || out.dim(1) != n) {
             return false;
         }
-        Kernels kernels = Kernels.forShape(m, n, k);
+        Kernels kernels = Kernels.forShape(dtype == DType.FLOAT64, transA, transB, m, n, k);
         if (dtype == DType.FLOAT32) {   // beta = 0 clears C first, NaN included: its old contents do not matter
             kernels.sgemm(transA, transB, m, n, k, a.to(dtype).f, b.to(dtype).f, 0f, out.f);   // labels meet weights as floats
         } else {
