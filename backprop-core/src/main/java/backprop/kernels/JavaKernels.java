@@ -204,7 +204,7 @@ public final class JavaKernels implements Kernels {
         abstract void kernel(int kbu, T ap, T[] bp, int nb, T[] t);
 
         /** {@code C[i0..i1, j0..j1] = (op(A) op(B))[i0..i1, j0..j1] + beta C[i0..i1, j0..j1]}. */
-        final void multiply(boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c,
+        void multiply(boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c,
                 int i0, int i1, int j0, int j1) {
             for (int i = i0; i < i1; i++) {
                 scale(c, i * n + j0, j1 - j0, beta);
@@ -263,6 +263,17 @@ public final class JavaKernels implements Kernels {
                 for (int j = from; j < from + length; j++) {
                     x[j] *= s;
                 }
+            }
+        }
+
+        /** Few rows of A B^T (a forward pass at a small batch) go to {@link FewRowsKernel}, which packs no weights. */
+        @Override
+        void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, double beta, float[] c,
+                int i0, int i1, int j0, int j1) {
+            if (VECTOR && FewRowsKernel.takes(transA, transB, n, i0, i1)) {
+                FewRowsKernel.multiply(m, n, k, a, b, (float) beta, c, i0, i1, j0, j1);
+            } else {
+                super.multiply(transA, transB, m, n, k, a, b, beta, c, i0, i1, j0, j1);
             }
         }
 
