@@ -266,24 +266,24 @@ public final class JavaKernels implements Kernels {
             }
         }
 
-        /**
-         * With the Vector API: few rows of A B^T (a forward pass at a small batch) go to
-         * {@link FewRowsKernel}, which packs no weights; the rest to {@link VectorMicroKernel},
-         * which overwrites C at beta = 0 instead of clearing it first.
-         */
+        /** Few rows of A B^T (a forward pass at a small batch) go to {@link FewRowsKernel}, which packs no weights. */
         @Override
         void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, double beta, float[] c,
                 int i0, int i1, int j0, int j1) {
-            if (!VECTOR) {
-                super.multiply(transA, transB, m, n, k, a, b, beta, c, i0, i1, j0, j1);
-            } else if (FewRowsKernel.takes(transA, transB, n, i0, i1)) {
+            if (VECTOR && FewRowsKernel.takes(transA, transB, n, i0, i1)) {
                 FewRowsKernel.multiply(m, n, k, a, b, (float) beta, c, i0, i1, j0, j1);
             } else {
-                boolean overwrite = beta == 0 && k > 0;
-                for (int i = i0; i < i1 && !overwrite; i++) {
-                    scale(c, i * n + j0, j1 - j0, beta);
-                }
-                VectorMicroKernel.multiply(transA, transB, m, n, k, a, b, overwrite, c, i0, i1, j0, j1);
+                super.multiply(transA, transB, m, n, k, a, b, beta, c, i0, i1, j0, j1);
+            }
+        }
+
+        @Override
+        void accumulate(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
+                int i0, int i1, int j0, int j1) {
+            if (VECTOR) {
+                VectorMicroKernel.multiply(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
+            } else {
+                super.accumulate(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
             }
         }
 

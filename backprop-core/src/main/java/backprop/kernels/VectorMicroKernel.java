@@ -58,13 +58,10 @@ final class VectorMicroKernel {
 
     /**
      * {@code C[i0..i1, j0..j1] += (op(A) op(B))[i0..i1, j0..j1]}, C being m x n and row-major;
-     * A and B are stored as {@link Kernels#sgemm} says. With {@code overwrite} (and k > 0), C's
-     * old contents are not read: {@code C[i0..i1, j0..j1] = (op(A) op(B))[i0..i1, j0..j1]}, the same
-     * bits as adding to a cleared C, without the pass that clears it or the loads of its zeros (at
-     * small k, as in a weight gradient at a small batch, C is as much traffic as the operands).
+     * A and B are stored as {@link Kernels#sgemm} says.
      */
-    static void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, boolean overwrite,
-            float[] c, int i0, int i1, int j0, int j1) {
+    static void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
+            int i0, int i1, int j0, int j1) {
         Workspace w = WORKSPACE.get();
         for (int jc = j0; jc < j1; jc += NC) {
             int nb = Math.min(NC, j1 - jc);
@@ -77,8 +74,8 @@ final class VectorMicroKernel {
                     for (int jr = 0; jr < nb; jr += NR) {
                         int width = panelWidth(nb - jr);
                         for (int ir = 0; ir < mb; ir += MR) {
-                            tile(kb, w.a, ir * kb, w.b, jr * kb, width, overwrite && pc == 0, c, n, ic + ir,
-                                    jc + jr, Math.min(MR, mb - ir), Math.min(width, nb - jr), w.tile);
+                            tile(kb, w.a, ir * kb, w.b, jr * kb, width, c, n, ic + ir, jc + jr,
+                                    Math.min(MR, mb - ir), Math.min(width, nb - jr), w.tile);
                         }
                     }
                 }
@@ -93,62 +90,51 @@ final class VectorMicroKernel {
 
     /**
      * One MR x width block of C, rows at {@code row}, columns at {@code col}, of which rows x cols
-     * are in C: in place when whole, else through {@code tile}; from zero instead of C's contents
-     * when {@code fresh}.
+     * are in C: in place when whole, else through {@code tile}.
      */
-    private static void tile(int kb, float[] ap, int aOff, float[] bp, int bOff, int width, boolean fresh,
-            float[] c, int n, int row, int col, int rows, int cols, float[] tile) {
+    private static void tile(int kb, float[] ap, int aOff, float[] bp, int bOff, int width, float[] c, int n,
+            int row, int col, int rows, int cols, float[] tile) {
         if (rows == MR && cols == width) {
-            if (fresh) {
-                kernel(kb, ap, aOff, bp, bOff, width, ZEROS, 0, 0, c, row * n + col, n);
-            } else {
-                kernel(kb, ap, aOff, bp, bOff, width, c, row * n + col, n, c, row * n + col, n);
-            }
+            kernel(kb, ap, aOff, bp, bOff, width, c, row * n + col, n);
             return;
         }
         Arrays.fill(tile, 0f);
-        for (int r = 0; r < rows && !fresh; r++) {
+        for (int r = 0; r < rows; r++) {
             System.arraycopy(c, (row + r) * n + col, tile, r * width, cols);
         }
-        kernel(kb, ap, aOff, bp, bOff, width, tile, 0, width, tile, 0, width);
+        kernel(kb, ap, aOff, bp, bOff, width, tile, 0, width);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(tile, r * width, c, (row + r) * n + col, cols);
         }
     }
 
-    /** What a fresh block of C starts from: a row of zeros, read with row stride 0. */
-    private static final float[] ZEROS = new float[NR];
-
     /**
-     * {@code C[r][j] = F[r][j] + sum_q ap[aOff + q*MR + r] * bp[bOff + q*width + j]} for r < MR, j < width
-     * (NR, or a multiple of the vector length below it), q < kb; C[r][j] is {@code c[cOff + r*ldc + j]},
-     * F[r][j] is {@code from[fOff + r*ldf + j]}: C itself, or zeros.
+     * {@code C[r][j] += sum_q ap[aOff + q*MR + r] * bp[bOff + q*width + j]} for r < MR, j < width
+     * (NR, or a multiple of the vector length below it), q < kb; C[r][j] is {@code c[cOff + r*ldc + j]}.
      */
-    private static void kernel(int kb, float[] ap, int aOff, float[] bp, int bOff, int width, float[] from,
-            int fOff, int ldf, float[] c, int cOff, int ldc) {
+    private static void kernel(int kb, float[] ap, int aOff, float[] bp, int bOff, int width, float[] c, int cOff,
+            int ldc) {
         if (width == NR && NV == 4) {
-            kernel4(kb, ap, aOff, bp, bOff, from, fOff, ldf, c, cOff, ldc);
+            kernel4(kb, ap, aOff, bp, bOff, c, cOff, ldc);
         } else if (width == NR) {
-            kernel2(kb, ap, aOff, bp, bOff, from, fOff, ldf, c, cOff, ldc);
+            kernel2(kb, ap, aOff, bp, bOff, c, cOff, ldc);
         } else {
             for (int v = 0; v < width; v += L) {
-                kernel1(kb, ap, aOff, bp, bOff + v, width, from, fOff + v, ldf, c, cOff + v, ldc);
+                kernel1(kb, ap, aOff, bp, bOff + v, width, c, cOff + v, ldc);
             }
         }
     }
 
-    private static void kernel4(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] from, int fOff,
-            int ldf, float[] c, int cOff, int ldc) {
-        int r0 = fOff, r1 = fOff + ldf, r2 = fOff + 2 * ldf, r3 = fOff + 3 * ldf;
-        int w0 = cOff, w1 = cOff + ldc, w2 = cOff + 2 * ldc, w3 = cOff + 3 * ldc;
-        FloatVector c00 = FloatVector.fromArray(S, from, r0), c01 = FloatVector.fromArray(S, from, r0 + L);
-        FloatVector c02 = FloatVector.fromArray(S, from, r0 + 2 * L), c03 = FloatVector.fromArray(S, from, r0 + 3 * L);
-        FloatVector c10 = FloatVector.fromArray(S, from, r1), c11 = FloatVector.fromArray(S, from, r1 + L);
-        FloatVector c12 = FloatVector.fromArray(S, from, r1 + 2 * L), c13 = FloatVector.fromArray(S, from, r1 + 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, from, r2), c21 = FloatVector.fromArray(S, from, r2 + L);
-        FloatVector c22 = FloatVector.fromArray(S, from, r2 + 2 * L), c23 = FloatVector.fromArray(S, from, r2 + 3 * L);
-        FloatVector c30 = FloatVector.fromArray(S, from, r3), c31 = FloatVector.fromArray(S, from, r3 + L);
-        FloatVector c32 = FloatVector.fromArray(S, from, r3 + 2 * L), c33 = FloatVector.fromArray(S, from, r3 + 3 * L);
+    private static void kernel4(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, r0), c01 = FloatVector.fromArray(S, c, r0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, r0 + 2 * L), c03 = FloatVector.fromArray(S, c, r0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, r1 + 2 * L), c13 = FloatVector.fromArray(S, c, r1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, r2 + 2 * L), c23 = FloatVector.fromArray(S, c, r2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, r3 + 2 * L), c33 = FloatVector.fromArray(S, c, r3 + 3 * L);
         for (int q = 0; q < kb; q++) {
             int x = bOff + q * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, x), b1 = FloatVector.fromArray(S, bp, x + L);
@@ -175,32 +161,30 @@ final class VectorMicroKernel {
             c32 = a.fma(b2, c32);
             c33 = a.fma(b3, c33);
         }
-        c00.intoArray(c, w0);
-        c01.intoArray(c, w0 + L);
-        c02.intoArray(c, w0 + 2 * L);
-        c03.intoArray(c, w0 + 3 * L);
-        c10.intoArray(c, w1);
-        c11.intoArray(c, w1 + L);
-        c12.intoArray(c, w1 + 2 * L);
-        c13.intoArray(c, w1 + 3 * L);
-        c20.intoArray(c, w2);
-        c21.intoArray(c, w2 + L);
-        c22.intoArray(c, w2 + 2 * L);
-        c23.intoArray(c, w2 + 3 * L);
-        c30.intoArray(c, w3);
-        c31.intoArray(c, w3 + L);
-        c32.intoArray(c, w3 + 2 * L);
-        c33.intoArray(c, w3 + 3 * L);
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c02.intoArray(c, r0 + 2 * L);
+        c03.intoArray(c, r0 + 3 * L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c12.intoArray(c, r1 + 2 * L);
+        c13.intoArray(c, r1 + 3 * L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c22.intoArray(c, r2 + 2 * L);
+        c23.intoArray(c, r2 + 3 * L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c32.intoArray(c, r3 + 2 * L);
+        c33.intoArray(c, r3 + 3 * L);
     }
 
-    private static void kernel2(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] from, int fOff,
-            int ldf, float[] c, int cOff, int ldc) {
-        int r0 = fOff, r1 = fOff + ldf, r2 = fOff + 2 * ldf, r3 = fOff + 3 * ldf;
-        int w0 = cOff, w1 = cOff + ldc, w2 = cOff + 2 * ldc, w3 = cOff + 3 * ldc;
-        FloatVector c00 = FloatVector.fromArray(S, from, r0), c01 = FloatVector.fromArray(S, from, r0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, from, r1), c11 = FloatVector.fromArray(S, from, r1 + L);
-        FloatVector c20 = FloatVector.fromArray(S, from, r2), c21 = FloatVector.fromArray(S, from, r2 + L);
-        FloatVector c30 = FloatVector.fromArray(S, from, r3), c31 = FloatVector.fromArray(S, from, r3 + L);
+    private static void kernel2(int kb, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        FloatVector c00 = FloatVector.fromArray(S, c, r0), c01 = FloatVector.fromArray(S, c, r0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, r1), c11 = FloatVector.fromArray(S, c, r1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, r2), c21 = FloatVector.fromArray(S, c, r2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, r3), c31 = FloatVector.fromArray(S, c, r3 + L);
         for (int q = 0; q < kb; q++) {
             int x = bOff + q * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, x), b1 = FloatVector.fromArray(S, bp, x + L);
@@ -218,22 +202,21 @@ final class VectorMicroKernel {
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
         }
-        c00.intoArray(c, w0);
-        c01.intoArray(c, w0 + L);
-        c10.intoArray(c, w1);
-        c11.intoArray(c, w1 + L);
-        c20.intoArray(c, w2);
-        c21.intoArray(c, w2 + L);
-        c30.intoArray(c, w3);
-        c31.intoArray(c, w3 + L);
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
     }
 
     /** One vector's width of a narrower panel (row stride {@code width} in {@code bp}). */
-    private static void kernel1(int kb, float[] ap, int aOff, float[] bp, int bOff, int width, float[] from, int fOff,
-            int ldf, float[] c, int cOff, int ldc) {
-        FloatVector c0 = FloatVector.fromArray(S, from, fOff), c1 = FloatVector.fromArray(S, from, fOff + ldf);
-        FloatVector c2 = FloatVector.fromArray(S, from, fOff + 2 * ldf);
-        FloatVector c3 = FloatVector.fromArray(S, from, fOff + 3 * ldf);
+    private static void kernel1(int kb, float[] ap, int aOff, float[] bp, int bOff, int width, float[] c, int cOff,
+            int ldc) {
+        FloatVector c0 = FloatVector.fromArray(S, c, cOff), c1 = FloatVector.fromArray(S, c, cOff + ldc);
+        FloatVector c2 = FloatVector.fromArray(S, c, cOff + 2 * ldc), c3 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
         for (int q = 0; q < kb; q++) {
             FloatVector x = FloatVector.fromArray(S, bp, bOff + q * width);
             int s = aOff + q * MR;
