@@ -29,9 +29,16 @@ final class FewRowsKernel {
     private static final int PACKED = 1 << 16;
 
     /**
+     * Whether the vectors are 512 bits wide, so that 32 registers hold the 8 x 2 accumulators: with
+     * AVX2's 16 they would spill (as {@link VectorMicroKernel}'s 4 x 4 does), and it was measured on
+     * AVX-512 only.
+     */
+    private static final boolean WIDE = S.vectorBitSize() >= 512;
+
+    /**
      * The most rows of C this path takes: against packing B it runs W1's and W2's forward products
-     * (n = 256, k = 784; n = 128, k = 256) 1.6-2x as fast at 8-32 rows, 1.05-1.3x at 64, about even at
-     * 96 and 0.9-1.05x at 128, by thread CPU time (backprop-bench/RESULTS.md).
+     * (n = 256, k = 784; n = 128, k = 256) 1.4-2x as fast at 8-32 rows, 1.05-1.3x at 64, about even
+     * at 96 and 0.9-1.0x at 128, by thread CPU time (backprop-bench/RESULTS.md).
      */
     static final int MAX_ROWS = 64;
     /**
@@ -52,7 +59,7 @@ final class FewRowsKernel {
 
     /** {@return whether this class computes the rows [i0, i1) of op(A) op(B), n columns wide} */
     static boolean takes(boolean transA, boolean transB, int n, int i0, int i1) {
-        return !transA && transB && i1 - i0 <= MAX_ROWS && n >= MIN_COLUMNS;
+        return WIDE && !transA && transB && i1 - i0 <= MAX_ROWS && n >= MIN_COLUMNS;
     }
 
     /**

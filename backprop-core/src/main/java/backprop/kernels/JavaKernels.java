@@ -22,7 +22,8 @@ import java.util.Optional;
  *
  * <p>When the JVM has the Vector API (started with {@code --add-modules jdk.incubator.vector}, as
  * bin/backprop does) and the hardware has FMA, float32 products run {@link VectorMicroKernel}'s
- * register-blocked kernel and its own packing instead, with the same results bit for bit;
+ * register-blocked kernel and its own packing instead, or for A B^T with few rows
+ * {@link FewRowsKernel}, which reads B in place; with the same results bit for bit.
  * {@code -Dbackprop.vector=false} keeps the plain loop.
  */
 public final class JavaKernels implements Kernels {
