@@ -104,7 +104,8 @@ public class GemmBenchmark {
         return c;
     }
 
-    private static float[] randomFloats(SplittableRandom random, int length) {
+    /** {@return length floats uniform in [-1, 1)} Also the operands of {@link SideBySide}. */
+    static float[] randomFloats(SplittableRandom random, int length) {
         float[] x = new float[length];
         for (int i = 0; i < length; i++) {
             x[i] = (float) random.nextDouble(-1, 1);

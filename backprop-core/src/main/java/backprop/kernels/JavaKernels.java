@@ -22,8 +22,10 @@ import java.util.Optional;
  *
  * <p>When the JVM has the Vector API (started with {@code --add-modules jdk.incubator.vector}, as
  * bin/backprop does) and the hardware has FMA, float32 products run {@link VectorMicroKernel}'s
- * register-blocked kernel and its own packing instead, with the same results bit for bit;
- * {@code -Dbackprop.vector=false} keeps the plain loop.
+ * register-blocked kernel and its own packing instead, with the same results bit for bit; and
+ * where packing does not pay, kernels that read an operand in place (see {@code FloatGemm.multiply}),
+ * bit for bit the same too except the dot products of a narrow layer. {@code -Dbackprop.vector=false}
+ * keeps the plain loop.
  */
 public final class JavaKernels implements Kernels {
     /** The instance for small products ({@link Kernels#forShape}); single-threaded work needs no other. */
@@ -213,7 +215,7 @@ public final class JavaKernels implements Kernels {
         abstract void kernel(int kbu, T ap, T[] bp, int nb, T[] t);
 
         /** {@code C[i0..i1, j0..j1] = (op(A) op(B))[i0..i1, j0..j1] + beta C[i0..i1, j0..j1]}. */
-        final void multiply(boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c,
+        void multiply(boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c,
                 int i0, int i1, int j0, int j1) {
             for (int i = i0; i < i1; i++) {
                 scale(c, i * n + j0, j1 - j0, beta);
@@ -275,14 +277,31 @@ public final class JavaKernels implements Kernels {
             }
         }
 
+        /**
+         * With the Vector API, the shapes where packing an operand does not pay go to kernels that
+         * read it in place: few rows of A B^T (a forward pass at a small batch) to
+         * {@link FewRowsKernel}, few columns of it (a narrow layer's forward pass) to
+         * {@link DotProductKernel}, few rows of A^T B (a narrow layer's weight gradient) to
+         * {@link OuterProductKernel}; the rest to {@link VectorMicroKernel}, which packs.
+         */
+        @Override
+        void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, double beta, float[] c,
+                int i0, int i1, int j0, int j1) {
+            if (VECTOR && FewRowsKernel.takes(transA, transB, n, i0, i1)) {
+                FewRowsKernel.multiply(m, n, k, a, b, (float) beta, c, i0, i1, j0, j1);
+            } else if (VECTOR && DotProductKernel.takes(transA, transB, n, k)) {
+                DotProductKernel.multiply(n, k, a, b, (float) beta, c, i0, i1, j0, j1);
+            } else if (VECTOR && OuterProductKernel.takes(transA, transB, i0, i1)) {
+                OuterProductKernel.multiply(m, n, k, a, b, (float) beta, c, i0, i1, j0, j1);
+            } else {
+                super.multiply(transA, transB, m, n, k, a, b, beta, c, i0, i1, j0, j1);
+            }
+        }
+
         @Override
         void accumulate(boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c,
                 int i0, int i1, int j0, int j1) {
-            if (VECTOR && OuterProductKernel.takes(transA, transB, i0, i1)) {   // a narrow layer's weight gradient: B is not worth packing
-                OuterProductKernel.multiply(m, n, k, a, b, 1f, c, i0, i1, j0, j1);
-            } else if (VECTOR && DotProductKernel.takes(transA, transB, n, k)) {   // a narrow layer's forward pass: rows shorter than a vector
-                DotProductKernel.multiply(n, k, a, b, 1f, c, i0, i1, j0, j1);
-            } else if (VECTOR) {
+            if (VECTOR) {
                 VectorMicroKernel.multiply(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);
             } else {
                 super.accumulate(transA, transB, m, n, k, a, b, c, i0, i1, j0, j1);

@@ -42,7 +42,16 @@ class JavaKernelsTest extends KernelsContract {
         "20, 15, 9, true, true, -1, 2", "16, 15, 33, false, false, 0, 1",
         "10, 784, 128, true, false, 0, 1", "10, 784, 128, true, false, 0, 2", "10, 128, 32, true, false, 1, 1",
         "16, 100, 7, true, false, 0.5, 1", "3, 200, 1, true, false, -0.5, 2", "16, 8, 4096, true, false, 0, 2",
+        // few rows of A^T B (OuterProductKernel): 4-, 2- and 1-row blocks, vector and element tails, k across its passes
         "17, 784, 128, true, false, 0, 2", "10, 100, 600, true, false, 0.5, 1", "5, 50, 0, true, false, 0.5, 1",
+        // few rows of A B^T (FewRowsKernel): rows about one and two vectors, columns about eight (33 x 10:
+        // too few for it), k across its blocks (1,024 deep at 64 rows), split by columns and by rows
+        "32, 256, 784, false, true, 0, 1", "32, 256, 784, false, true, 0, 2", "32, 128, 256, false, true, 1, 2",
+        "1, 19, 5, false, true, 0, 1", "15, 21, 40, false, true, 1, 1", "16, 16, 17, false, true, -0.75, 1",
+        "17, 23, 64, false, true, 0, 2", "31, 255, 33, false, true, 0.5, 2", "33, 10, 128, false, true, 0, 1",
+        "48, 40, 100, false, true, 1, 1", "63, 17, 2, false, true, 0, 1", "64, 33, 2100, false, true, 0.5, 1",
+        "64, 300, 1030, false, true, 0, 2", "65, 70, 90, false, true, 1, 2", "6, 1000, 20, false, true, 0, 2",
+        "40, 18, 3000, false, true, 0, 2", "100, 30, 200, false, true, 0.5, 2",
     })
     void sgemmIsTheFusedMultiplyAddChainBitForBit(int m, int n, int k, boolean transA, boolean transB, float beta,
             int threads) {

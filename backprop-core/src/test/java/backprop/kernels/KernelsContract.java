@@ -24,12 +24,14 @@ public abstract class KernelsContract {
      * power of two, k beyond one cache block, n beyond one column block, tall and wide matrices,
      * and products large enough to be split over threads. The second group is for SIMD micro-kernels:
      * n a multiple of 4, 8 or 16 vector lanes and one either side, m not a multiple of 4, k = 1.
+     * The third is for kernels of few rows: m of two to four vectors, k past a block of packed A^T.
      */
     static final int[][] SHAPES = {
         {1, 1, 1}, {1, 17, 3}, {3, 1, 17}, {17, 3, 1}, {4, 16, 2}, {5, 33, 300},
         {7, 600, 5}, {65, 129, 17}, {129, 65, 257}, {65, 129, 65}, {1000, 7, 40}, {3, 1000, 100},
         {3, 2, 0},
         {4, 64, 1}, {6, 63, 3}, {9, 65, 2}, {2, 80, 7}, {5, 127, 1}, {11, 129, 4}, {8, 255, 33}, {13, 47, 9},
+        {32, 57, 300}, {48, 19, 1400}, {64, 40, 1030},
     };
 
     static Stream<Arguments> cases() {
