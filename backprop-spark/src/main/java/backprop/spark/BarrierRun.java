@@ -1,5 +1,6 @@
 package backprop.spark;
 
+import backprop.autograd.Workspace;
 import backprop.kernels.Kernels;
 import backprop.nn.Module;
 import backprop.nn.ParameterVector;
@@ -272,6 +273,9 @@ final class BarrierRun {
         private long rows;
         private Profile profile = new Profile();
         private float[] gradients;
+        private long allocatedBefore;
+        /** The step's activations and intermediate gradients, reused from step to step (as core's trainer does). */
+        private final Workspace workspace = new Workspace();
 
         Task(Replica replica, Module network, Optimizer optimizer, List<Shard> shards, int rank) {
             this.replica = replica;
@@ -286,6 +290,7 @@ final class BarrierRun {
             correct = 0;
             rows = 0;
             profile = new Profile();
+            allocatedBefore = Profile.allocatedByThisThread();
         }
 
         /** The step's vector of gradients and loss, kept from step to step. */
@@ -308,16 +313,19 @@ final class BarrierRun {
          * @return the loss summed over the rows
          */
         double forwardBackward(ShardWork.Rows batch, long dropoutSeed, boolean summed) {
-            optimizer.zeroGrad();
-            Replica.reseed(network, dropoutSeed ^ (rank * 0x9E3779B97F4A7C15L));
-            Tensor z = network.forward(batch.input());
-            Tensor loss = replica.objective().loss(z, batch.labels, batch.targets, batch.n);
-            double sum = loss.item() * batch.n;
-            (summed ? loss.mul(batch.n) : loss).backward();
-            lossSum += sum;
-            correct += batch.correct(replica.objective(), z);
-            rows += batch.n;
-            return sum;
+            // everything computed here is read before the next step; the parameters' gradients are their own storage
+            try (var reuse = workspace.step()) {
+                optimizer.zeroGrad();
+                Replica.reseed(network, dropoutSeed ^ (rank * 0x9E3779B97F4A7C15L));
+                Tensor z = network.forward(batch.input());
+                Tensor loss = replica.objective().loss(z, batch.labels, batch.targets, batch.n);
+                double sum = loss.item() * batch.n;
+                (summed ? loss.mul(batch.n) : loss).backward();
+                lossSum += sum;
+                correct += batch.correct(replica.objective(), z);
+                rows += batch.n;
+                return sum;
+            }
         }
 
         /**
@@ -325,8 +333,10 @@ final class BarrierRun {
          * rank 0's carries the weights and the optimizer state.
          */
         StageLink.Reply outcome(AllReduce all, boolean diverged) {
+            long allocated = Profile.allocatedByThisThread();
+            profile.allocated = allocated < 0 ? -1 : allocated - allocatedBefore;
             double[] sums = {lossSum, correct, rows, profile.gather, profile.compute, profile.allReduce, profile.waiting,
-                profile.update, profile.steps};
+                profile.update, profile.steps, profile.allocated};
             all.sum(sums);
             if (diverged) {
                 sums[LOSS] = Double.NaN;
