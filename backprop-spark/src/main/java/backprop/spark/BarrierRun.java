@@ -97,7 +97,7 @@ final class BarrierRun {
                         }
                         task.startEpoch();
                         boolean diverged = setup.averageEvery() == 0
-                                ? synchronous(task, all, command.plan(), context)
+                                ? synchronous(task, all, size == 1, command.plan(), context)
                                 : averaging(task, all, command.plan(), setup.averageEvery(), context);
                         link.reply(task.outcome(all, diverged));
                     }
@@ -132,7 +132,7 @@ final class BarrierRun {
         return listener.join(rank, addresses);
     }
 
-    private static boolean synchronous(Task task, AllReduce all, StageLink.Plan plan, BarrierTaskContext context) {
+    private static boolean synchronous(Task task, AllReduce all, boolean alone, StageLink.Plan plan, BarrierTaskContext context) {
         List<Parameter> params = task.network.parameters();
         int size = ParameterVector.size(params);
         // the gradient sum of this task's rows of a batch and, last, their loss sum (which says whether any task diverged)
@@ -145,37 +145,57 @@ final class BarrierRun {
             long t1 = System.nanoTime();
             p.gather += t1 - t;
             boolean backward = rows.n > 0;
+            // the only task of the stage has nothing to add: its gradients are scaled where backward left them
+            boolean inPlace = alone && backward;
             if (!backward) {
                 Arrays.fill(sum, 0);
             } else {
                 sum[size] = (float) task.forwardBackward(rows, plan.dropoutSeeds()[k], true);
-                gradients(params, sum, false);
+                if (!inPlace) {
+                    gradients(params, sum, false);
+                }
             }
             long t2 = System.nanoTime();
             p.compute += t2 - t1;
-            long blocked = all.blockedNanos();
-            all.sum(sum);
+            if (!inPlace) {
+                long blocked = all.blockedNanos();
+                all.sum(sum);
+                p.waiting += all.blockedNanos() - blocked;
+            }
             long t3 = System.nanoTime();
             p.allReduce += t3 - t2;
-            p.waiting += all.blockedNanos() - blocked;
             p.steps++;
             if (!Float.isFinite(sum[size])) {
                 return true;
             }
             float scale = plan.batches()[k].length;
-            for (int i = 0; i < size; i++) {
-                sum[i] /= scale;
-            }
-            if (backward) {
-                gradients(params, sum, true);
+            if (inPlace) {
+                divideGradients(params, scale);
             } else {
-                ParameterVector.setGradients(params, Arrays.copyOf(sum, size));
+                for (int i = 0; i < size; i++) {
+                    sum[i] /= scale;
+                }
+                if (backward) {
+                    gradients(params, sum, true);
+                } else {
+                    ParameterVector.setGradients(params, Arrays.copyOf(sum, size));
+                }
             }
             task.optimizer.setLearningRate(plan.rates()[k]);
             task.optimizer.step();
             p.update += System.nanoTime() - t3;
         }
         return false;
+    }
+
+    /** Divides the parameters' gradients by {@code scale} where they are: the same divisions as on the summed vector, without its two copies. */
+    private static void divideGradients(List<Parameter> params, float scale) {
+        for (Parameter p : params) {
+            float[] grad = p.grad().floatData();
+            for (int i = 0; i < p.size(); i++) {
+                grad[i] /= scale;
+            }
+        }
     }
 
     /**
