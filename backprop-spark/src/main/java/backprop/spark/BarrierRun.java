@@ -294,6 +294,8 @@ final class BarrierRun {
         private Profile profile = new Profile();
         private float[] gradients;
         private long allocatedBefore;
+        /** The last step's gathered rows, whose arrays the next step of as many rows fills again. */
+        private ShardWork.Rows lastRows;
         /** The step's activations and intermediate gradients, reused from step to step (as core's trainer does). */
         private final Workspace workspace = new Workspace();
 
@@ -322,7 +324,8 @@ final class BarrierRun {
         }
 
         ShardWork.Rows rows(int[] batch) {
-            return ShardWork.Rows.of(shards, batch);
+            lastRows = ShardWork.Rows.of(shards, batch, lastRows);
+            return lastRows;
         }
 
         /**
