@@ -1,5 +1,6 @@
 package backprop.spark;
 
+import backprop.autograd.Workspace;
 import backprop.kernels.Kernels;
 import backprop.nn.Module;
 import backprop.nn.ParameterVector;
@@ -96,7 +97,7 @@ final class BarrierRun {
                         }
                         task.startEpoch();
                         boolean diverged = setup.averageEvery() == 0
-                                ? synchronous(task, all, command.plan(), context)
+                                ? synchronous(task, all, size == 1, command.plan(), context)
                                 : averaging(task, all, command.plan(), setup.averageEvery(), context);
                         link.reply(task.outcome(all, diverged));
                     }
@@ -131,7 +132,7 @@ final class BarrierRun {
         return listener.join(rank, addresses);
     }
 
-    private static boolean synchronous(Task task, AllReduce all, StageLink.Plan plan, BarrierTaskContext context) {
+    private static boolean synchronous(Task task, AllReduce all, boolean alone, StageLink.Plan plan, BarrierTaskContext context) {
         List<Parameter> params = task.network.parameters();
         int size = ParameterVector.size(params);
         // the gradient sum of this task's rows of a batch and, last, their loss sum (which says whether any task diverged)
@@ -144,37 +145,57 @@ final class BarrierRun {
             long t1 = System.nanoTime();
             p.gather += t1 - t;
             boolean backward = rows.n > 0;
+            // the only task of the stage has nothing to add: its gradients are scaled where backward left them
+            boolean inPlace = alone && backward;
             if (!backward) {
                 Arrays.fill(sum, 0);
             } else {
                 sum[size] = (float) task.forwardBackward(rows, plan.dropoutSeeds()[k], true);
-                gradients(params, sum, false);
+                if (!inPlace) {
+                    gradients(params, sum, false);
+                }
             }
             long t2 = System.nanoTime();
             p.compute += t2 - t1;
-            long blocked = all.blockedNanos();
-            all.sum(sum);
+            if (!inPlace) {
+                long blocked = all.blockedNanos();
+                all.sum(sum);
+                p.waiting += all.blockedNanos() - blocked;
+            }
             long t3 = System.nanoTime();
             p.allReduce += t3 - t2;
-            p.waiting += all.blockedNanos() - blocked;
             p.steps++;
             if (!Float.isFinite(sum[size])) {
                 return true;
             }
             float scale = plan.batches()[k].length;
-            for (int i = 0; i < size; i++) {
-                sum[i] /= scale;
-            }
-            if (backward) {
-                gradients(params, sum, true);
+            if (inPlace) {
+                divideGradients(params, scale);
             } else {
-                ParameterVector.setGradients(params, Arrays.copyOf(sum, size));
+                for (int i = 0; i < size; i++) {
+                    sum[i] /= scale;
+                }
+                if (backward) {
+                    gradients(params, sum, true);
+                } else {
+                    ParameterVector.setGradients(params, Arrays.copyOf(sum, size));
+                }
             }
             task.optimizer.setLearningRate(plan.rates()[k]);
             task.optimizer.step();
             p.update += System.nanoTime() - t3;
         }
         return false;
+    }
+
+    /** Divides the parameters' gradients by {@code scale} where they are: the same divisions as on the summed vector, without its two copies. */
+    private static void divideGradients(List<Parameter> params, float scale) {
+        for (Parameter p : params) {
+            float[] grad = p.grad().floatData();
+            for (int i = 0; i < p.size(); i++) {
+                grad[i] /= scale;
+            }
+        }
     }
 
     /**
@@ -272,6 +293,11 @@ final class BarrierRun {
         private long rows;
         private Profile profile = new Profile();
         private float[] gradients;
+        private long allocatedBefore;
+        /** The last step's gathered rows, whose arrays the next step of as many rows fills again. */
+        private ShardWork.Rows lastRows;
+        /** The step's activations and intermediate gradients, reused from step to step (as core's trainer does). */
+        private final Workspace workspace = new Workspace();
 
         Task(Replica replica, Module network, Optimizer optimizer, List<Shard> shards, int rank) {
             this.replica = replica;
@@ -286,6 +312,7 @@ final class BarrierRun {
             correct = 0;
             rows = 0;
             profile = new Profile();
+            allocatedBefore = Profile.allocatedByThisThread();
         }
 
         /** The step's vector of gradients and loss, kept from step to step. */
@@ -297,7 +324,8 @@ final class BarrierRun {
         }
 
         ShardWork.Rows rows(int[] batch) {
-            return ShardWork.Rows.of(shards, batch);
+            lastRows = ShardWork.Rows.of(shards, batch, lastRows);
+            return lastRows;
         }
 
         /**
@@ -308,16 +336,19 @@ final class BarrierRun {
          * @return the loss summed over the rows
          */
         double forwardBackward(ShardWork.Rows batch, long dropoutSeed, boolean summed) {
-            optimizer.zeroGrad();
-            Replica.reseed(network, dropoutSeed ^ (rank * 0x9E3779B97F4A7C15L));
-            Tensor z = network.forward(batch.input());
-            Tensor loss = replica.objective().loss(z, batch.labels, batch.targets, batch.n);
-            double sum = loss.item() * batch.n;
-            (summed ? loss.mul(batch.n) : loss).backward();
-            lossSum += sum;
-            correct += batch.correct(replica.objective(), z);
-            rows += batch.n;
-            return sum;
+            // everything computed here is read before the next step; the parameters' gradients are their own storage
+            try (var reuse = workspace.step()) {
+                optimizer.zeroGrad();
+                Replica.reseed(network, dropoutSeed ^ (rank * 0x9E3779B97F4A7C15L));
+                Tensor z = network.forward(batch.input());
+                Tensor loss = replica.objective().loss(z, batch.labels, batch.targets, batch.n);
+                double sum = loss.item() * batch.n;
+                (summed ? loss.mul(batch.n) : loss).backward();
+                lossSum += sum;
+                correct += batch.correct(replica.objective(), z);
+                rows += batch.n;
+                return sum;
+            }
         }
 
         /**
@@ -325,8 +356,10 @@ final class BarrierRun {
          * rank 0's carries the weights and the optimizer state.
          */
         StageLink.Reply outcome(AllReduce all, boolean diverged) {
+            long allocated = Profile.allocatedByThisThread();
+            profile.allocated = allocated < 0 ? -1 : allocated - allocatedBefore;
             double[] sums = {lossSum, correct, rows, profile.gather, profile.compute, profile.allReduce, profile.waiting,
-                profile.update, profile.steps};
+                profile.update, profile.steps, profile.allocated};
             all.sum(sums);
             if (diverged) {
                 sums[LOSS] = Double.NaN;

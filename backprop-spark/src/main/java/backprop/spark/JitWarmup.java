@@ -9,9 +9,13 @@ import backprop.tensor.DType;
 import backprop.train.Warmup;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaSparkContext;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Core's JIT {@link Warmup} (what {@code backprop train} runs while it reads the data) in the JVMs
@@ -54,8 +58,10 @@ final class JitWarmup implements Serializable {
 
     /**
      * Starts the warm-up where the barrier tasks will run, without waiting for it: in this JVM in
-     * local mode, else through a job of one short task per task slot, each starting it in its
-     * executor's JVM (once per JVM) and returning at once.
+     * local mode, else through a short task in every task slot, each starting it in its
+     * executor's JVM (once per JVM) and returning at once. The tasks are a barrier job's, which
+     * Spark starts all at once, one per slot: the short tasks of a plain job may all land on the
+     * executor that was free first (in a trial run both of a two-worker cluster's did).
      */
     void startWhereTasksRun(JavaSparkContext sc, boolean synchronous) {
         int threads = SparkData.threadsPerTask(sc, synchronous);
@@ -66,8 +72,9 @@ final class JitWarmup implements Serializable {
         int slots = SparkData.tasks(sc, synchronous);
         sc.setJobDescription("backprop: compiling the training step's code on the executors while the driver reads the data");
         try {
-            sc.parallelize(IntStream.range(0, slots).boxed().toList(), slots)
-                    .foreachAsync(slot -> startHere(threads));
+            sc.parallelize(IntStream.range(0, slots).boxed().toList(), slots).rdd().barrier()
+                    .mapPartitions(new OnSlot(this, threads), false, ClassTag$.MODULE$.apply(Object.class))
+                    .toJavaRDD().countAsync();
         } finally {
             sc.setJobDescription(null);
         }
@@ -83,6 +90,25 @@ final class JitWarmup implements Serializable {
             Kernels.get().setThreads(threads);
             Mlp small = new Mlp(1, List.copyOf(hidden), 10, activation, dropout, init);
             running = Warmup.start(small, new OptimizerSpec(kind, learningRate, momentum, weightDecay), DType.FLOAT32);
+        }
+    }
+
+    /** A slot's task: starts the warm-up in its JVM. */
+    private static final class OnSlot extends AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<Object>>
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final JitWarmup warmup;
+        private final int threads;
+
+        OnSlot(JitWarmup warmup, int threads) {
+            this.warmup = warmup;
+            this.threads = threads;
+        }
+
+        @Override
+        public scala.collection.Iterator<Object> apply(scala.collection.Iterator<Integer> slot) {
+            warmup.startHere(threads);
+            return CollectionConverters.asScala(Collections.emptyIterator());
         }
     }
 

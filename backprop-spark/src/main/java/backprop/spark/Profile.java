@@ -1,6 +1,7 @@
 package backprop.spark;
 
 import java.io.Serializable;
+import java.lang.management.ManagementFactory;
 
 /**
  * Where a task's time went, in nanoseconds, summed over the steps it took: what docs/scaling.md's
@@ -21,6 +22,8 @@ final class Profile implements Serializable {
     long update;
     /** The steps taken. */
     long steps;
+    /** Bytes the task's thread allocated over the epoch (-1 where the JVM does not count them). */
+    long allocated;
 
     /** The profile in {@code numbers} from {@code at} on, in the order of the fields. */
     static Profile of(double[] numbers, int at) {
@@ -31,14 +34,22 @@ final class Profile implements Serializable {
         p.waiting = (long) numbers[at + 3];
         p.update = (long) numbers[at + 4];
         p.steps = (long) numbers[at + 5];
+        p.allocated = (long) numbers[at + 6];
         return p;
     }
 
     /** Per step and task, in milliseconds: {@code tasks} tasks' sums, each task taking every step. */
     String perStep(int tasks) {
         double ms = Math.max(1, steps) * 1e6;
-        return "per step and task (mean of %d tasks): gather %.3f ms, compute %.3f ms, all-reduce %.3f ms (of it blocked %.3f ms), update %.3f ms"
-                .formatted(tasks, gather / ms, compute / ms, allReduce / ms, waiting / ms, update / ms);
+        return "per step and task (mean of %d tasks): gather %.3f ms, compute %.3f ms, all-reduce %.3f ms (of it blocked %.3f ms), update %.3f ms, allocated %.0f KB"
+                .formatted(tasks, gather / ms, compute / ms, allReduce / ms, waiting / ms, update / ms,
+                        allocated / 1024.0 / Math.max(1, steps));
+    }
+
+    /** Bytes this thread has allocated so far, or -1 where the JVM does not count them. */
+    static long allocatedByThisThread() {
+        return ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                ? t.getCurrentThreadAllocatedBytes() : -1;
     }
 
     /** Whether the driver prints profiles ({@code -Dbackprop.spark.profile=true}). */

@@ -38,6 +38,14 @@ final class ShardWork {
 
         /** The rows of {@code batch} (global row numbers) that live in {@code shards}, shard by shard. */
         static Rows of(List<Shard> shards, int[] batch) {
+            return of(shards, batch, null);
+        }
+
+        /**
+         * As {@link #of(List, int[])}, into {@code previous}'s arrays when it has as many rows (a
+         * step's rows are read before the next step gathers): a task's batches mostly do.
+         */
+        static Rows of(List<Shard> shards, int[] batch, Rows previous) {
             int d = shards.isEmpty() ? 0 : shards.get(0).dimensions();
             int[][] local = new int[shards.size()][];
             int n = 0;
@@ -45,9 +53,10 @@ final class ShardWork {
                 local[s] = shards.get(s).localRows(batch);
                 n += local[s].length;
             }
-            float[] x = new float[n * d];
-            int[] labels = new int[n];
-            float[] targets = new float[n];
+            boolean reuse = previous != null && previous.n == n && previous.d == d;
+            float[] x = reuse ? previous.x : new float[n * d];
+            int[] labels = reuse ? previous.labels : new int[n];
+            float[] targets = reuse ? previous.targets : new float[n];
             int at = 0;
             for (int s = 0; s < local.length; s++) {
                 int m = local[s].length;
