@@ -27,6 +27,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class DotProductKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /**
+     * Whether the path is taken at all: its register blocks (12 accumulators and 3 or 4 operands)
+     * fit 512-bit machines' 32 vector registers; it was measured only there, and AVX2's 16 would be
+     * tight.
+     */
+    private static final boolean WIDE = S.vectorBitSize() >= 512;
 
     /** The most columns of C this path takes: fewer than {@link Kernels#NARROW}, where the other kernels pad. */
     static final int MAX_COLUMNS = Kernels.NARROW - 1;
@@ -46,7 +52,7 @@ final class DotProductKernel {
 
     /** {@return whether this class computes op(A) op(B) of n columns and depth k} */
     static boolean takes(boolean transA, boolean transB, int n, int k) {
-        return !transA && transB && n <= MAX_COLUMNS && k >= MIN_DEPTH;
+        return WIDE && !transA && transB && n <= MAX_COLUMNS && k >= MIN_DEPTH;
     }
 
     /**

@@ -24,6 +24,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class OuterProductKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /**
+     * Whether the path is taken at all: its register blocks (12 accumulators and 3 or 4 operands)
+     * fit 512-bit machines' 32 vector registers; it was measured only there, and AVX2's 16 would be
+     * tight.
+     */
+    private static final boolean WIDE = S.vectorBitSize() >= 512;
     /** Columns of C per block: three vectors. */
     private static final int NB = 3 * L;
     /**
@@ -46,7 +52,7 @@ final class OuterProductKernel {
 
     /** {@return whether this class computes the rows [i0, i1) of op(A) op(B)} */
     static boolean takes(boolean transA, boolean transB, int i0, int i1) {
-        return transA && !transB && i1 - i0 <= MAX_ROWS;
+        return WIDE && transA && !transB && i1 - i0 <= MAX_ROWS;
     }
 
     /**

@@ -23,7 +23,7 @@ class DotProductKernelTest {
     })
     void everyElementIsItsLanesChainsThenTheRestThenBetaC(int m, int n, int k, float beta, int threads) {
         assumeTrue(JavaKernels.VECTOR, "the Vector API's kernel");
-        assertThat(JavaKernels.leadOnNarrow(false, false, true, n, k)).as("a shape the dot products take").isTrue();
+        assumeTrue(JavaKernels.leadOnNarrow(false, false, true, n, k), "the dot products take such shapes here (512-bit vectors)");
         SplittableRandom random = new SplittableRandom(31L * m + n + 7L * k);
         float[] a = JavaKernelsTest.randomFloats(random, m * k);
         float[] b = JavaKernelsTest.randomFloats(random, n * k);
