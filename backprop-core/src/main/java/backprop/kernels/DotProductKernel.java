@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * than one vector: most of every multiply-add would be padding. Such products went to OpenBLAS,
  * which first copies both operands out of the Java heap (for logistic regression on
  * Fashion-MNIST, the copy alone was a quarter of the forward product; async-profiler,
- * bench/RESULTS.md). Here step q along k loads a vector from each of 4 rows of A and 3 rows of B
- * for a 4 x 3 block of accumulators, each summed across its lanes at the end.
+ * backprop-bench/RESULTS.md). Here step q along k loads a vector from each of 4 rows of A and 3
+ * rows of B for a 4 x 3 block of accumulators, each summed across its lanes at the end.
  *
  * <p>The sums run in another order than the other kernels' (each lane its own chain of fused
  * multiply-adds, the lanes then added in order, then the last k mod L products and beta C), so

@@ -10,11 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why: {@link VectorMicroKernel} packs op(B) = B into panels, which here is a copy of the whole
  * batch of inputs, and then passes each panel only m / 4 times. For logistic regression on
- * Fashion-MNIST (10 x 784 from a batch of 128) the copy took 40% of the product and the product a
- * quarter of the step (async-profiler, bench/RESULTS.md). Here step q along k loads three vectors
+ * Fashion-MNIST (10 x 784 from a batch of 128) the copy took a third of the product, and the
+ * product over a quarter of the step (async-profiler, backprop-bench/RESULTS.md). Here step q along k loads three vectors
  * of B's row q and broadcasts four elements of A's row q into a 4-row x 3-vector block of C that
- * stays in registers for all of k (2 or 1 rows for the last ones, 1 vector for the last columns);
- * the block of B it reads (k x 3 vectors) stays in L1 while the row groups pass over it.
+ * stays in registers for a pass over k (2 or 1 rows for the last ones, 1 vector for the last
+ * columns); the block of B a pass reads stays in cache while the row groups pass over it.
  *
  * <p>Each element of C gets {@code c = fma(a[q], b[q], c)} for q = 0, 1, ... in order, from
  * {@code beta * c} (or from zero when beta is 0), as in {@link VectorMicroKernel}: results are
@@ -42,9 +42,9 @@ final class OuterProductKernel {
 
     /**
      * The most rows of C this path takes. Against packing B, by thread CPU time with k = 128 or
-     * 32 (backprop-bench/RESULTS.md): 1.3-2.5x as fast at 4-16 rows (10 x 784 x 128: 39 us down
-     * to 28), about even at 24-32, 0.87-0.96x at 64-256, where B's panels are passed often
-     * enough to repay their packing.
+     * 32 (backprop-bench/RESULTS.md): 1.4-2.6x as fast at 4-16 rows (10 x 784 x 128: 38 us down
+     * to 23); with more rows, where B's panels are passed often enough to repay their packing,
+     * 0.94-1.18x in repeated runs, not worth changing products that run well.
      */
     static final int MAX_ROWS = 16;
 
