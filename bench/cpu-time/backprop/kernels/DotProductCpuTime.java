@@ -19,7 +19,8 @@ public class DotProductCpuTime {
             for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
             for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
             long flops = 2L * m * n * k;
-            int reps = (int) Math.max(2000, 2e8 / flops);   // enough calls that C2 compiles the kernels whole, as a run does, not only their loops
+            // enough calls that C2 compiles the kernels whole, as a run does, not only their loops; fewer for the largest products
+            int reps = (int) Math.min(2000, Math.max(20, 4e9 / flops));
             double[] old = new double[7], neu = new double[7];
             for (int round = 0; round < 10; round++) {
                 long t0 = t.getCurrentThreadCpuTime();

@@ -9,7 +9,9 @@ import java.util.SplittableRandom;
 public class OuterProductCpuTime {
     public static void main(String[] args) {
         ThreadMXBean t = ManagementFactory.getThreadMXBean();
-        int[][] shapes = {{256, 784, 128}, {256, 784, 256}, {256, 784, 512}, {256, 784, 1024}, {64, 784, 2048}, {10, 784, 4096}, {128, 128, 512}};
+        int[][] shapes = {{10, 784, 128}, {10, 128, 128}, {10, 128, 32}, {10, 256, 32}, {4, 784, 128}, {12, 784, 128}, {16, 784, 128}, {16, 256, 128},
+                {24, 784, 128}, {32, 784, 128}, {32, 256, 32}, {64, 784, 128}, {128, 784, 128}, {256, 784, 128}, {128, 256, 128}, {256, 784, 32},
+                {10, 784, 4096}, {64, 784, 2048}, {256, 784, 1024}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             SplittableRandom r = new SplittableRandom(1);
@@ -17,7 +19,8 @@ public class OuterProductCpuTime {
             for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
             for (int i = 0; i < b.length; i++) b[i] = (float) r.nextGaussian();
             long flops = 2L * m * n * k;
-            int reps = (int) Math.max(2000, 2e8 / flops);   // enough calls that C2 compiles the kernels whole, as a run does, not only their loops
+            // enough calls that C2 compiles the kernels whole, as a run does, not only their loops; fewer for the largest products
+            int reps = (int) Math.min(2000, Math.max(20, 4e9 / flops));
             double[] old = new double[7], neu = new double[7];
             for (int round = 0; round < 7 + 3; round++) {
                 long t0 = t.getCurrentThreadCpuTime();
