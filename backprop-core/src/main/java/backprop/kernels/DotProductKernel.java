@@ -68,13 +68,13 @@ final class DotProductKernel {
             }
             for (; j < j1; j++) {
                 for (int r = i; r < i + 4; r++) {
-                    c[r * n + j] = dot(k, a, r, b, j, beta, c[r * n + j]);
+                    dot(n, k, a, r, b, j, beta, c);
                 }
             }
         }
         for (; i < i1; i++) {
             for (int j = j0; j < j1; j++) {
-                c[i * n + j] = dot(k, a, i, b, j, beta, c[i * n + j]);
+                dot(n, k, a, i, b, j, beta, c);
             }
         }
     }
@@ -140,7 +140,7 @@ final class DotProductKernel {
     }
 
     /** C[i, j] alone (the edges of C), from one vector of accumulators. */
-    private static float dot(int k, float[] a, int i, float[] b, int j, float beta, float old) {
+    private static void dot(int n, int k, float[] a, int i, float[] b, int j, float beta, float[] c) {
         int aRow = i * k;
         int bRow = j * k;
         FloatVector lanes = FloatVector.zero(S);
@@ -148,10 +148,6 @@ final class DotProductKernel {
         for (; q + L <= k; q += L) {
             lanes = FloatVector.fromArray(S, a, aRow + q).fma(FloatVector.fromArray(S, b, bRow + q), lanes);
         }
-        float s = lanes.reduceLanes(VectorOperators.ADD);
-        for (; q < k; q++) {
-            s = Math.fma(a[aRow + q], b[bRow + q], s);
-        }
-        return beta == 0 ? s : s + (beta == 1 ? old : beta * old);
+        store(c, i * n + j, beta, lanes, k, q, a, aRow, b, bRow);
     }
 }
