@@ -31,8 +31,14 @@ public final class JavaKernels implements Kernels {
     /** The instance for small products ({@link Kernels#forShape}); single-threaded work needs no other. */
     static final JavaKernels SHARED = new JavaKernels();
 
-    /** Below this many multiply-adds a GEMM stays on the calling thread without a trial: a split cannot pay. */
-    private static final long PARALLEL_WORK = 1L << 18;
+    /**
+     * A GEMM is split into one part per this many multiply-adds (at most one per thread); below
+     * twice this it stays on the calling thread without a trial. Measured by the trials themselves
+     * in W1-W3 (float32, 512-bit vectors, two cores): products of 1M multiply-adds (25-35 us whole)
+     * never ran faster split, 29-31 us at best against 26-33 whole and 140-320 us when the worker
+     * had to be woken; products of 4.2M ran at 55-70 us split against 90-110 whole.
+     */
+    private static final long PARALLEL_WORK = 1L << 21;
     /** Rows of C per micro-kernel call, and the unrolling along k (both fixed by the kernel code). */
     private static final int MR = 4;
     private static final int KU = 2;
@@ -79,8 +85,25 @@ public final class JavaKernels implements Kernels {
     /** Each calling thread's record of which shapes pay for a split (Spark runs several callers per JVM). */
     private static final ThreadLocal<SplitChoice> SPLITS = ThreadLocal.withInitial(SplitChoice::new);
 
+    private final String split;
+    private final long parallelWork;
     private int threads = Runtime.getRuntime().availableProcessors();
     private ComputePool pool;
+
+    /** Kernels that split a product over the pool when it is big enough and a trial finds that it pays. */
+    public JavaKernels() {
+        this(SPLIT, PARALLEL_WORK);
+    }
+
+    private JavaKernels(String split, long parallelWork) {
+        this.split = split;
+        this.parallelWork = parallelWork;
+    }
+
+    /** {@return kernels that split every product with room for two strips, and every long range: tests of the split paths} */
+    static JavaKernels splittingAll() {
+        return new JavaKernels("always", 1);
+    }
 
     @Override
     public String name() {
@@ -127,14 +150,17 @@ public final class JavaKernels implements Kernels {
     public void forRanges(int length, Range body) {
         ComputePool compute = pool();
         int parts = Math.min(compute.threads(), length / (PARALLEL_ELEMENTS / 2));
-        if (parts <= 1) {
+        SplitChoice.Plan plan = parts <= 1 ? null : SPLITS.get().plan(false, true, true, length, 0, 0);   // a "shape" no product has
+        boolean splitting = splitNext(plan);
+        long start = timing(plan);
+        if (splitting) {
+            int units = (length + COLUMN_GRAIN - 1) / COLUMN_GRAIN;
+            compute.run(parts, p -> body.run(Math.min(length, units * p / parts * COLUMN_GRAIN),
+                    Math.min(length, units * (p + 1) / parts * COLUMN_GRAIN)));
+        } else {
             body.run(0, length);
-            return;
         }
-        int units = (length + COLUMN_GRAIN - 1) / COLUMN_GRAIN;
-        SplitChoice.Plan plan = SPLITS.get().plan(false, true, true, length, 0, 0);   // a "shape" no product has
-        splitIfItPays(compute, plan, parts, (p, count) -> body.run(Math.min(length, units * p / count * COLUMN_GRAIN),
-                Math.min(length, units * (p + 1) / count * COLUMN_GRAIN)));
+        timed(plan, start);
     }
 
     /**
@@ -143,45 +169,54 @@ public final class JavaKernels implements Kernels {
      */
     private <T> void gemm(Gemm<T> g, boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c) {
         ComputePool compute = pool();
-        int parts = (int) Math.min(compute.threads(), Math.max(1, (long) m * n * k / PARALLEL_WORK));
+        int parts = (int) Math.min(compute.threads(), Math.max(1, (long) m * n * k / parallelWork));
         boolean byColumns = n >= m || n >= COLUMN_GRAIN * 4 * parts;
         int length = byColumns ? n : m;
         int grain = byColumns ? COLUMN_GRAIN : MR;
         int units = (length + grain - 1) / grain;
-        parts = Math.min(parts, units);
-        if (parts <= 1) {
+        int strips = Math.min(parts, units);
+        SplitChoice.Plan plan = strips <= 1 ? null : SPLITS.get().plan(g == DoubleGemm.INSTANCE, transA, transB, m, n, k);
+        boolean splitting = splitNext(plan);
+        long start = timing(plan);
+        if (splitting) {
+            compute.run(strips, p -> {
+                int from = Math.min(length, units * p / strips * grain);
+                int to = Math.min(length, units * (p + 1) / strips * grain);
+                if (byColumns) {
+                    g.multiply(transA, transB, m, n, k, a, b, beta, c, 0, m, from, to);
+                } else {
+                    g.multiply(transA, transB, m, n, k, a, b, beta, c, from, to, 0, n);
+                }
+            });
+        } else {
             g.multiply(transA, transB, m, n, k, a, b, beta, c, 0, m, 0, n);
-            return;
         }
-        SplitChoice.Plan plan = SPLITS.get().plan(g == DoubleGemm.INSTANCE, transA, transB, m, n, k);
-        splitIfItPays(compute, plan, parts, (p, count) -> {
-            int from = Math.min(length, units * p / count * grain);
-            int to = Math.min(length, units * (p + 1) / count * grain);
-            if (byColumns) {
-                g.multiply(transA, transB, m, n, k, a, b, beta, c, 0, m, from, to);
-            } else {
-                g.multiply(transA, transB, m, n, k, a, b, beta, c, from, to, 0, n);
-            }
-        });
+        timed(plan, start);
     }
 
-    /** Part {@code part} of {@code count} equal parts of some work. */
-    @FunctionalInterface
-    private interface Part {
-        void run(int part, int count);
-    }
-
-    /** Runs the work in {@code parts} parts on the pool or in one on this thread, as the plan says, and times it when asked. */
-    private static void splitIfItPays(ComputePool compute, SplitChoice.Plan plan, int parts, Part body) {
-        boolean split = switch (SPLIT) {
+    /**
+     * {@return whether the next call of the plan's shape runs split} Null (a call too small to try)
+     * runs whole. A whole call is the same direct call as on one thread, not a one-part run on the pool.
+     */
+    private boolean splitNext(SplitChoice.Plan plan) {
+        if (plan == null) {
+            return false;
+        }
+        return switch (split) {
             case "always" -> true;
             case "never" -> false;
             default -> plan.splitNext();
         };
-        long start = plan.timing() ? System.nanoTime() : 0;
-        int count = split ? parts : 1;
-        compute.run(count, p -> body.run(p, count));
-        if (plan.timing() && SPLIT.equals("measure")) {
+    }
+
+    /** {@return when a call that a trial times starts, or 0} */
+    private static long timing(SplitChoice.Plan plan) {
+        return plan != null && plan.timing() ? System.nanoTime() : 0;
+    }
+
+    /** Gives a trial the time of the call that {@link #timing} started. */
+    private void timed(SplitChoice.Plan plan, long start) {
+        if (plan != null && plan.timing() && split.equals("measure")) {
             plan.timed(System.nanoTime() - start);
         }
     }

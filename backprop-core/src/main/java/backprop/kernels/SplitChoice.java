@@ -12,20 +12,25 @@ import java.util.Map;
  * depends on the shape, the CPU, and whether another process is using the other cores right now,
  * so no threshold written down beforehand is right everywhere.
  *
- * <p>A shape's first calls run split. At its 4th, 32nd, 128th and 512th call, and every 2,048
- * calls after that, {@link #ROUNDS} calls of each kind alternate under the clock, and the faster
- * median (with a margin for the split) wins until the next trial: a run follows the JIT's warm-up
- * first, then changes in the machine's load, at a cost of a few slower calls in thousands. The
- * results do not depend on the choice (the kernels give every element of C the same bits however
- * C is split), so timing noise costs speed at worst, never reproducibility.
+ * <p>A shape's calls run whole until its first trial. Trials come at its 4th call and then at
+ * intervals that grow from {@link #FIRST_INTERVAL} calls fourfold to {@link #TRIAL_EVERY}: in
+ * each, {@link #ROUNDS} calls of each kind alternate under the clock, and the faster median (with a
+ * margin for the split) wins until the next trial. A run follows the JIT's warm-up first, then
+ * changes in the machine's load, at a cost of a few slower calls in thousands. The results do not
+ * depend on the choice (the kernels give every element of C the same bits however C is split),
+ * so timing noise costs speed at worst, never reproducibility.
  *
- * <p>While the JIT is still compiling, a trial's verdict is provisional: the compiler threads take
- * a core from the split's worker, and the code under the clock is not yet the code that will run.
- * Such a verdict used to stand until the next trial in the schedule, hundreds of calls later
- * (measured: some W1 runs kept their products whole until the sixth epoch, at 69k samples/s
- * where a split reaches 95k). So a trial after which the JIT is found to have spent more than
- * {@link #COMPILING_SHARE} of the time since the previous trial compiling is repeated after {@link #RETRY_WHILE_COMPILING}
- * calls, and the schedule goes on from the first trial that finds the JIT quiet.
+ * <p>While the JIT is compiling, no trial is run and products run whole: the compiler threads
+ * need the other cores. A split's worker then shares its core with the compiler and the split
+ * waits for it (measured in W1's first epochs: 200-230 us split against 90-110 whole for the same
+ * product, in the trials that ran while the JIT compiled), and the compiler, kept from the core,
+ * finishes later, which keeps the whole run on slower code for longer. Trials used to run anyway
+ * and their verdicts flipped with each burst of compiling; a verdict of "whole" from a moment
+ * the JIT looked quiet then stood for thousands of calls (some five-epoch W1 runs stayed at
+ * 72-75k samples/s from the third epoch on, where runs that split settle at 100-110k). So a trial that falls due when the JIT
+ * has spent more than {@link #COMPILING_SHARE} of the time since the last one compiling is
+ * postponed by {@link #RETRY_WHILE_COMPILING} calls, and the growing intervals start from the
+ * first trial that finds the JIT quiet.
  */
 final class SplitChoice {
     static final int ROUNDS = 5;
@@ -35,11 +40,12 @@ final class SplitChoice {
      * far more (a worker waiting for a core costs milliseconds).
      */
     private static final double SPLIT_MARGIN = 1.1;
-    private static final long[] FIRST_TRIALS = {4, 32, 128, 512};
-    private static final long TRIAL_EVERY = 2048;
-    /** The share of a trial's time the JIT may spend compiling for the trial to count as final. */
+    private static final long FIRST_TRIAL = 4;
+    static final long FIRST_INTERVAL = 32;
+    static final long TRIAL_EVERY = 2048;
+    /** The share of the time since the last trial that the JIT may have spent compiling for a trial to run. */
     static final double COMPILING_SHARE = 0.05;
-    /** How soon a trial that ran while the JIT was compiling is repeated. */
+    /** How many calls a trial that falls due while the JIT is compiling is put off by. */
     static final long RETRY_WHILE_COMPILING = 64;
 
     /** What the plans read the JIT's progress and the time from. */
@@ -94,9 +100,10 @@ final class SplitChoice {
         private long windowCompileMillis;
         private long windowStartNanos;
         private long calls;
-        private long nextTrial = FIRST_TRIALS[0];
-        private int trialIndex;
-        private boolean split = true;
+        private long nextTrial = FIRST_TRIAL;
+        /** Calls from the end of the next trial to the one after it, once the JIT is quiet. */
+        private long interval = FIRST_INTERVAL;
+        private boolean split;
         private int sample = -1;
         private final long[] whole = new long[ROUNDS];
         private final long[] parted = new long[ROUNDS];
@@ -115,7 +122,13 @@ final class SplitChoice {
         boolean splitNext() {
             calls++;
             if (sample < 0 && calls == nextTrial) {
-                sample = 0;
+                if (jitWasCompiling()) {
+                    split = false;
+                    nextTrial = calls + RETRY_WHILE_COMPILING;
+                    startWindow();
+                } else {
+                    sample = 0;
+                }
             }
             return sample >= 0 ? sample % 2 == 1 : split;
         }
@@ -131,22 +144,16 @@ final class SplitChoice {
             if (++sample == 2 * ROUNDS) {
                 split = median(parted) < SPLIT_MARGIN * median(whole);
                 sample = -1;
-                if (jitWasCompiling()) {
-                    nextTrial = calls + RETRY_WHILE_COMPILING;
-                } else {
-                    while (trialIndex < FIRST_TRIALS.length && FIRST_TRIALS[trialIndex] <= calls) {
-                        trialIndex++;
-                    }
-                    nextTrial = trialIndex < FIRST_TRIALS.length ? FIRST_TRIALS[trialIndex] : calls + TRIAL_EVERY;
-                }
+                nextTrial = calls + interval;
+                interval = Math.min(TRIAL_EVERY, 4 * interval);
                 startWindow();
             }
         }
 
         /**
          * {@return whether the JIT spent more than {@link #COMPILING_SHARE} of the time since the
-         * last trial compiling} The count grows when a compilation ends, by all of its time, so it
-         * is judged over the whole window, not only the few calls under the clock.
+         * last trial (or postponement) compiling} The count grows when a compilation ends, by all
+         * of its time, so it is judged over the whole window, not only over the latest calls.
          */
         private boolean jitWasCompiling() {
             double wallMillis = Math.max(1, clock.nanoTime() - windowStartNanos) / 1e6;

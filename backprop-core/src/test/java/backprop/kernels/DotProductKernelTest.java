@@ -29,7 +29,7 @@ class DotProductKernelTest {
         float[] b = JavaKernelsTest.randomFloats(random, n * k);
         float[] c = JavaKernelsTest.randomFloats(random, m * n);
         float[] expected = expected(m, n, k, a, b, beta, c);
-        JavaKernels kernels = new JavaKernels();
+        JavaKernels kernels = JavaKernels.splittingAll();
         kernels.setThreads(threads);
 
         kernels.sgemm(false, true, m, n, k, a, b, beta, c);

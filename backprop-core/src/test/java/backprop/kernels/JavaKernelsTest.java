@@ -14,7 +14,7 @@ class JavaKernelsTest extends KernelsContract {
 
     @Override
     protected Kernels kernels() {
-        return new JavaKernels();
+        return JavaKernels.splittingAll();   // at two threads every product that can be split is
     }
 
     /** The build runs these tests with and without the Vector API module, and says which (core's pom). */
@@ -91,7 +91,7 @@ class JavaKernelsTest extends KernelsContract {
     @ParameterizedTest(name = "length={0} threads={1}")
     @CsvSource({"0, 2", "1, 2", "65535, 2", "65536, 2", "200704, 2", "200704, 1", "1000003, 3"})
     void forRangesCoversEveryIndexOnce(int length, int threads) {
-        JavaKernels kernels = new JavaKernels();
+        JavaKernels kernels = JavaKernels.splittingAll();
         kernels.setThreads(threads);
         java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(length);
         kernels.forRanges(length, (from, to) -> {

@@ -48,7 +48,7 @@ class SplitChoiceTest {
         long[] splits = {0};
         long timed = play(plan, 20_000, 900, 1000, splits);
         assertThat(plan.split()).isTrue();
-        // trials at the 4th, 32nd, 128th, 512th call and every 2048 after the last one ends: 13 of 10 calls
+        // trials at the 4th call, then 32, 128, 512 and every 2048 calls after the end of the last: 13 of 10 calls
         assertThat(timed).isEqualTo(13L * 2 * SplitChoice.ROUNDS);
 
         long[] busy = {0};
@@ -60,10 +60,10 @@ class SplitChoiceTest {
     }
 
     @Test
-    void aShapeStartsSplitAndEachShapeHasItsOwnPlan() {
+    void aShapeStartsWholeAndEachShapeHasItsOwnPlan() {
         SplitChoice choice = quiet();
         SplitChoice.Plan a = choice.plan(false, false, false, 64, 64, 64);
-        assertThat(a.splitNext()).isTrue();
+        assertThat(a.splitNext()).isFalse();
         assertThat(choice.plan(false, false, false, 64, 64, 64)).isSameAs(a);
         assertThat(choice.plan(true, false, false, 64, 64, 64)).isNotSameAs(a);
         assertThat(choice.plan(false, true, false, 64, 64, 64)).isNotSameAs(a);
@@ -88,36 +88,54 @@ class SplitChoiceTest {
         assertThat(plan.split()).isTrue();
     }
 
-    /**
-     * A trial run while the JIT compiles is repeated soon, not left to stand for the schedule's
-     * hundreds of calls: the whole product won while the split's worker shared its core with the
-     * compiler, and the split wins once the compiler is done.
-     */
-    @Test
-    void aVerdictReachedWhileTheJitCompilesIsTriedAgainSoon() {
-        FakeClock clock = new FakeClock();
-        SplitChoice.Plan plan = new SplitChoice(clock).plan(false, false, true, 128, 256, 784);
-        long[] splits = {0};
-        long calls = 0;
-        while (calls < 2 * SplitChoice.RETRY_WHILE_COMPILING + 40) {      // through the first trials, the JIT busy
-            clock.compileMillis += 10;                                      // 10 ms of compiling per 1 ms of time read
-            play(plan, 1, 2000, 1000, splits);
-            calls++;
+    /** Plays calls while the JIT spends ten times the clock's time compiling; returns how many were timed. */
+    private static long playCompiling(FakeClock clock, SplitChoice.Plan plan, int calls, long[] splits) {
+        long timed = 0;
+        for (int c = 0; c < calls; c++) {
+            clock.compileMillis += 10;
+            timed += play(plan, 1, 900, 1000, splits);
         }
-        assertThat(plan.split()).as("the compiler's core made the split slower").isFalse();
-        // the JIT is done, and the split is faster: found within one retry, not at call 512
-        long before = splits[0];
-        play(plan, (int) SplitChoice.RETRY_WHILE_COMPILING + 2 * SplitChoice.ROUNDS, 900, 1000, splits);
-        assertThat(plan.split()).isTrue();
-        assertThat(splits[0] - before).isGreaterThan(SplitChoice.ROUNDS);
+        return timed;
     }
 
-    /** Once the JIT is quiet, the schedule goes on where it stood: no trial every 64 calls forever. */
+    /**
+     * While the JIT compiles, every call runs whole and none is timed, though the split would be
+     * faster: the compiler needs the other core. The first trial comes soon after it is done.
+     */
     @Test
-    void aQuietJitLeavesTheSchedule() {
+    void whileTheJitCompilesNothingIsSplitOrTimed() {
         FakeClock clock = new FakeClock();
         SplitChoice.Plan plan = new SplitChoice(clock).plan(false, false, true, 128, 256, 784);
         long[] splits = {0};
-        assertThat(play(plan, 20_000, 900, 1000, splits)).isEqualTo(13L * 2 * SplitChoice.ROUNDS);
+        assertThat(playCompiling(clock, plan, 1000, splits)).isZero();
+        assertThat(splits[0]).isZero();
+
+        long timed = play(plan, (int) (2 * SplitChoice.RETRY_WHILE_COMPILING) + 2 * SplitChoice.ROUNDS, 900, 1000, splits);
+        assertThat(timed).as("a whole trial within two postponements").isGreaterThanOrEqualTo(2L * SplitChoice.ROUNDS);
+        assertThat(plan.split()).isTrue();
+    }
+
+    /** A burst of compiling after a split verdict turns the calls whole again, until a quiet trial. */
+    @Test
+    void aBurstOfCompilingTurnsASplitWhole() {
+        FakeClock clock = new FakeClock();
+        SplitChoice.Plan plan = new SplitChoice(clock).plan(false, false, true, 128, 256, 784);
+        long[] splits = {0};
+        play(plan, 100, 900, 1000, splits);
+        assertThat(plan.split()).isTrue();
+
+        playCompiling(clock, plan, (int) SplitChoice.FIRST_INTERVAL * 4 + 1, splits);   // past the next trial's due call
+        assertThat(plan.split()).isFalse();
+        assertThat(plan.splitNext()).isFalse();
+    }
+
+    /** Once the JIT is quiet, the trials thin out from the first quiet one: no trial every 64 calls forever. */
+    @Test
+    void aQuietJitThinsTheTrialsOut() {
+        FakeClock clock = new FakeClock();
+        SplitChoice.Plan plan = new SplitChoice(clock).plan(false, false, true, 128, 256, 784);
+        long[] splits = {0};
+        playCompiling(clock, plan, 1000, splits);
+        assertThat(play(plan, 20_000, 900, 1000, splits)).isLessThanOrEqualTo(13L * 2 * SplitChoice.ROUNDS);
     }
 }
