@@ -12,13 +12,19 @@ import java.util.Map;
  * depends on the shape, the CPU, and whether another process is using the other cores right now,
  * so no threshold written down beforehand is right everywhere.
  *
- * <p>A shape's calls run whole until its first trial. Trials come at its 4th call and then at
- * intervals that grow from {@link #FIRST_INTERVAL} calls fourfold to {@link #TRIAL_EVERY}: in
- * each, {@link #ROUNDS} calls of each kind alternate under the clock, and the faster median (with a
- * margin for the split) wins until the next trial. A run follows the JIT's warm-up first, then
- * changes in the machine's load, at a cost of a few slower calls in thousands. The results do not
- * depend on the choice (the kernels give every element of C the same bits however C is split),
- * so timing noise costs speed at worst, never reproducibility.
+ * <p>A shape's calls run whole until its first trial, at its 4th call. In a trial {@link #ROUNDS}
+ * calls of each kind alternate under the clock, and the faster median (with a margin for the
+ * split) wins; but the split takes over only when it has won two trials running. A trial's few
+ * milliseconds can fall in a moment when another process has left the worker's core free: with
+ * one core kept busy, single trials said "split" (parted 418 us against 663 whole) and the next
+ * one "whole" (894 against 642); a lone verdict for the split stood for the next 500 calls, and
+ * that epoch of the W1 run ran at 44.8k samples/s against 68k at one thread. After a trial
+ * whose verdict repeats the last one, the next comes four times as many calls later, from
+ * {@link #FIRST_INTERVAL} up to {@link #TRIAL_EVERY}; after a change of verdict, after
+ * {@link #FIRST_INTERVAL} calls again. A run follows the JIT's warm-up first, then changes in the
+ * machine's load, at a cost of a few slower calls in thousands. The results do not depend on the
+ * choice (the kernels give every element of C the same bits however C is split), so timing noise
+ * costs speed at worst, never reproducibility.
  *
  * <p>While the JIT is compiling, no trial is run and products run whole: the compiler threads
  * need the other cores. A split's worker then shares its core with the compiler and the split
@@ -29,8 +35,7 @@ import java.util.Map;
  * the JIT looked quiet then stood for thousands of calls (some five-epoch W1 runs stayed at
  * 72-75k samples/s from the third epoch on, where runs that split settle at 100-110k). So a trial that falls due when the JIT
  * has spent more than {@link #COMPILING_SHARE} of the time since the last one compiling is
- * postponed by {@link #RETRY_WHILE_COMPILING} calls, and the growing intervals start from the
- * first trial that finds the JIT quiet.
+ * postponed by {@link #RETRY_WHILE_COMPILING} calls.
  */
 final class SplitChoice {
     static final int ROUNDS = 5;
@@ -101,8 +106,10 @@ final class SplitChoice {
         private long windowStartNanos;
         private long calls;
         private long nextTrial = FIRST_TRIAL;
-        /** Calls from the end of the next trial to the one after it, once the JIT is quiet. */
-        private long interval = FIRST_INTERVAL;
+        /** Calls from the end of the last trial to the next one, while the JIT is quiet. */
+        private long interval = FIRST_INTERVAL / 4;
+        /** Whether the split won the last trial: it takes over only when it wins twice running. */
+        private boolean lastSplitWon;
         private boolean split;
         private int sample = -1;
         private final long[] whole = new long[ROUNDS];
@@ -142,10 +149,12 @@ final class SplitChoice {
         void timed(long nanos) {
             (sample % 2 == 1 ? parted : whole)[sample / 2] = nanos;
             if (++sample == 2 * ROUNDS) {
-                split = median(parted) < SPLIT_MARGIN * median(whole);
+                boolean splitWon = median(parted) < SPLIT_MARGIN * median(whole);
+                split = splitWon && lastSplitWon;
+                interval = splitWon == lastSplitWon ? Math.min(TRIAL_EVERY, 4 * interval) : FIRST_INTERVAL;
+                lastSplitWon = splitWon;
                 sample = -1;
                 nextTrial = calls + interval;
-                interval = Math.min(TRIAL_EVERY, 4 * interval);
                 startWindow();
             }
         }

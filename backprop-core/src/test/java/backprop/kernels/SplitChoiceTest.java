@@ -49,6 +49,7 @@ class SplitChoiceTest {
         long timed = play(plan, 20_000, 900, 1000, splits);
         assertThat(plan.split()).isTrue();
         // trials at the 4th call, then 32, 128, 512 and every 2048 calls after the end of the last: 13 of 10 calls
+        // (the split's first win is not enough: it takes over at the second trial)
         assertThat(timed).isEqualTo(13L * 2 * SplitChoice.ROUNDS);
 
         long[] busy = {0};
@@ -69,23 +70,46 @@ class SplitChoiceTest {
         assertThat(choice.plan(false, true, false, 64, 64, 64)).isNotSameAs(a);
     }
 
-    @Test
-    void oneSlowOutlierDoesNotDecide() {
-        SplitChoice.Plan plan = quiet().plan(false, false, false, 8, 8, 8);
-        for (int c = 0; c < 3; c++) {
-            plan.splitNext();
-        }
+    /** Plays calls up to the end of the next trial, timing a split at {@code splitNanos} but for an outlier in its second call. */
+    private static void trial(SplitChoice.Plan plan, long splitNanos, long wholeNanos, long outlierNanos) {
         int sample = 0;
         while (true) {
             boolean split = plan.splitNext();
-            if (!plan.timing()) {
-                break;
+            if (plan.timing()) {
+                plan.timed(split ? (sample == 3 ? outlierNanos : splitNanos) : wholeNanos);
+                sample++;
+            } else if (sample > 0) {
+                return;
             }
-            // the split is faster but for one call that a context switch made a hundred times slower
-            plan.timed(split ? (sample == 1 ? 100_000 : 900) : 1000);
-            sample++;
         }
+    }
+
+    @Test
+    void oneSlowOutlierDoesNotDecide() {
+        SplitChoice.Plan plan = quiet().plan(false, false, false, 8, 8, 8);
+        // the split is faster but for one call that a context switch made a hundred times slower
+        trial(plan, 900, 1000, 100_000);
+        trial(plan, 900, 1000, 100_000);
         assertThat(plan.split()).isTrue();
+    }
+
+    /**
+     * A trial can fall in a moment when another process leaves the worker's core free: the split
+     * takes over only after two wins running, and gives way after one loss.
+     */
+    @Test
+    void theSplitMustWinTwiceRunning() {
+        SplitChoice.Plan plan = quiet().plan(false, false, false, 64, 64, 64);
+        trial(plan, 900, 1000, 900);
+        assertThat(plan.split()).as("one win").isFalse();
+        trial(plan, 3000, 1000, 3000);
+        assertThat(plan.split()).isFalse();
+        trial(plan, 900, 1000, 900);
+        assertThat(plan.split()).as("a win after a loss").isFalse();
+        trial(plan, 900, 1000, 900);
+        assertThat(plan.split()).as("two wins running").isTrue();
+        trial(plan, 3000, 1000, 3000);
+        assertThat(plan.split()).as("one loss").isFalse();
     }
 
     /** Plays calls while the JIT spends ten times the clock's time compiling; returns how many were timed. */
@@ -110,8 +134,9 @@ class SplitChoiceTest {
         assertThat(playCompiling(clock, plan, 1000, splits)).isZero();
         assertThat(splits[0]).isZero();
 
-        long timed = play(plan, (int) (2 * SplitChoice.RETRY_WHILE_COMPILING) + 2 * SplitChoice.ROUNDS, 900, 1000, splits);
-        assertThat(timed).as("a whole trial within two postponements").isGreaterThanOrEqualTo(2L * SplitChoice.ROUNDS);
+        long timed = play(plan, (int) (2 * SplitChoice.RETRY_WHILE_COMPILING + SplitChoice.FIRST_INTERVAL) + 4 * SplitChoice.ROUNDS,
+                900, 1000, splits);
+        assertThat(timed).as("two trials, the first within two postponements").isEqualTo(4L * SplitChoice.ROUNDS);
         assertThat(plan.split()).isTrue();
     }
 
