@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Pure-Java kernels: loops the JIT vectorizes, split over a small pool of compute threads.
@@ -28,6 +29,22 @@ import java.util.Optional;
  * keeps the plain loop.
  */
 public final class JavaKernels implements Kernels {
+    /** Whether a product big enough to split is split: as {@link SplitChoice} finds, always, or never. */
+    private enum SplitMode { MEASURE, ALWAYS, NEVER }
+
+    /**
+     * {@code -Dbackprop.split}: {@code measure} (the default) lets {@link SplitChoice} decide per
+     * shape; {@code always} and {@code never} fix it, for benchmarks that measure one or the other.
+     * (Before {@link #SHARED}, which reads it.)
+     */
+    private static final SplitMode SPLIT = switch (System.getProperty("backprop.split", "measure")) {
+        case "measure" -> SplitMode.MEASURE;
+        case "always" -> SplitMode.ALWAYS;
+        case "never" -> SplitMode.NEVER;
+        default -> throw new IllegalArgumentException("-Dbackprop.split: expected measure, always or never; got '"
+                + System.getProperty("backprop.split") + "'");
+    };
+
     /** The instance for small products ({@link Kernels#forShape}); single-threaded work needs no other. */
     static final JavaKernels SHARED = new JavaKernels();
 
@@ -76,33 +93,32 @@ public final class JavaKernels implements Kernels {
         return !dbl && VECTOR && DotProductKernel.takes(transA, transB, n, k);
     }
 
-    /**
-     * {@code -Dbackprop.split}: {@code measure} (the default) lets {@link SplitChoice} decide per
-     * shape; {@code always} and {@code never} fix it, for benchmarks that measure one or the other.
-     */
-    private static final String SPLIT = System.getProperty("backprop.split", "measure");
-
-    /** Each calling thread's record of which shapes pay for a split (Spark runs several callers per JVM). */
-    private static final ThreadLocal<SplitChoice> SPLITS = ThreadLocal.withInitial(SplitChoice::new);
-
-    private final String split;
+    private final SplitMode split;
     private final long parallelWork;
-    private int threads = Runtime.getRuntime().availableProcessors();
+    /** Each calling thread's record of which shapes pay for a split (Spark runs several callers per JVM). */
+    private final ThreadLocal<SplitChoice> splits;
+    private volatile int threads = Runtime.getRuntime().availableProcessors();
     private ComputePool pool;
 
     /** Kernels that split a product over the pool when it is big enough and a trial finds that it pays. */
     public JavaKernels() {
-        this(SPLIT, PARALLEL_WORK);
+        this(SPLIT, PARALLEL_WORK, SplitChoice::new);
     }
 
-    private JavaKernels(String split, long parallelWork) {
+    private JavaKernels(SplitMode split, long parallelWork, Supplier<SplitChoice> choice) {
         this.split = split;
         this.parallelWork = parallelWork;
+        this.splits = ThreadLocal.withInitial(choice);
+    }
+
+    /** {@return kernels whose split trials each calling thread records in the choice it gets from {@code choice}: tests} */
+    static JavaKernels measuring(Supplier<SplitChoice> choice) {
+        return new JavaKernels(SplitMode.MEASURE, PARALLEL_WORK, choice);
     }
 
     /** {@return kernels that split every product with room for two strips, and every long range: tests of the split paths} */
     static JavaKernels splittingAll() {
-        return new JavaKernels("always", 1);
+        return new JavaKernels(SplitMode.ALWAYS, 1, SplitChoice::new);
     }
 
     @Override
@@ -148,14 +164,13 @@ public final class JavaKernels implements Kernels {
      */
     @Override
     public void forRanges(int length, Range body) {
-        ComputePool compute = pool();
-        int parts = Math.min(compute.threads(), length / (PARALLEL_ELEMENTS / 2));
-        SplitChoice.Plan plan = parts <= 1 ? null : SPLITS.get().plan(false, true, true, length, 0, 0);   // a "shape" no product has
+        int parts = Math.min(threads, length / (PARALLEL_ELEMENTS / 2));
+        SplitChoice.Plan plan = parts <= 1 ? null : splits.get().plan(false, true, true, length, 0, 0);   // a "shape" no product has
         boolean splitting = splitNext(plan);
         long start = timing(plan);
         if (splitting) {
             int units = (length + COLUMN_GRAIN - 1) / COLUMN_GRAIN;
-            compute.run(parts, p -> body.run(Math.min(length, units * p / parts * COLUMN_GRAIN),
+            pool().run(parts, p -> body.run(Math.min(length, units * p / parts * COLUMN_GRAIN),
                     Math.min(length, units * (p + 1) / parts * COLUMN_GRAIN)));
         } else {
             body.run(0, length);
@@ -168,18 +183,17 @@ public final class JavaKernels implements Kernels {
      * the product is big enough to be worth trying and {@link SplitChoice} finds that it pays.
      */
     private <T> void gemm(Gemm<T> g, boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c) {
-        ComputePool compute = pool();
-        int parts = (int) Math.min(compute.threads(), Math.max(1, (long) m * n * k / parallelWork));
+        int parts = (int) Math.min(threads, Math.max(1, (long) m * n * k / parallelWork));
         boolean byColumns = n >= m || n >= COLUMN_GRAIN * 4 * parts;
         int length = byColumns ? n : m;
         int grain = byColumns ? COLUMN_GRAIN : MR;
         int units = (length + grain - 1) / grain;
         int strips = Math.min(parts, units);
-        SplitChoice.Plan plan = strips <= 1 ? null : SPLITS.get().plan(g == DoubleGemm.INSTANCE, transA, transB, m, n, k);
+        SplitChoice.Plan plan = strips <= 1 ? null : splits.get().plan(g == DoubleGemm.INSTANCE, transA, transB, m, n, k);
         boolean splitting = splitNext(plan);
         long start = timing(plan);
         if (splitting) {
-            compute.run(strips, p -> {
+            pool().run(strips, p -> {
                 int from = Math.min(length, units * p / strips * grain);
                 int to = Math.min(length, units * (p + 1) / strips * grain);
                 if (byColumns) {
@@ -203,9 +217,9 @@ public final class JavaKernels implements Kernels {
             return false;
         }
         return switch (split) {
-            case "always" -> true;
-            case "never" -> false;
-            default -> plan.splitNext();
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case MEASURE -> plan.splitNext();
         };
     }
 
@@ -214,9 +228,9 @@ public final class JavaKernels implements Kernels {
         return plan != null && plan.timing() ? System.nanoTime() : 0;
     }
 
-    /** Gives a trial the time of the call that {@link #timing} started. */
-    private void timed(SplitChoice.Plan plan, long start) {
-        if (plan != null && plan.timing() && split.equals("measure")) {
+    /** Gives a trial the time of the call that {@link #timing} started (only a measuring plan is ever timing). */
+    private static void timed(SplitChoice.Plan plan, long start) {
+        if (plan != null && plan.timing()) {
             plan.timed(System.nanoTime() - start);
         }
     }

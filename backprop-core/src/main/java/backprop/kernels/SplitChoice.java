@@ -14,35 +14,36 @@ import java.util.Map;
  *
  * <p>A shape's calls run whole until its first trial, at its 4th call. In a trial {@link #ROUNDS}
  * calls of each kind alternate under the clock, and the faster median (with a margin for the
- * split) wins; but the split takes over only when it has won two trials running. A trial's few
- * milliseconds can fall in a moment when another process has left the worker's core free: with
- * one core kept busy, single trials said "split" (parted 418 us against 663 whole) and the next
- * one "whole" (894 against 642); a lone verdict for the split stood for the next 500 calls, and
- * that epoch of the W1 run ran at 44.8k samples/s against 68k at one thread. After a trial
- * whose verdict repeats the last one, the next comes four times as many calls later, from
- * {@link #FIRST_INTERVAL} up to {@link #TRIAL_EVERY}; after a change of verdict, after
- * {@link #FIRST_INTERVAL} calls again. A run follows the JIT's warm-up first, then changes in the
- * machine's load, at a cost of a few slower calls in thousands. The results do not depend on the
- * choice (the kernels give every element of C the same bits however C is split), so timing noise
- * costs speed at worst, never reproducibility.
+ * split) wins; but the split takes over only when it has won two trials running, and one loss
+ * ends it. A trial's few milliseconds can fall in a moment when another process has left the
+ * worker's core free: with one core kept busy, single trials said "split" (parted 418 us against
+ * 663 whole) and the next one "whole" (894 against 642); a lone verdict for the split stood for
+ * the next 500 calls, and that epoch of the W1 run ran at 44.8k samples/s against 68k at one
+ * thread. After a trial whose verdict repeats the last one, the next comes four times as many
+ * calls later, from {@link #FIRST_INTERVAL} up to {@link #TRIAL_EVERY}; after a change of
+ * verdict, {@link #FIRST_INTERVAL} calls later again. So while the machine is steady a trial
+ * costs a few slower calls in thousands; while verdicts keep changing, one call in eight is a
+ * trial's split. The results do not depend on the choice (the kernels give every element of C
+ * the same bits however C is split), so timing noise costs speed at worst, never reproducibility.
  *
- * <p>While the JIT is compiling, no trial is run and products run whole: the compiler threads
- * need the other cores. A split's worker then shares its core with the compiler and the split
- * waits for it (measured in W1's first epochs: 200-230 us split against 90-110 whole for the same
- * product, in the trials that ran while the JIT compiled), and the compiler, kept from the core,
- * finishes later, which keeps the whole run on slower code for longer. Trials used to run anyway
- * and their verdicts flipped with each burst of compiling; a verdict of "whole" from a moment
- * the JIT looked quiet then stood for thousands of calls (some five-epoch W1 runs stayed at
- * 72-75k samples/s from the third epoch on, where runs that split settle at 100-110k). So a trial that falls due when the JIT
- * has spent more than {@link #COMPILING_SHARE} of the time since the last one compiling is
- * postponed by {@link #RETRY_WHILE_COMPILING} calls.
+ * <p>A trial that falls due while the JIT is compiling (it has spent more than
+ * {@link #COMPILING_SHARE} of the time since the last trial or postponement compiling) is put
+ * off by {@link #RETRY_WHILE_COMPILING} calls, and the products run whole meanwhile: the
+ * compiler threads need the other cores. A split's worker then shares its core with the compiler
+ * and the split waits for it (measured in W1's first epochs: 200-230 us split against 90-110
+ * whole for the same product, in trials that ran while the JIT compiled), and the compiler, kept
+ * from the core, finishes later, which keeps the whole run on slower code for longer. Trials used
+ * to run anyway, and their verdicts flipped with each burst of compiling; a verdict of "whole"
+ * from a moment the JIT looked quiet then stood for thousands of calls (some five-epoch W1 runs
+ * stayed at 72-75k samples/s from the third epoch on, where runs that split settle at
+ * 100-110k). A JVM whose JIT never goes quiet keeps its products whole.
  */
 final class SplitChoice {
     static final int ROUNDS = 5;
     /**
-     * The split is kept unless the whole product is at least this much faster: trials run while the
-     * JIT still compiles and the two are close, and a split that loses to a busy machine loses by
-     * far more (a worker waiting for a core costs milliseconds).
+     * A split wins a trial unless the whole product is at least this much faster: where the two are
+     * close, timing noise decides, and a split that loses to a busy machine loses by far more (a
+     * worker waiting for a core costs milliseconds).
      */
     private static final double SPLIT_MARGIN = 1.1;
     private static final long FIRST_TRIAL = 4;
@@ -61,7 +62,7 @@ final class SplitChoice {
         /** {@return a monotonic time in nanoseconds} */
         long nanoTime();
 
-        /** HotSpot's count, or none (a JVM without a JIT, or without the count: every trial final). */
+        /** HotSpot's count, or none (a JVM without a JIT, or without the count: never compiling). */
         Clock JVM = new Clock() {
             private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             private final boolean counted = jit != null && jit.isCompilationTimeMonitoringSupported();
@@ -101,12 +102,16 @@ final class SplitChoice {
     /** One shape's calls so far, and what the last trial found. */
     static final class Plan {
         private final Clock clock;
-        /** The JIT's count and the time when the last trial ended: the window the next trial judges. */
+        /** The JIT's count and the time when the last trial or postponement ended: the window the next one judges. */
         private long windowCompileMillis;
         private long windowStartNanos;
         private long calls;
         private long nextTrial = FIRST_TRIAL;
-        /** Calls from the end of the last trial to the next one, while the JIT is quiet. */
+        /**
+         * Calls from the end of the last trial to the next one. It starts at a quarter of
+         * {@link #FIRST_INTERVAL} so that the second trial comes {@code FIRST_INTERVAL} calls after
+         * the first whichever way the first goes.
+         */
         private long interval = FIRST_INTERVAL / 4;
         /** Whether the split won the last trial: it takes over only when it wins twice running. */
         private boolean lastSplitWon;
@@ -167,6 +172,11 @@ final class SplitChoice {
         private boolean jitWasCompiling() {
             double wallMillis = Math.max(1, clock.nanoTime() - windowStartNanos) / 1e6;
             return clock.compileMillis() - windowCompileMillis > COMPILING_SHARE * wallMillis;
+        }
+
+        /** {@return the calls of this shape so far} */
+        long calls() {
+            return calls;
         }
 
         /** {@return what the last trial chose} */

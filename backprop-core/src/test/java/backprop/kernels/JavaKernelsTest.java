@@ -87,6 +87,41 @@ class JavaKernelsTest extends KernelsContract {
         return x;
     }
 
+    /**
+     * At the default setting a product big enough to split goes through its shape's plan, and
+     * its bits do not depend on what the trials choose.
+     */
+    @Test
+    void theDefaultKernelsAskThePlanAndKeepTheBits() {
+        SplitChoice choice = new SplitChoice(new SplitChoice.Clock() {   // a JIT that never compiles: trials run
+            @Override
+            public long compileMillis() {
+                return 0;
+            }
+
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+        });
+        JavaKernels kernels = JavaKernels.measuring(() -> choice);
+        kernels.setThreads(2);
+        int m = 128;
+        int n = 256;
+        int k = 128;   // 4.2M multiply-adds: two parts
+        SplittableRandom random = new SplittableRandom(3);
+        float[] a = randomFloats(random, m * k);
+        float[] b = randomFloats(random, k * n);
+        float[] first = new float[m * n];
+        kernels.sgemm(false, false, m, n, k, a, b, 0, first);
+        for (int call = 2; call <= 60; call++) {
+            float[] c = new float[m * n];
+            kernels.sgemm(false, false, m, n, k, a, b, 0, c);
+            assertThat(c).as("call %d", call).isEqualTo(first);
+        }
+        assertThat(choice.plan(false, false, false, m, n, k).calls()).isEqualTo(60);
+    }
+
     /** Element-wise work is cut into ranges that cover every index once, split or not. */
     @ParameterizedTest(name = "length={0} threads={1}")
     @CsvSource({"0, 2", "1, 2", "65535, 2", "65536, 2", "200704, 2", "200704, 1", "1000003, 3"})

@@ -161,6 +161,18 @@ class SplitChoiceTest {
         SplitChoice.Plan plan = new SplitChoice(clock).plan(false, false, true, 128, 256, 784);
         long[] splits = {0};
         playCompiling(clock, plan, 1000, splits);
-        assertThat(play(plan, 20_000, 900, 1000, splits)).isLessThanOrEqualTo(13L * 2 * SplitChoice.ROUNDS);
+        assertThat(play(plan, 20_000, 900, 1000, splits)).isEqualTo(13L * 2 * SplitChoice.ROUNDS);
+        assertThat(plan.split()).isTrue();
+    }
+
+    /** After trials 2,048 calls apart, a change of verdict brings the next trial 32 calls later. */
+    @Test
+    void aChangeOfVerdictBringsTheNextTrialSoon() {
+        SplitChoice.Plan plan = quiet().plan(false, false, true, 128, 256, 784);
+        play(plan, 20_000, 900, 1000, new long[1]);
+        trial(plan, 3000, 1000, 3000);   // the machine got busy
+        assertThat(plan.split()).isFalse();
+        long timed = play(plan, (int) SplitChoice.FIRST_INTERVAL + 2 * SplitChoice.ROUNDS, 3000, 1000, new long[1]);
+        assertThat(timed).isEqualTo(2L * SplitChoice.ROUNDS);
     }
 }
