@@ -113,7 +113,11 @@ final class SplitChoice {
          * the first whichever way the first goes.
          */
         private long interval = FIRST_INTERVAL / 4;
-        /** Whether the split won the last trial: it takes over only when it wins twice running. */
+        /**
+         * Whether the split won the last trial: it takes over only when it wins twice running. A
+         * postponement leaves this as it was, so a split that had taken over before a burst of
+         * compiling takes over again at the first quiet trial it wins.
+         */
         private boolean lastSplitWon;
         private boolean split;
         private int sample = -1;
