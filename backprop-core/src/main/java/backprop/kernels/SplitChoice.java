@@ -49,8 +49,15 @@ final class SplitChoice {
     private static final long FIRST_TRIAL = 4;
     static final long FIRST_INTERVAL = 32;
     static final long TRIAL_EVERY = 2048;
-    /** The share of the time since the last trial that the JIT may have spent compiling for a trial to run. */
-    static final double COMPILING_SHARE = 0.05;
+    /**
+     * The share of the time since the last trial that the JIT may have spent compiling for a trial
+     * to run. After its first seconds the compiler works in bursts of 5-30% of a core through a
+     * run's first epochs; at 5% those bursts put trials off into W1's fourth epoch in some runs,
+     * and the two wins a split needs already guard against a trial's luck. Five-epoch W1 runs,
+     * two sets of four, alternating: medians 74.4k and 72.6k samples/s at 25% against 66.5k and 69.2k
+     * at 5% (bench/RESULTS.md).
+     */
+    static final double COMPILING_SHARE = 0.25;
     /** How many calls a trial that falls due while the JIT is compiling is put off by. */
     static final long RETRY_WHILE_COMPILING = 64;
 
