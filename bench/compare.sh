@@ -2,7 +2,7 @@
 # End-to-end training benchmark, backprop4j's `backprop train` against PyTorch, side by side.
 #
 #   bench/compare.sh [--runs N] [--workloads W1,W2,W3] [--threads default,1,2] [--busy N]
-#                    [--seeds] [--no-build] [--no-write]
+#                    [--epochs N] [--seeds] [--no-build] [--no-write]
 #
 # Builds the CLI once, then runs each workload in backprop4j and in PyTorch ALTERNATELY, N
 # times each (the order flips every run so that drift in the machine's load hits both
@@ -11,14 +11,15 @@
 # others are explicit --threads values beside it. --busy N keeps N cores busy with
 # `stress-ng --cpu N` for the whole measurement (the test of behaviour on a loaded machine),
 # and the section says so. --seeds gives run r the seed r on both sides (else both keep their
-# default seed), so that the accuracy's spread is the seed-to-seed spread. Prints medians of:
+# default seed), so that the accuracy's spread is the seed-to-seed spread. --epochs N trains N
+# epochs instead of the workloads' 5 (10 is `backprop train`'s own default). Prints medians of:
 # training samples/s (the training steps alone: forward, loss, backward, update), test
 # accuracy, the whole process's wall time and its peak RSS (/usr/bin/time). Writes the table into bench/RESULTS.md between the markers
 #   <!-- end-to-end:begin --> and <!-- end-to-end:end -->
 # (the rest of that file belongs to other sections) and every single run into
 # bench/results/end-to-end-<timestamp>.tsv.
 #
-# Workloads (Fashion-MNIST from /usr/share/datasets/fashion-mnist, pixels in [0,1], 5 epochs):
+# Workloads (Fashion-MNIST from /usr/share/datasets/fashion-mnist, pixels in [0,1], 5 epochs unless --epochs):
 #   W1  MLP 784-256-128-10 ReLU, softmax cross-entropy, Adam lr 1e-3, batch 128
 #   W2  W1 with batch 32 (per-step overhead dominates)
 #   W3  logistic regression 784-10, softmax cross-entropy, SGD lr 0.1, batch 128
@@ -42,9 +43,10 @@ PT_OMP_THREADS="${PT_OMP_THREADS:-1}"
 PT_OPENBLAS_THREADS="${PT_OPENBLAS_THREADS:-2}"
 bp_threads="default,1,2"
 busy=0
+epochs=5
 seeds=0
 
-usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
@@ -55,6 +57,8 @@ while [ $# -gt 0 ]; do
     --threads=*) bp_threads="${1#*=}"; shift ;;
     --busy) busy="$2"; shift 2 ;;
     --busy=*) busy="${1#*=}"; shift ;;
+    --epochs) epochs="$2"; shift 2 ;;
+    --epochs=*) epochs="${1#*=}"; shift ;;
     --seeds) seeds=1; shift ;;
     --no-build) build=0; shift ;;
     --no-write) write=0; shift ;;
@@ -64,6 +68,7 @@ while [ $# -gt 0 ]; do
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --runs must be a whole number >= 1" >&2; exit 2; }
 [[ "$busy" =~ ^[0-9]+$ ]] || { echo "compare.sh: --busy must be a number of cores" >&2; exit 2; }
+[[ "$epochs" =~ ^[1-9][0-9]*$ ]] || { echo "compare.sh: --epochs must be a whole number >= 1" >&2; exit 2; }
 [[ "$bp_threads" =~ ^(default|[1-9][0-9]*)(,(default|[1-9][0-9]*))*$ ]] \
   || { echo "compare.sh: --threads must list 'default' or thread counts, e.g. default,1,2" >&2; exit 2; }
 [[ ",$bp_threads," == *,default,* ]] || bp_threads="default,$bp_threads"   # the ratio is taken at the defaults
@@ -132,7 +137,6 @@ load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 dirty="$(git -C "$root" status --porcelain -- backprop-core backprop-blas backprop-cli 2>/dev/null | head -c1)"
 [ -n "$dirty" ] && commit="$commit (+ uncommitted changes)"
-epochs=5
 
 seed_arg() { [ "$seeds" = 0 ] || echo "--seed $1"; }
 
@@ -203,10 +207,11 @@ else
 fi
 command_line="bench/compare.sh --runs $runs --workloads $workloads --threads $bp_threads"
 [ "$busy" -eq 0 ] || command_line="$command_line --busy $busy"
+[ "$epochs" = 5 ] || command_line="$command_line --epochs $epochs"
 [ "$seeds" = 0 ] || command_line="$command_line --seeds"
 
 section="$work/section.md"
-export TSV="$tsv" WORKLOADS="$workloads" RUNS="$runs" COMMAND_LINE="$command_line" COMMIT="$commit" \
+export TSV="$tsv" WORKLOADS="$workloads" RUNS="$runs" EPOCHS="$epochs" COMMAND_LINE="$command_line" COMMIT="$commit" \
   CPU="$cpu" JDK="$jdk" TORCH_VERSION="$torch_version" TORCH_BLAS="${torch_blas:-unknown}" KERNELS="$kernels" LOAD_START="$load_start" \
   LOAD_END="$load_end" BP_SETTINGS="$bp_threads" BUSY="$busy" PT_THREADS PT_OMP_THREADS PT_OPENBLAS_THREADS \
   NPROC="$(nproc)" MEM="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" \
@@ -258,7 +263,7 @@ out += ["",
         "samples/s counts the training steps alone (zero-grad, forward, loss, backward, update; batch "
         "gathering and the per-epoch test evaluation excluded, the same on both sides); wall s and peak "
         "RSS are the whole process (/usr/bin/time: JVM or interpreter start-up, reading the IDX files, "
-        "5 epochs, a test evaluation after every epoch; backprop4j also writes its model, checkpoint "
+        f"{e['EPOCHS']} epochs, a test evaluation after every epoch; backprop4j also writes its model, checkpoint "
         "and curves).", "",
         f"- command: `{e['COMMAND_LINE']}`",
         f"- date: {e['DATE']}; backprop4j commit {e['COMMIT']}",
