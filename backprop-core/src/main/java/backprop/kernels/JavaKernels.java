@@ -62,8 +62,18 @@ public final class JavaKernels implements Kernels {
     /** The packed op(B) block is KC x NC: it stays in L2 while every row of A streams past it. */
     private static final int KC = 256;
     private static final int NC = 512;
-    /** A thread's share of C's columns is a multiple of this: whole cache lines, whole vectors. */
+    /** A thread's share of C's columns (or of an element-wise range) is a multiple of this: whole vectors. */
     private static final int COLUMN_GRAIN = 16;
+    /**
+     * The fewest rows of C a thread's share gets when C is split by rows; with fewer, C is split by
+     * columns. Row strips meet at one cache line of C, column strips at one in every row: a Java
+     * array's elements need not start on a cache line (they follow a 16-byte header), so the line
+     * at a strip's edge is written by both threads and passes back and forth between their cores.
+     * On two threads W1's 128 x 256 x 784 ran at 100-141 GFLOP/s split by columns (depending on
+     * where the array lay) and at 174 by rows; W2's 256 x 784 x 32 weight gradient at 55 and 133
+     * (backprop-bench/RESULTS.md).
+     */
+    private static final int MIN_ROWS_PER_PART = 16;
     /** Whether Math.fma is one instruction here; without hardware FMA it is a slow exact emulation. */
     static final boolean FMA = hardwareFma();
     /**
@@ -179,12 +189,13 @@ public final class JavaKernels implements Kernels {
     }
 
     /**
-     * Splits C into column strips (or row strips when C is tall and narrow), one per thread, when
-     * the product is big enough to be worth trying and {@link SplitChoice} finds that it pays.
+     * Splits C into row strips (column strips when it has too few rows, see {@link
+     * #MIN_ROWS_PER_PART}), one per thread, when the product is big enough to be worth trying and
+     * {@link SplitChoice} finds that it pays.
      */
     private <T> void gemm(Gemm<T> g, boolean transA, boolean transB, int m, int n, int k, T a, T b, double beta, T c) {
         int parts = (int) Math.min(threads, Math.max(1, (long) m * n * k / parallelWork));
-        boolean byColumns = n >= m || n >= COLUMN_GRAIN * 4 * parts;
+        boolean byColumns = m < MIN_ROWS_PER_PART * parts;
         int length = byColumns ? n : m;
         int grain = byColumns ? COLUMN_GRAIN : MR;
         int units = (length + grain - 1) / grain;

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each element of C still gets {@code c = fma(a[q], b[q], c)} for q = 0, 1, ... in order, the
  * arithmetic of the plain loop: results are bit-identical with and without this class, whatever
- * the column split between threads.
+ * the split between threads.
  */
 final class VectorMicroKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
