@@ -71,9 +71,11 @@ public final class JavaKernels implements Kernels {
      * at a strip's edge is written by both threads and passes back and forth between their cores.
      * On two threads W1's 128 x 256 x 784 ran at 100-141 GFLOP/s split by columns (depending on
      * where the array lay) and at 174 by rows; W2's 256 x 784 x 32 weight gradient at 55 and 133
-     * (backprop-bench/RESULTS.md).
+     * (backprop-bench/RESULTS.md). Below 32 rows a thread, by rows each thread would read all of W
+     * for a few rows of x W^T (the few-rows kernel reads it in place): W2's 32 x 256 x 784 ran as
+     * fast either way in JMH, and its five-epoch runs were no faster split into 16-row strips.
      */
-    private static final int MIN_ROWS_PER_PART = 16;
+    private static final int MIN_ROWS_PER_PART = 32;
     /** Whether Math.fma is one instruction here; without hardware FMA it is a slow exact emulation. */
     static final boolean FMA = hardwareFma();
     /**
